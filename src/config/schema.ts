@@ -1,0 +1,158 @@
+import { z } from 'zod'
+
+/**
+ * The configuration accepted by `Memory.create` (SPEC §2). Every object is strict: an unknown key
+ * is an INVALID_CONFIG error rather than a silently ignored typo.
+ */
+
+const hasMethods =
+  (...methods: string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+
+const retrySettings = {
+  /** Attempts after the first on 429/5xx/timeouts. Default 3. */
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Per-request timeout in milliseconds. Default 60000. */
+  timeoutMs: z.number().int().positive().optional(),
+}
+
+const openaiLLM = z
+  .object({
+    provider: z.literal('openai'),
+    config: z
+      .object({
+        model: z.string().min(1).optional(),
+        apiKey: z.string().min(1).optional(),
+        baseURL: z.string().url().optional(),
+        temperature: z.number().min(0).max(2).optional(),
+        ...retrySettings,
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+
+const langchainLLM = z
+  .object({
+    provider: z.literal('langchain'),
+    config: z
+      .object({
+        model: z.custom<object>(hasMethods('invoke', 'bindTools'), {
+          message: 'must be a LangChain chat model with bindTools() (a BaseChatModel)',
+        }),
+        ...retrySettings,
+      })
+      .strict(),
+  })
+  .strict()
+
+export const llmConfigSchema = z.discriminatedUnion('provider', [openaiLLM, langchainLLM])
+
+const localEmbedder = z
+  .object({
+    provider: z.literal('local'),
+    config: z
+      .object({
+        /** Folder holding the ONNX model and tokenizer.json. Default `~/.cache/engram/models/all-minilm-l6-v2-q`. */
+        modelDir: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+
+const openaiEmbedder = z
+  .object({
+    provider: z.literal('openai'),
+    config: z
+      .object({
+        model: z.string().min(1).optional(),
+        apiKey: z.string().min(1).optional(),
+        baseURL: z.string().url().optional(),
+        dimensions: z.number().int().positive().optional(),
+        ...retrySettings,
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+
+const langchainEmbedder = z
+  .object({
+    provider: z.literal('langchain'),
+    config: z
+      .object({
+        embeddings: z.custom<object>(hasMethods('embedDocuments', 'embedQuery'), {
+          message: 'must be a LangChain Embeddings instance (embedDocuments/embedQuery)',
+        }),
+      })
+      .strict(),
+  })
+  .strict()
+
+export const embedderConfigSchema = z.discriminatedUnion('provider', [localEmbedder, openaiEmbedder, langchainEmbedder])
+
+const sqliteVectorStore = z
+  .object({
+    provider: z.literal('sqlite'),
+    config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
+  })
+  .strict()
+
+export const vectorStoreConfigSchema = z.discriminatedUnion('provider', [sqliteVectorStore])
+
+const noGraphStore = z.object({ provider: z.literal('none') }).strict()
+
+export const graphStoreConfigSchema = z.discriminatedUnion('provider', [noGraphStore])
+
+export const configSchema = z
+  .object({
+    llm: llmConfigSchema.optional(),
+    embedder: embedderConfigSchema.optional(),
+    vectorStore: vectorStoreConfigSchema.optional(),
+    graphStore: graphStoreConfigSchema.optional(),
+    history: z
+      .object({
+        path: z.string().min(1).optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    dataDir: z.string().min(1).optional(),
+    graph: z
+      .object({
+        entityThreshold: z.number().min(0).max(1).optional(),
+        hops: z.number().int().min(0).max(4).optional(),
+      })
+      .strict()
+      .optional(),
+    prompts: z
+      .object({
+        facts: z.string().min(1).optional(),
+        updateMemory: z.string().min(1).optional(),
+        extractGraph: z.string().min(1).optional(),
+        updateGraph: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    limits: z
+      .object({
+        /** Hard cap on one `add`'s total message text, in UTF-8 bytes. Default 1 MB. */
+        maxInputBytes: z.number().int().positive().optional(),
+        /** Extraction budget: a longer conversation is split into consecutive chunks of about this many tokens. Default 2000. */
+        chunkTokens: z.number().int().min(64).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+
+/** The configuration object accepted by `Memory.create`. */
+export type EngramConfig = z.input<typeof configSchema>
+export type LLMConfig = z.output<typeof llmConfigSchema>
+export type EmbedderConfig = z.output<typeof embedderConfigSchema>
+export type VectorStoreConfig = z.output<typeof vectorStoreConfigSchema>
+export type GraphStoreConfig = z.output<typeof graphStoreConfigSchema>

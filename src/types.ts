@@ -1,0 +1,100 @@
+import type { Metadata } from './input.js'
+
+/** A stored fact, as returned by every read. */
+export interface MemoryItem {
+  id: string
+  /** The fact's text. */
+  memory: string
+  /** MD5 of the text; equal texts in one scope are stored once. */
+  hash: string
+  metadata: Metadata
+  userId?: string
+  agentId?: string
+  runId?: string
+  /** ISO-8601. */
+  createdAt: string
+  /** ISO-8601. */
+  updatedAt: string
+}
+
+/** A relation between two entities of the knowledge graph (SPEC §4). */
+export interface Relation {
+  source: string
+  /** UPPER_SNAKE_CASE. */
+  relationship: string
+  destination: string
+  sourceType?: string
+  destinationType?: string
+  validFrom?: string
+  /** `null` or absent while the relation still holds. */
+  validTo?: string | null
+  /** Provenance: the memories this relation came from. */
+  memoryIds?: string[]
+}
+
+/** What `add` did to the facts. */
+export interface MemoryEvent {
+  id: string
+  memory: string
+  event: 'ADD' | 'UPDATE' | 'DELETE'
+  previousMemory?: string
+}
+
+/** A stage of `add` that failed while the others went through (SPEC §6). */
+export interface StageError {
+  stage: 'facts' | 'graph' | 'history'
+  message: string
+}
+
+/** Result of `Memory.add`. */
+export interface AddResult {
+  results: MemoryEvent[]
+  relations: { added: Relation[]; updated: Relation[]; invalidated: Relation[] }
+  errors?: StageError[]
+}
+
+/** A fact found by `search`, with its score and the parts that make it up. */
+export interface ScoredMemory extends MemoryItem {
+  score: number
+  /** The score's parts, e.g. `{ vector: 0.71, keyword: 0.4, fused: 0.032 }`. */
+  explain?: Record<string, number>
+}
+
+/** A relation found by `search`, with how far from the query's entities it lies. */
+export interface ScoredRelation extends Relation {
+  score: number
+  hops: number
+  path?: Relation[]
+}
+
+/** Result of `Memory.search`. */
+export interface SearchResult {
+  results: ScoredMemory[]
+  relations: ScoredRelation[]
+}
+
+/** Result of `Memory.getAll`. */
+export interface GetAllResult {
+  results: MemoryItem[]
+  relations: Relation[]
+}
+
+/** One change to one memory, as kept in the audit history. */
+export interface HistoryEntry {
+  id: string
+  memoryId: string
+  event: 'ADD' | 'UPDATE' | 'DELETE'
+  /** Text before the change; `null` for ADD. */
+  oldMemory: string | null
+  /** Text after the change; `null` for DELETE. */
+  newMemory: string | null
+  userId?: string
+  agentId?: string
+  runId?: string
+  /** Who caused it: the message `name`, when the conversation gave one. */
+  actor?: string
+  /** The role of the message the fact came from, when known. */
+  role?: string
+  /** ISO-8601. */
+  createdAt: string
+}
