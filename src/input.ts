@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { describeZodError, EngramError } from './errors.js'
 
 /**
  * zod schemas for every public call's input. Public input types are inferred from them,
@@ -88,3 +89,16 @@ export type Metadata = z.infer<typeof metadataSchema>
 export type AddOptions = z.infer<typeof addOptionsSchema>
 export type SearchOptions = z.infer<typeof searchOptionsSchema>
 export type GetAllOptions = z.infer<typeof getAllOptionsSchema>
+
+/**
+ * Validates public input against a schema.
+ *
+ * @throws EngramError INVALID_INPUT naming every field that failed
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, label: string): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    throw new EngramError('INVALID_INPUT', `invalid ${label}: ${describeZodError(parsed.error, label)}`, { cause: parsed.error })
+  }
+  return parsed.data
+}

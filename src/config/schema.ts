@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { LangChainChatModel, LangChainEmbeddings } from '../adapters/langchain/langchain-types.js'
 
 /**
  * The configuration accepted by `Memory.create` (SPEC §2). Every object is strict: an unknown key
@@ -40,7 +41,7 @@ const langchainLLM = z
     provider: z.literal('langchain'),
     config: z
       .object({
-        model: z.custom<object>(hasMethods('invoke', 'bindTools'), {
+        model: z.custom<LangChainChatModel>(hasMethods('invoke', 'bindTools'), {
           message: 'must be a LangChain chat model with bindTools() (a BaseChatModel)',
         }),
         ...retrySettings,
@@ -85,7 +86,7 @@ const langchainEmbedder = z
     provider: z.literal('langchain'),
     config: z
       .object({
-        embeddings: z.custom<object>(hasMethods('embedDocuments', 'embedQuery'), {
+        embeddings: z.custom<LangChainEmbeddings>(hasMethods('embedDocuments', 'embedQuery'), {
           message: 'must be a LangChain Embeddings instance (embedDocuments/embedQuery)',
         }),
       })

@@ -1,0 +1,50 @@
+import type { ResolvedConfig } from '../config/resolve.js'
+import type { Embedder, HistoryStore, LLM, VectorStore } from '../ports.js'
+
+/**
+ * Provider name → adapter, each behind a dynamic import so that a provider's client library
+ * (openai, LangChain, onnxruntime, a database driver) loads only when it is chosen.
+ * The only module outside `adapters/` that knows provider names is `config/`.
+ */
+
+export async function createLLM(config: NonNullable<ResolvedConfig['llm']>): Promise<LLM> {
+  const { withRetry } = await import('../llm/retry.js')
+  switch (config.provider) {
+    case 'openai': {
+      const { OpenAILLM } = await import('./openai/openai-llm.js')
+      return withRetry(new OpenAILLM(config.config), { maxRetries: config.config.maxRetries })
+    }
+    case 'langchain': {
+      const { LangChainLLM } = await import('./langchain/langchain-llm.js')
+      return withRetry(new LangChainLLM(config.config), { maxRetries: config.config.maxRetries })
+    }
+  }
+}
+
+export async function createEmbedder(config: ResolvedConfig['embedder']): Promise<Embedder> {
+  switch (config.provider) {
+    case 'local': {
+      const { LocalEmbedder } = await import('./local/local-embedder.js')
+      return LocalEmbedder.open({ modelDir: config.config.modelDir! })
+    }
+    case 'openai': {
+      const { OpenAIEmbedder } = await import('./openai/openai-embedder.js')
+      return new OpenAIEmbedder(config.config)
+    }
+    case 'langchain': {
+      const { LangChainEmbedder } = await import('./langchain/langchain-embedder.js')
+      return new LangChainEmbedder(config.config)
+    }
+  }
+}
+
+export async function createVectorStore(config: ResolvedConfig['vectorStore']): Promise<VectorStore> {
+  const { SqliteVectorStore } = await import('./sqlite/sqlite-vector-store.js')
+  return SqliteVectorStore.open({ path: config.path })
+}
+
+export async function createHistoryStore(config: ResolvedConfig['history']): Promise<HistoryStore | null> {
+  if (config.disabled) return null
+  const { SqliteHistoryStore } = await import('./sqlite/sqlite-history-store.js')
+  return SqliteHistoryStore.open({ path: config.path })
+}

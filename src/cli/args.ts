@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util'
+import type { Scope } from '../index.js'
+
+/** Flags every command accepts. */
+export const COMMON_OPTIONS = {
+  user: { type: 'string' },
+  agent: { type: 'string' },
+  run: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  limit: { type: 'string' },
+  metadata: { type: 'string', multiple: true },
+  'no-infer': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const
+
+export type ParsedArgs = ReturnType<typeof parseCommandLine>
+
+export function parseCommandLine(argv: string[]) {
+  const { values, positionals } = parseArgs({ args: argv, options: COMMON_OPTIONS, allowPositionals: true, strict: true })
+  return { values, command: positionals[0], rest: positionals.slice(1) }
+}
+
+/** Thrown for a bad command line: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export function scopeFrom(values: ParsedArgs['values']): Scope {
+  return {
+    ...(values.user !== undefined ? { userId: values.user } : {}),
+    ...(values.agent !== undefined ? { agentId: values.agent } : {}),
+    ...(values.run !== undefined ? { runId: values.run } : {}),
+  }
+}
+
+export function limitFrom(values: ParsedArgs['values']): number | undefined {
+  if (values.limit === undefined) return undefined
+  const limit = Number(values.limit)
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`)
+  return limit
+}
+
+/** `--metadata key=value` (repeatable); values that look like numbers, booleans or null become those. */
+export function metadataFrom(values: ParsedArgs['values']): Record<string, string | number | boolean | null> | undefined {
+  if (values.metadata === undefined) return undefined
+  const metadata: Record<string, string | number | boolean | null> = {}
+  for (const pair of values.metadata) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new UsageError(`--metadata takes key=value, not "${pair}"`)
+    metadata[pair.slice(0, at)] = scalar(pair.slice(at + 1))
+  }
+  return metadata
+}
+
+function scalar(text: string): string | number | boolean | null {
+  if (text === 'true') return true
+  if (text === 'false') return false
+  if (text === 'null') return null
+  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text
+}
+
+/** The single positional argument a command needs. */
+export function required(rest: string[], what: string): string {
+  const joined = rest.join(' ').trim()
+  if (joined === '') throw new UsageError(`missing ${what}`)
+  return joined
+}

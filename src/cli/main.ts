@@ -1,0 +1,79 @@
+import { EngramError, Memory } from '../index.js'
+import { type ParsedArgs, parseCommandLine, UsageError } from './args.js'
+import { demo } from './commands/demo.js'
+import { fetchModel } from './commands/fetch-model.js'
+import * as memoryCommands from './commands/memory-commands.js'
+import type { MemoryCommand } from './commands/memory-commands.js'
+
+const USAGE = `usage: engram <command> [options]
+
+commands:
+  add TEXT           remember TEXT (--no-infer stores it verbatim, no LLM; --metadata key=value, repeatable)
+  search QUERY       find memories (--limit N)
+  list               a scope's memories, newest first (--limit N)
+  get ID             one memory
+  history ID         the changes to one memory, oldest first
+  delete ID          delete one memory
+  demo               the whole loop on the embedded defaults, in a temporary folder
+  fetch-model        download the local embedding model once (--dir DIR)
+
+options:
+  --user ID  --agent ID  --run ID   the scope (add, search and list need one)
+  --json                            print JSON instead of text
+  --data-dir DIR                    where the embedded stores live (default ~/.engram or ENGRAM_DATA_DIR)`
+
+const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
+  add: memoryCommands.add,
+  search: memoryCommands.search,
+  list: memoryCommands.list,
+  get: memoryCommands.get,
+  history: memoryCommands.history,
+  delete: memoryCommands.remove,
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'fetch-model') return fetchModel(argv.slice(1))
+  const args = parseCommandLine(argv)
+  if (args.values.help || args.command === undefined) {
+    console.log(USAGE)
+    return args.command === undefined && !args.values.help ? 2 : 0
+  }
+  if (args.command === 'demo') return demo(args)
+  const command = MEMORY_COMMANDS[args.command]
+  if (command === undefined) throw new UsageError(`unknown command "${args.command}" (engram --help lists them)`)
+  return runMemoryCommand(command, args)
+}
+
+async function runMemoryCommand(command: MemoryCommand, args: ParsedArgs): Promise<number> {
+  const dataDir = args.values['data-dir']
+  const memory = await Memory.create(dataDir !== undefined ? { dataDir } : {})
+  try {
+    const output = await command(memory, args)
+    if (args.values.json) console.log(JSON.stringify(output.json, null, 2))
+    else output.print()
+    return 0
+  } finally {
+    await memory.close()
+  }
+}
+
+/** One line on stderr, never a stack trace: EngramError codes exit 1, usage errors exit 2. */
+function fail(error: unknown): number {
+  if (error instanceof EngramError) {
+    console.error(`engram: ${error.code}: ${error.message}`)
+    return 1
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  console.error(`engram: ${usage ? 'usage' : 'error'}: ${message.split('\n')[0]}`)
+  return usage ? 2 : 1
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.exitCode = fail(error)
+  },
+)

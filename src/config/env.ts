@@ -1,0 +1,32 @@
+/**
+ * The only reader of `process.env` in Engram. Called once, inside `Memory.create`, never at import
+ * time, so importing the package has no side effects and tests can pass their own environment.
+ */
+export interface EnvSettings {
+  openaiApiKey?: string
+  openaiBaseURL?: string
+  llmModel?: string
+  embedder?: string
+  dataDir?: string
+  modelDir?: string
+}
+
+/** The environment variables Engram falls back to (SPEC §2), in one place for error messages and docs. */
+export const ENV_VARS = {
+  openaiApiKey: 'OPENAI_API_KEY',
+  openaiBaseURL: 'OPENAI_BASE_URL',
+  llmModel: 'ENGRAM_LLM_MODEL',
+  embedder: 'ENGRAM_EMBEDDER',
+  dataDir: 'ENGRAM_DATA_DIR',
+  modelDir: 'ENGRAM_MODEL_DIR',
+} as const satisfies Record<keyof EnvSettings, string>
+
+/** Reads the variables of {@link ENV_VARS}; empty strings count as unset. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
+  const settings: EnvSettings = {}
+  for (const [key, variable] of Object.entries(ENV_VARS) as Array<[keyof EnvSettings, string]>) {
+    const value = env[variable]?.trim()
+    if (value) settings[key] = value
+  }
+  return settings
+}

@@ -1,0 +1,40 @@
+/**
+ * Engram: graph-enhanced long-term memory for LLM applications.
+ *
+ * @module
+ */
+export { Memory } from './memory.js'
+export type { MemoryAdapters } from './memory.js'
+export { EngramError, ERROR_CODES } from './errors.js'
+export type { ErrorCode } from './errors.js'
+export type { EngramConfig } from './config/schema.js'
+export type { AddOptions, GetAllOptions, Message, Messages, Metadata, MetadataValue, Scope, SearchOptions } from './input.js'
+export type {
+  AddResult,
+  GetAllResult,
+  HistoryEntry,
+  MemoryEvent,
+  MemoryItem,
+  Relation,
+  ScoredMemory,
+  ScoredRelation,
+  SearchResult,
+  StageError,
+} from './types.js'
+export type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  Embedder,
+  HistoryRecord,
+  HistoryStore,
+  LLM,
+  MemoryWrite,
+  StoredMemory,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Vector,
+  VectorStore,
+} from './ports.js'

@@ -1,0 +1,177 @@
+import { createEmbedder, createHistoryStore, createLLM, createVectorStore } from './adapters/registry.js'
+import { readEnv } from './config/env.js'
+import { resolveConfig } from './config/resolve.js'
+import type { EngramConfig } from './config/schema.js'
+import { EngramError } from './errors.js'
+import type { AddOptions, GetAllOptions, Messages, Scope, SearchOptions } from './input.js'
+import { add } from './operations/add.js'
+import { get, getAll, history } from './operations/read.js'
+import { search } from './operations/search.js'
+import { remove, removeAll, reset, update } from './operations/write.js'
+import type { PipelineContext } from './pipelines/context.js'
+import type { Embedder, HistoryStore, LLM, VectorStore } from './ports.js'
+import { ScopeQueue } from './scope-queue.js'
+import type { AddResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from './types.js'
+
+/**
+ * Your own implementations of Engram's ports, used instead of what the config would build.
+ * For providers Engram has no adapter for, and for tests.
+ */
+export interface MemoryAdapters {
+  llm?: LLM
+  embedder?: Embedder
+  vectorStore?: VectorStore
+  historyStore?: HistoryStore
+  /** The clock used for timestamps. Default: `() => new Date()`. */
+  clock?: () => Date
+}
+
+/**
+ * Long-term memory for an LLM application: facts in a vector store, an audit history in SQLite.
+ *
+ * @example
+ * ```ts
+ * const memory = await Memory.create()
+ * await memory.add('I moved to Lisbon and I am vegetarian', { userId: 'alice' })
+ * const { results } = await memory.search('where does alice live?', { userId: 'alice' })
+ * await memory.close()
+ * ```
+ */
+export class Memory {
+  readonly #ctx: PipelineContext
+  readonly #adds = new ScopeQueue()
+  #closed = false
+
+  private constructor(ctx: PipelineContext) {
+    this.#ctx = ctx
+  }
+
+  /**
+   * Validates the config, reads environment fallbacks, opens the stores and creates their schema.
+   * With no config it runs on one machine: SQLite files under `~/.engram`, the local embedding model.
+   *
+   * @throws EngramError INVALID_CONFIG for a bad config; EMBEDDER_UNAVAILABLE when the local model is missing
+   *   (the message names the command that fetches it); STORE_UNAVAILABLE when a store cannot be opened.
+   */
+  static async create(config?: EngramConfig, adapters: MemoryAdapters = {}): Promise<Memory> {
+    const resolved = resolveConfig(config, readEnv())
+    const opened: Array<{ close(): Promise<void> }> = []
+    const open = async <T extends { close(): Promise<void> } | null>(make: () => Promise<T>): Promise<T> => {
+      const port = await make()
+      if (port !== null) opened.push(port)
+      return port
+    }
+    try {
+      const llm = adapters.llm ?? (resolved.llm === null ? null : await createLLM(resolved.llm))
+      const embedder = adapters.embedder ?? (await open(() => createEmbedder(resolved.embedder)))
+      const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
+      const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
+      return new Memory({ llm, embedder, vectorStore, history: historyStore, config: resolved, now: adapters.clock ?? (() => new Date()) })
+    } catch (error) {
+      // Release whatever opened before the failure, so a bad config leaks no file handles.
+      await Promise.allSettled(opened.map((port) => port.close()))
+      throw error
+    }
+  }
+
+  /**
+   * Remembers a conversation. With `infer` (default) an LLM extracts facts and decides how they
+   * change what is stored (ADD / UPDATE / DELETE); with `infer: false` each non-system message is
+   * stored as it is, with no LLM call. Adds to one scope run one after another.
+   *
+   * @throws EngramError INVALID_INPUT (nothing written); LLM_UNAVAILABLE when no LLM is configured or it
+   *   cannot be reached; LLM_BAD_OUTPUT when the model keeps answering outside the tool protocol.
+   * @example
+   * ```ts
+   * const { results } = await memory.add(
+   *   [{ role: 'user', content: 'I just started at Globex', name: 'alice' }],
+   *   { userId: 'alice', metadata: { source: 'chat' } },
+   * )
+   * ```
+   */
+  add(messages: Messages, options: AddOptions): Promise<AddResult> {
+    return this.#use((ctx) => this.#adds.run(scopeOf(options), () => add(ctx, messages, options)))
+  }
+
+  /**
+   * Finds the memories most relevant to a query within a scope: vector and keyword search, fused.
+   * Makes no LLM call. Each result carries `score` (0..1) and `explain` (the parts of the score).
+   *
+   * @throws EngramError INVALID_INPUT
+   * @example
+   * ```ts
+   * const { results } = await memory.search('food preferences', { userId: 'alice', limit: 5 })
+   * ```
+   */
+  search(query: string, options: SearchOptions): Promise<SearchResult> {
+    return this.#use((ctx) => search(ctx, query, options))
+  }
+
+  /** One memory by id, or `null`. @throws EngramError INVALID_INPUT */
+  get(id: string): Promise<MemoryItem | null> {
+    return this.#use((ctx) => get(ctx, id))
+  }
+
+  /**
+   * A scope's memories, newest first (default limit 100), optionally filtered by metadata.
+   *
+   * @throws EngramError INVALID_INPUT
+   */
+  getAll(options: GetAllOptions): Promise<GetAllResult> {
+    return this.#use((ctx) => getAll(ctx, options))
+  }
+
+  /**
+   * Replaces a memory's text, keeping its id; the memory is re-embedded and the change recorded.
+   *
+   * @throws EngramError NOT_FOUND, INVALID_INPUT
+   */
+  update(id: string, text: string): Promise<MemoryItem> {
+    return this.#use((ctx) => update(ctx, id, text))
+  }
+
+  /** Deletes one memory; the deletion is recorded in its history. @throws EngramError NOT_FOUND, INVALID_INPUT */
+  delete(id: string): Promise<void> {
+    return this.#use((ctx) => remove(ctx, id))
+  }
+
+  /**
+   * Deletes every memory the scope can see (the same matching as reads: `{userId:"a"}` includes
+   * `{userId:"a", agentId:"x"}`). At least one id is required, so this never deletes everything.
+   *
+   * @throws EngramError INVALID_INPUT
+   */
+  deleteAll(scope: Scope): Promise<void> {
+    return this.#use((ctx) => removeAll(ctx, scope))
+  }
+
+  /** The changes to one memory, oldest first; empty when history is disabled. @throws EngramError INVALID_INPUT */
+  history(id: string): Promise<HistoryEntry[]> {
+    return this.#use((ctx) => history(ctx, id))
+  }
+
+  /** Deletes everything in every store, every scope, history included. */
+  reset(): Promise<void> {
+    return this.#use((ctx) => reset(ctx))
+  }
+
+  /** Closes stores and models, including adapters passed to `create`, and releases their files. Calling it twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    const { embedder, vectorStore, history: historyStore } = this.#ctx
+    await Promise.allSettled([embedder.close(), vectorStore.close(), historyStore?.close()])
+  }
+
+  async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new EngramError('STORE_UNAVAILABLE', 'this Memory is closed; create a new one with Memory.create()')
+    return operation(this.#ctx)
+  }
+}
+
+/** The scope fields of an options object, whatever else it holds (validated later by the operation). */
+function scopeOf(options: unknown): Scope {
+  const value = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>
+  const pick = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : undefined)
+  return { userId: pick('userId'), agentId: pick('agentId'), runId: pick('runId') }
+}

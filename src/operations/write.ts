@@ -1,0 +1,57 @@
+import { EngramError } from '../errors.js'
+import { memoryIdSchema, memoryTextSchema, parseInput, requiredScopeSchema } from '../input.js'
+import { definedScope, memoryHistory, revisedMemory, toMemoryItem } from '../memory-records.js'
+import type { PipelineContext } from '../pipelines/context.js'
+import { recordHistory } from '../pipelines/steps/apply-memory-updates.js'
+import type { StoredMemory } from '../ports.js'
+import type { MemoryItem } from '../types.js'
+
+/** `Memory.update`: new text under the same id, re-embedded, with a history row. */
+export async function update(ctx: PipelineContext, id: unknown, text: unknown): Promise<MemoryItem> {
+  const memory = await existing(ctx, id)
+  const newText = parseInput(memoryTextSchema, text, 'text')
+  const [vector] = await ctx.embedder.embed([newText])
+  const now = ctx.now()
+  const revised = revisedMemory(memory, newText, vector!, memory.metadata, now)
+  await ctx.vectorStore.update(revised)
+  await recordOrThrow(ctx, [memoryHistory('UPDATE', revised, memory.text, newText, now)])
+  return toMemoryItem(revised)
+}
+
+/** `Memory.delete`: removes one memory, with a history row. */
+export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
+  const memory = await existing(ctx, id)
+  await ctx.vectorStore.delete([memory.id])
+  await recordOrThrow(ctx, [memoryHistory('DELETE', memory, memory.text, null, ctx.now())])
+}
+
+/** `Memory.deleteAll`: every memory the scope can see, each with a history row. */
+export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<void> {
+  const parsed = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
+  const memories = await ctx.vectorStore.list({ scope: parsed, limit: Number.MAX_SAFE_INTEGER })
+  if (memories.length === 0) return
+  await ctx.vectorStore.delete(memories.map((memory) => memory.id))
+  const now = ctx.now()
+  await recordOrThrow(ctx, memories.map((memory) => memoryHistory('DELETE', memory, memory.text, null, now)))
+}
+
+/** `Memory.reset`: every store, every scope. */
+export async function reset(ctx: PipelineContext): Promise<void> {
+  await ctx.vectorStore.reset()
+  await ctx.history?.reset()
+}
+
+async function existing(ctx: PipelineContext, id: unknown): Promise<StoredMemory> {
+  const memoryId = parseInput(memoryIdSchema, id, 'id')
+  const memory = await ctx.vectorStore.get(memoryId)
+  if (memory === null) throw new EngramError('NOT_FOUND', `no memory with id "${memoryId}"`)
+  return memory
+}
+
+/** Direct edits have no partial result to carry an error, so a failed history write is thrown. */
+async function recordOrThrow(ctx: PipelineContext, records: Parameters<typeof recordHistory>[1]): Promise<void> {
+  const { historyError } = await recordHistory(ctx, records)
+  if (historyError !== undefined) {
+    throw new EngramError('STORE_UNAVAILABLE', `the change was stored but its history row was not: ${historyError}`)
+  }
+}

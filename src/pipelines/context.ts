@@ -1,0 +1,15 @@
+import type { ResolvedConfig } from '../config/resolve.js'
+import type { Embedder, HistoryStore, LLM, VectorStore } from '../ports.js'
+
+/** The ports and settings every operation and pipeline step receives, as one bundle. */
+export interface PipelineContext {
+  /** `null` when no LLM is configured; operations that need one call `requireLLM`. */
+  readonly llm: LLM | null
+  readonly embedder: Embedder
+  readonly vectorStore: VectorStore
+  /** `null` when history is disabled in the config. */
+  readonly history: HistoryStore | null
+  readonly config: ResolvedConfig
+  /** The clock, injectable so tests can pin timestamps. */
+  readonly now: () => Date
+}

@@ -1,0 +1,38 @@
+import type { Message } from '../input.js'
+import type { Speaker } from '../memory-records.js'
+import type { LLM } from '../ports.js'
+import type { MemoryEvent } from '../types.js'
+import type { AddInput } from './add-input.js'
+import type { PipelineContext } from './context.js'
+import { applyMemoryUpdates } from './steps/apply-memory-updates.js'
+import { addEveryFact, decideMemoryUpdates } from './steps/decide-memory-updates.js'
+import { extractFacts } from './steps/extract-facts.js'
+import { findNeighbours } from './steps/find-neighbours.js'
+
+export interface FactOutcome {
+  events: MemoryEvent[]
+  /** Ignored model decisions, reported as `facts` stage errors. */
+  problems: string[]
+  historyError?: string
+}
+
+/** Facts → vector store (SPEC §3), for one chunk of a conversation. One line per step; each step lives in ./steps. */
+export async function runFactPipeline(ctx: PipelineContext, llm: LLM, input: AddInput, today: Date): Promise<FactOutcome> {
+  const facts = await extractFacts(ctx, llm, input.messages, today) // LLM: extract_facts
+  if (facts.length === 0) return { events: [], problems: [] } //       nothing to remember: no second call
+  const vectors = await ctx.embedder.embed(facts) //                    one batched call for all facts
+  const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope
+  const decided = neighbours.some((near) => near.length > 0)
+    ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids
+    : addEveryFact(facts) //                                            nothing to compare with: all ADD, no call
+  const known = new Map(facts.map((fact, index) => [fact, vectors[index]!] as const))
+  const applied = await applyMemoryUpdates(ctx, decided.changes, known, { ...input, speaker: userSpeaker(input.messages) })
+  return { ...applied, problems: decided.problems }
+}
+
+/** Facts come from the user's messages; when they all carry one name, that name is the actor. */
+function userSpeaker(messages: readonly Message[]): Speaker {
+  const names = new Set(messages.filter((message) => message.role === 'user').map((message) => message.name))
+  const [name] = names
+  return names.size === 1 && name !== undefined ? { role: 'user', actor: name } : {}
+}

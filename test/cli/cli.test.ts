@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testModelDir } from '../helpers/model-dir.js'
+
+const run = promisify(execFile)
+const BIN = join(import.meta.dirname, '../../dist/cli/main.js')
+
+/** Runs the built CLI the way a user does; never throws, returns code and output. */
+async function engram(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir(), ...env },
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+describe('engram CLI (built bin, real local embedder)', () => {
+  let dataDir: string
+  const withData = (args: string[]) => [...args, '--data-dir', dataDir]
+
+  beforeAll(() => {
+    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" first (npm test does)`)
+    dataDir = mkdtempSync(join(tmpdir(), 'engram-cli-'))
+  })
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  it('adds verbatim, lists, searches, gets, shows history and deletes, with --json', async () => {
+    const added = await engram(withData(['add', 'Alice is employed at a bank', '--user', 'alice', '--no-infer', '--metadata', 'source=cli', '--json']))
+    expect(added.code).toBe(0)
+    const id = JSON.parse(added.stdout).results[0].id as string
+    await engram(withData(['add', 'Bob plays guitar on weekends', '--user', 'alice', '--no-infer']))
+
+    const listed = JSON.parse((await engram(withData(['list', '--user', 'alice', '--json']))).stdout)
+    expect(listed.results).toHaveLength(2)
+
+    const found = JSON.parse((await engram(withData(['search', 'Where does Alice work?', '--user', 'alice', '--json']))).stdout)
+    expect(found.results[0]).toMatchObject({ id, memory: 'Alice is employed at a bank', metadata: { source: 'cli' } })
+
+    const human = await engram(withData(['search', 'Where does Alice work?', '--user', 'alice', '--limit', '1']))
+    expect(human.stdout).toMatch(/^\d\.\d{3} {2}Alice is employed at a bank/)
+
+    expect(JSON.parse((await engram(withData(['get', id, '--json']))).stdout).memory).toBe('Alice is employed at a bank')
+    expect((await engram(withData(['delete', id]))).stdout).toContain(`deleted ${id}`)
+    const history = JSON.parse((await engram(withData(['history', id, '--json']))).stdout)
+    expect(history.map((entry: { event: string }) => entry.event)).toEqual(['ADD', 'DELETE'])
+    expect((await engram(withData(['get', id]))).stdout).toContain('no memory')
+  })
+
+  it('exits non-zero with one line naming the problem', async () => {
+    const noScope = await engram(withData(['add', 'text', '--no-infer']))
+    expect(noScope.code).toBe(1)
+    expect(noScope.stderr.trim().split('\n')).toHaveLength(1)
+    expect(noScope.stderr).toContain('INVALID_INPUT')
+
+    const noLLM = await engram(withData(['add', 'I like tea', '--user', 'a']))
+    expect(noLLM.code).toBe(1)
+    expect(noLLM.stderr).toMatch(/^engram: LLM_UNAVAILABLE: .*OPENAI_API_KEY/)
+
+    const missing = await engram(withData(['delete', 'nope']))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('NOT_FOUND')
+
+    const unknown = await engram(withData(['frobnicate']))
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown command')
+
+    const badFlag = await engram(withData(['list', '--colour']))
+    expect(badFlag.code).toBe(2)
+  })
+
+  it('points at the fetch command when the model is missing', async () => {
+    const result = await engram(withData(['list', '--user', 'a']), { ENGRAM_MODEL_DIR: join(dataDir, 'no-model-here') })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('EMBEDDER_UNAVAILABLE')
+    expect(result.stderr).toContain('npx engram fetch-model')
+  })
+
+  it('runs the demo without an LLM: explains what to set, stores verbatim and searches', async () => {
+    const demo = await engram(['demo'])
+    expect(demo.code).toBe(0)
+    expect(demo.stdout).toContain('OPENAI_API_KEY')
+    expect(demo.stdout).toMatch(/search "Where does Alice work\?":\n {2}\d\.\d{3} {2}Hi! I'm Alice/)
+  })
+})

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EngramError, Memory } from '../../src/index.js'
+import { HashEmbedder } from '../doubles/hash-embedder.js'
+
+describe('configuration', () => {
+  let dataDir: string
+  const saved = { ...process.env }
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'engram-config-'))
+    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ENGRAM_LLM_MODEL', 'ENGRAM_EMBEDDER']) delete process.env[name]
+  })
+  afterEach(() => {
+    process.env = { ...saved }
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it.each([
+    ['an unknown top-level key', { dataDir: '/tmp/x', vectorstore: {} }, 'vectorstore'],
+    ['an unknown provider', { llm: { provider: 'cohere', config: {} } }, 'llm'],
+    ['an unknown provider option', { llm: { provider: 'openai', config: { modle: 'x', apiKey: 'k' } } }, 'modle'],
+    ['a bad threshold', { graph: { entityThreshold: 2 } }, 'entityThreshold'],
+    ['a langchain model that is not one', { llm: { provider: 'langchain', config: { model: {} } } }, 'bindTools'],
+  ])('rejects %s with INVALID_CONFIG naming it', async (_name, config, named) => {
+    const error = await Memory.create(config as never, { embedder: new HashEmbedder() }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(EngramError)
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+    expect((error as Error).message).toContain(named)
+  })
+
+  it('without an LLM, add says which variables to set, and infer:false, search and reads still work', async () => {
+    const memory = await Memory.create({ dataDir }, { embedder: new HashEmbedder() })
+    try {
+      const error = await memory.add('I like tea', { userId: 'a' }).catch((caught: unknown) => caught)
+      expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE' })
+      expect((error as Error).message).toMatch(/OPENAI_API_KEY.*OPENAI_BASE_URL.*ENGRAM_LLM_MODEL/s)
+      await memory.add('I like tea', { userId: 'a', infer: false })
+      expect((await memory.search('tea', { userId: 'a' })).results).toHaveLength(1)
+    } finally {
+      await memory.close()
+    }
+  })
+
+  it('an explicitly configured openai LLM without a key or URL is a config error', async () => {
+    await expect(Memory.create({ dataDir, llm: { provider: 'openai', config: {} } }, { embedder: new HashEmbedder() })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('OPENAI_API_KEY'),
+    })
+  })
+
+  it('a closed Memory refuses further calls', async () => {
+    const memory = await Memory.create({ dataDir }, { embedder: new HashEmbedder() })
+    await memory.close()
+    await memory.close()
+    await expect(memory.getAll({ userId: 'a' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
+  })
+
+  it('keeps data across a close and a reopen of the same folder', async () => {
+    const first = await Memory.create({ dataDir }, { embedder: new HashEmbedder() })
+    const { results } = await first.add('Lives in Lisbon', { userId: 'a', infer: false })
+    await first.close()
+    const second = await Memory.create({ dataDir }, { embedder: new HashEmbedder() })
+    try {
+      expect((await second.get(results[0]!.id))?.memory).toBe('Lives in Lisbon')
+      expect(await second.history(results[0]!.id)).toHaveLength(1)
+    } finally {
+      await second.close()
+    }
+  })
+})
