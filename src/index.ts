@@ -4,7 +4,8 @@
  * @module
  */
 export { Memory } from './memory.js'
-export type { MemoryAdapters } from './memory.js'
+export type { GraphInspector, MemoryAdapters } from './memory.js'
+export type { GraphExportFormat } from './operations/inspect-graph.js'
 export { EngramError, ERROR_CODES } from './errors.js'
 export type { ErrorCode } from './errors.js'
 export type { EngramConfig } from './config/schema.js'
@@ -26,6 +27,7 @@ export type {
   ChatRequest,
   ChatResponse,
   Embedder,
+  GraphStore,
   HistoryRecord,
   HistoryStore,
   LLM,

@@ -52,6 +52,7 @@ export const addOptionsSchema = scopeSchema
     metadata: metadataSchema.optional(),
     infer: z.boolean().optional(),
     graph: z.boolean().optional(),
+    observedAt: z.union([z.date(), z.string().datetime({ offset: true })]).optional(),
   })
   .strict()
   .refine(requireScope, scopeRequired)

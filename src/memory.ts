@@ -1,15 +1,16 @@
-import { createEmbedder, createHistoryStore, createLLM, createVectorStore } from './adapters/registry.js'
+import { createEmbedder, createGraphStore, createHistoryStore, createLLM, createVectorStore } from './adapters/registry.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { EngramError } from './errors.js'
 import type { AddOptions, GetAllOptions, Messages, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
+import { exportGraph, type GraphExportFormat, runCypher } from './operations/inspect-graph.js'
 import { get, getAll, history } from './operations/read.js'
 import { search } from './operations/search.js'
 import { remove, removeAll, reset, update } from './operations/write.js'
 import type { PipelineContext } from './pipelines/context.js'
-import type { Embedder, HistoryStore, LLM, VectorStore } from './ports.js'
+import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from './ports.js'
 import { ScopeQueue } from './scope-queue.js'
 import type { AddResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from './types.js'
 
@@ -21,13 +22,32 @@ export interface MemoryAdapters {
   llm?: LLM
   embedder?: Embedder
   vectorStore?: VectorStore
+  graphStore?: GraphStore
   historyStore?: HistoryStore
   /** The clock used for timestamps. Default: `() => new Date()`. */
   clock?: () => Date
 }
 
+/** Read access to the knowledge graph (SPEC §4), as `memory.graph`. */
+export interface GraphInspector {
+  /**
+   * The scope's graph as text: `json`, `cypher` (a CREATE statement that rebuilds it) or `graphml`.
+   * Invalidated relations are included, with their `valid_to`.
+   *
+   * @throws EngramError INVALID_INPUT; INVALID_CONFIG when no graph store is configured
+   */
+  export(scope: Scope, format?: GraphExportFormat): Promise<string>
+  /**
+   * Runs a read-only Cypher query (Neo4j graph store only; writes are rejected).
+   *
+   * @throws EngramError INVALID_CONFIG on the embedded graph store
+   */
+  cypher(query: string, params?: Record<string, unknown>): Promise<Array<Record<string, unknown>>>
+}
+
 /**
- * Long-term memory for an LLM application: facts in a vector store, an audit history in SQLite.
+ * Long-term memory for an LLM application: facts in a vector store, entities and relations in a
+ * knowledge graph, an audit history in SQLite.
  *
  * @example
  * ```ts
@@ -65,8 +85,9 @@ export class Memory {
       const llm = adapters.llm ?? (resolved.llm === null ? null : await createLLM(resolved.llm))
       const embedder = adapters.embedder ?? (await open(() => createEmbedder(resolved.embedder)))
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
+      const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
-      return new Memory({ llm, embedder, vectorStore, history: historyStore, config: resolved, now: adapters.clock ?? (() => new Date()) })
+      return new Memory({ llm, embedder, vectorStore, graph, history: historyStore, config: resolved, now: adapters.clock ?? (() => new Date()) })
     } catch (error) {
       // Release whatever opened before the failure, so a bad config leaks no file handles.
       await Promise.allSettled(opened.map((port) => port.close()))
@@ -150,6 +171,14 @@ export class Memory {
     return this.#use((ctx) => history(ctx, id))
   }
 
+  /** Inspection of the knowledge graph: export a scope's graph, or query Neo4j read-only. */
+  get graph(): GraphInspector {
+    return {
+      export: (scope, format = 'json') => this.#use((ctx) => exportGraph(ctx, scope, format)),
+      cypher: () => this.#use((ctx) => runCypher(ctx)),
+    }
+  }
+
   /** Deletes everything in every store, every scope, history included. */
   reset(): Promise<void> {
     return this.#use((ctx) => reset(ctx))
@@ -159,8 +188,8 @@ export class Memory {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const { embedder, vectorStore, history: historyStore } = this.#ctx
-    await Promise.allSettled([embedder.close(), vectorStore.close(), historyStore?.close()])
+    const { embedder, vectorStore, graph, history: historyStore } = this.#ctx
+    await Promise.allSettled([embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close()])
   }
 
   async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {

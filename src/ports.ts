@@ -170,22 +170,157 @@ export interface HistoryRecord {
   createdAt: string
 }
 
+/** An audit row as stored: the appended record plus the id it was given. */
+export interface StoredHistoryRecord extends HistoryRecord {
+  id: string
+}
+
 /** The audit log. Append-only except for `reset`. */
 export interface HistoryStore {
   append(records: HistoryRecord[]): Promise<void>
   /** Changes to one memory, oldest first. */
   forMemory(memoryId: string): Promise<HistoryEntry[]>
+  /** Every change to one memory, relation or entity, oldest first, with its provenance (`memoryIds`). */
+  forTarget(target: HistoryTarget, targetId: string): Promise<StoredHistoryRecord[]>
   reset(): Promise<void>
   close(): Promise<void>
 }
 
 // ───────────────────────────── Graph ─────────────────────────────
 
+/** An entity as relations refer to it. */
+export interface EntityRef {
+  id: string
+  /** Display name, as first written. */
+  name: string
+  type: string
+}
+
+/** An `__Entity__` node (SPEC §4). Unique per (exact scope, key). */
+export interface StoredEntity extends EntityRef {
+  /** Normalised name: lower-case, trimmed, single spaces. */
+  key: string
+  scope: Scope
+  mentions: number
+  createdAt: string
+  updatedAt: string
+}
+
+/** A relationship between two entities, with its validity interval and provenance. */
+export interface StoredRelation {
+  id: string
+  source: EntityRef
+  /** UPPER_SNAKE_CASE, matching `^[A-Z][A-Z0-9_]{0,63}$`. */
+  relationship: string
+  destination: EntityRef
+  validFrom: string
+  /** `null` while the relation holds. */
+  validTo: string | null
+  mentions: number
+  /** The memories this relation was learned from. */
+  memoryIds: string[]
+  scope: Scope
+  createdAt: string
+  updatedAt: string
+}
+
+/** An entity to create, or to mention again when its (scope, key) exists. */
+export interface EntityWrite {
+  key: string
+  name: string
+  type: string
+  vector: Vector
+}
+
+/** One change to relations, applied by the store inside the add's single transaction. */
+export type RelationOp =
+  /**
+   * Asserts a relation. If a valid one with the same endpoints and type exists, it is reinforced
+   * (mentions + 1, memory ids merged) instead of duplicated; an invalidated one is never reopened:
+   * re-asserting it starts a new relation, i.e. a new validity interval.
+   */
+  | { op: 'assert'; sourceKey: string; relationship: string; destinationKey: string; validFrom: string; memoryIds: string[] }
+  /** Ends a valid relation's validity at `validTo`; the relation is kept. */
+  | { op: 'invalidate'; relationId: string; validTo: string }
+
+/** Every graph write of one add, for one exact scope. */
+export interface GraphChanges {
+  scope: Scope
+  /** ISO-8601 time of the write (created_at / updated_at). */
+  now: string
+  entities: EntityWrite[]
+  relations: RelationOp[]
+}
+
+/** What `GraphStore.apply` did, in order: the pipeline turns these into results and history. */
+export type GraphEvent =
+  | { event: 'ENTITY_CREATED'; entity: StoredEntity }
+  | { event: 'RELATION_ADDED'; relation: StoredRelation }
+  | { event: 'RELATION_REINFORCED'; relation: StoredRelation }
+  | { event: 'RELATION_INVALIDATED'; relation: StoredRelation }
+
+export interface EntityMatch {
+  entity: StoredEntity
+  /** Cosine similarity of the entity's name embedding, -1..1. */
+  similarity: number
+}
+
+export interface LinkedEntity extends EntityMatch {
+  /** The entity's key occurs in the query text as whole words. */
+  keyword: boolean
+}
+
+export interface TraversalQuery {
+  /** Visibility scope, as for reads. */
+  scope: Scope
+  /** Entity ids to start from. */
+  seeds: string[]
+  /** Maximum path length in relations, 1..4. */
+  hops: number
+  /** Follow relations valid at this ISO-8601 time; absent: relations valid now (`valid_to` null). */
+  asOf?: string
+  /** At most this many paths. */
+  limit: number
+}
+
+/** A path from a seed entity; its last relation is the one found, `path.length` its hop count. */
+export interface TraversalPath {
+  seedId: string
+  path: StoredRelation[]
+}
+
 /**
- * Where entities and relations live (SPEC §4). The graph pipeline and its stores arrive with the
- * graph-memory issue; until then no adapter implements this and `graphStore` resolves to none.
+ * Where entities and relations live (SPEC §4). Resolution and writes use the add's exact scope
+ * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
 export interface GraphStore {
+  /** Entities of exactly this scope with these keys. */
+  entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]>
+  /**
+   * For each vector, the most similar entity of exactly this scope with similarity ≥
+   * `minSimilarity`, or null. Must use an index of the scope's entities, not scan every node.
+   */
+  similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>>
+  /** Valid relations of exactly this scope touching any of these entities. */
+  validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]>
+  /** Applies every change of one add in one transaction: all or nothing. */
+  apply(changes: GraphChanges): Promise<GraphEvent[]>
+  /** Query → entities: by embedding (≥ minSimilarity) and by the key occurring in `text` (normalised query). */
+  linkEntities(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): Promise<LinkedEntity[]>
+  /** Multi-hop walk over valid relations (either direction) from the seeds, in one query. */
+  traverse(query: TraversalQuery): Promise<TraversalPath[]>
+  /** Relations visible to a scope, newest first; `validOnly` drops invalidated ones. */
+  relations(query: { scope: Scope; validOnly: boolean; limit: number }): Promise<StoredRelation[]>
+  /** Entities visible to a scope, by name. */
+  entities(query: { scope: Scope; limit: number }): Promise<StoredEntity[]>
+  /** Relations whose memory ids include any of these. */
+  relationsFromMemories(memoryIds: string[]): Promise<StoredRelation[]>
+  /**
+   * Drops a deleted memory from provenance: relations whose only provenance it was are removed,
+   * the others lose it from `memoryIds`. Returns the removed relations.
+   */
+  forgetMemory(memoryId: string): Promise<StoredRelation[]>
+  /** Deletes every entity and relation the scope can see; never everything for an empty scope. */
   deleteScope(scope: Scope): Promise<void>
   reset(): Promise<void>
   close(): Promise<void>

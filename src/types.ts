@@ -63,8 +63,12 @@ export interface ScoredMemory extends MemoryItem {
 /** A relation found by `search`, with how far from the query's entities it lies. */
 export interface ScoredRelation extends Relation {
   score: number
+  /** Relations between the query's entity and this one, this one included. */
   hops: number
+  /** The walk from the query's entity to this relation, in order. */
   path?: Relation[]
+  /** The score's parts: entity match, decay for the hops, keyword relevance of the path. */
+  explain?: Record<string, number>
 }
 
 /** Result of `Memory.search`. */

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
-import type { Embedder, HistoryStore, LLM, VectorStore } from '../ports.js'
+import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from '../ports.js'
 
 /**
  * Provider name → adapter, each behind a dynamic import so that a provider's client library
@@ -47,4 +47,10 @@ export async function createHistoryStore(config: ResolvedConfig['history']): Pro
   if (config.disabled) return null
   const { SqliteHistoryStore } = await import('./sqlite/sqlite-history-store.js')
   return SqliteHistoryStore.open({ path: config.path })
+}
+
+export async function createGraphStore(config: ResolvedConfig['graphStore']): Promise<GraphStore | null> {
+  if (config.provider === 'none') return null
+  const { SqliteGraphStore } = await import('./sqlite/sqlite-graph-store.js')
+  return SqliteGraphStore.open({ path: config.path })
 }

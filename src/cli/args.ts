@@ -11,6 +11,7 @@ export const COMMON_OPTIONS = {
   limit: { type: 'string' },
   metadata: { type: 'string', multiple: true },
   'no-infer': { type: 'boolean', default: false },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 

@@ -13,7 +13,8 @@ commands:
   list               a scope's memories, newest first (--limit N)
   get ID             one memory
   history ID         the changes to one memory, oldest first
-  delete ID          delete one memory
+  delete ID          delete one memory (and relations only it supported)
+  graph              print a scope's knowledge graph (--format json|cypher|graphml)
   demo               the whole loop on the embedded defaults, in a temporary folder
   fetch-model        download the local embedding model once (--dir DIR)
 
@@ -29,6 +30,7 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   get: memoryCommands.get,
   history: memoryCommands.history,
   delete: memoryCommands.remove,
+  graph: memoryCommands.graph,
 }
 
 async function main(argv: string[]): Promise<number> {

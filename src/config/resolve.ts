@@ -24,7 +24,7 @@ export interface ResolvedConfig {
   readonly llm: LLMConfig | null
   readonly embedder: EmbedderConfig
   readonly vectorStore: { provider: 'sqlite'; path: string }
-  readonly graphStore: GraphStoreConfig
+  readonly graphStore: { provider: 'sqlite'; path: string } | { provider: 'none' }
   readonly history: { disabled: boolean; path: string }
   readonly dataDir: string
   readonly graph: { entityThreshold: number; hops: number }
@@ -49,7 +49,7 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     llm: resolveLLM(config.llm, env),
     embedder: resolveEmbedder(config.embedder, env),
     vectorStore: { provider: 'sqlite', path: config.vectorStore?.config.path ?? join(dataDir, 'memories.db') },
-    graphStore: config.graphStore ?? { provider: 'none' },
+    graphStore: resolveGraphStore(config.graphStore, dataDir),
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
     dataDir,
     graph: { ...DEFAULT_GRAPH, ...config.graph },
@@ -65,6 +65,11 @@ function resolveLLM(llm: LLMConfig | undefined, env: EnvSettings): LLMConfig | n
   }
   if (llm.provider !== 'openai') return llm
   return { provider: 'openai', config: withOpenAIEnv({ ...llm.config, model: llm.config.model ?? env.llmModel }, env) }
+}
+
+function resolveGraphStore(graphStore: GraphStoreConfig | undefined, dataDir: string): ResolvedConfig['graphStore'] {
+  if (graphStore?.provider === 'none') return { provider: 'none' }
+  return { provider: 'sqlite', path: graphStore?.config.path ?? join(dataDir, 'graph.db') }
 }
 
 function resolveEmbedder(embedder: EmbedderConfig | undefined, env: EnvSettings): EmbedderConfig {

@@ -105,9 +105,16 @@ const sqliteVectorStore = z
 
 export const vectorStoreConfigSchema = z.discriminatedUnion('provider', [sqliteVectorStore])
 
+const sqliteGraphStore = z
+  .object({
+    provider: z.literal('sqlite'),
+    config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
+  })
+  .strict()
+
 const noGraphStore = z.object({ provider: z.literal('none') }).strict()
 
-export const graphStoreConfigSchema = z.discriminatedUnion('provider', [noGraphStore])
+export const graphStoreConfigSchema = z.discriminatedUnion('provider', [sqliteGraphStore, noGraphStore])
 
 export const configSchema = z
   .object({

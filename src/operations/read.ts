@@ -1,6 +1,7 @@
 import { getAllOptionsSchema, memoryIdSchema, parseInput } from '../input.js'
 import { definedScope, toMemoryItem } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
+import { toRelation } from '../pipelines/steps/apply-relation-updates.js'
 import type { GetAllResult, HistoryEntry, MemoryItem } from '../types.js'
 
 /** Memories per `getAll` when the caller gives no `limit`. */
@@ -12,15 +13,16 @@ export async function get(ctx: PipelineContext, id: unknown): Promise<MemoryItem
   return memory === null ? null : toMemoryItem(memory)
 }
 
-/** `Memory.getAll`: the scope's memories, newest first. */
+/** `Memory.getAll`: the scope's memories and valid relations, newest first. */
 export async function getAll(ctx: PipelineContext, options: unknown): Promise<GetAllResult> {
   const opts = parseInput(getAllOptionsSchema, options, 'options')
-  const memories = await ctx.vectorStore.list({
-    scope: definedScope(opts),
-    ...(opts.filters !== undefined ? { filters: opts.filters } : {}),
-    limit: opts.limit ?? DEFAULT_LIST_LIMIT,
-  })
-  return { results: memories.map(toMemoryItem), relations: [] }
+  const scope = definedScope(opts)
+  const limit = opts.limit ?? DEFAULT_LIST_LIMIT
+  const [memories, relations] = await Promise.all([
+    ctx.vectorStore.list({ scope, ...(opts.filters !== undefined ? { filters: opts.filters } : {}), limit }),
+    ctx.graph === null ? [] : ctx.graph.relations({ scope, validOnly: true, limit }),
+  ])
+  return { results: memories.map(toMemoryItem), relations: relations.map(toRelation) }
 }
 
 /** `Memory.history`: a memory's changes, oldest first; empty when history is disabled. */

@@ -1,27 +1,47 @@
 import { parseInput, querySchema, searchOptionsSchema } from '../input.js'
-import { definedScope, toMemoryItem } from '../memory-records.js'
+import { definedScope } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
+import { toRelation } from '../pipelines/steps/apply-relation-updates.js'
+import { fuseResults } from '../search/fuse.js'
+import { searchGraph } from '../search/graph-search.js'
 import type { SearchResult } from '../types.js'
 
 /** Results per list when the caller gives no `limit` (SPEC §1). */
 export const DEFAULT_SEARCH_LIMIT = 10
 
-/** `Memory.search`: one query embedding, one hybrid search inside the scope; no LLM call. */
+/**
+ * `Memory.search`, with no LLM call: one query embedding, then the hybrid fact search and the
+ * graph walk in parallel, then facts cited by the relations found are boosted.
+ */
 export async function search(ctx: PipelineContext, query: unknown, options: unknown): Promise<SearchResult> {
   const text = parseInput(querySchema, query, 'query')
   const opts = parseInput(searchOptionsSchema, options, 'options')
+  const scope = definedScope(opts)
+  const limit = opts.limit ?? DEFAULT_SEARCH_LIMIT
+  const filters = opts.filters !== undefined ? { filters: opts.filters } : {}
   const [vector] = await ctx.embedder.embed([text])
-  const hits = await ctx.vectorStore.search({
-    vector: vector!,
-    text,
-    scope: definedScope(opts),
-    ...(opts.filters !== undefined ? { filters: opts.filters } : {}),
-    limit: opts.limit ?? DEFAULT_SEARCH_LIMIT,
-  })
+  const [facts, relations] = await Promise.all([
+    ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit }),
+    ctx.graph === null
+      ? []
+      : searchGraph(ctx.graph, {
+          text,
+          vector: vector!,
+          scope,
+          hops: opts.hops ?? ctx.config.graph.hops,
+          ...(opts.asOf !== undefined ? { asOf: new Date(opts.asOf).toISOString() } : {}),
+          limit,
+        }),
+  ])
+  const results = await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters })
   return {
-    results: hits
-      .filter((hit) => opts.threshold === undefined || hit.score >= opts.threshold)
-      .map((hit) => ({ ...toMemoryItem(hit.memory), score: hit.score, explain: hit.explain })),
-    relations: [],
+    results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
+    relations: relations.map((hit) => ({
+      ...toRelation(hit.relation),
+      score: hit.score,
+      hops: hit.path.length,
+      path: hit.path.map(toRelation),
+      explain: hit.explain,
+    })),
   }
 }

@@ -3,7 +3,8 @@ import { memoryIdSchema, memoryTextSchema, parseInput, requiredScopeSchema } fro
 import { definedScope, memoryHistory, revisedMemory, toMemoryItem } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import { recordHistory } from '../pipelines/steps/apply-memory-updates.js'
-import type { StoredMemory } from '../ports.js'
+import type { HistoryRecord, StoredMemory, StoredRelation } from '../ports.js'
+import { relationLine } from '../prompts/update-graph.js'
 import type { MemoryItem } from '../types.js'
 
 /** `Memory.update`: new text under the same id, re-embedded, with a history row. */
@@ -18,19 +19,27 @@ export async function update(ctx: PipelineContext, id: unknown, text: unknown): 
   return toMemoryItem(revised)
 }
 
-/** `Memory.delete`: removes one memory, with a history row. */
+/**
+ * `Memory.delete`: removes one memory and, with no LLM call, every relation whose only
+ * provenance it was; relations also learned from other memories just lose it from `memoryIds`.
+ */
 export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
   const memory = await existing(ctx, id)
   await ctx.vectorStore.delete([memory.id])
-  await recordOrThrow(ctx, [memoryHistory('DELETE', memory, memory.text, null, ctx.now())])
+  const removed = ctx.graph === null ? [] : await ctx.graph.forgetMemory(memory.id)
+  const now = ctx.now()
+  await recordOrThrow(ctx, [
+    memoryHistory('DELETE', memory, memory.text, null, now),
+    ...removed.map((relation) => removedRelationHistory(relation, memory.id, now)),
+  ])
 }
 
-/** `Memory.deleteAll`: every memory the scope can see, each with a history row. */
+/** `Memory.deleteAll`: every memory, entity and relation the scope can see; a history row per memory. */
 export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<void> {
   const parsed = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
   const memories = await ctx.vectorStore.list({ scope: parsed, limit: Number.MAX_SAFE_INTEGER })
-  if (memories.length === 0) return
   await ctx.vectorStore.delete(memories.map((memory) => memory.id))
+  await ctx.graph?.deleteScope(parsed)
   const now = ctx.now()
   await recordOrThrow(ctx, memories.map((memory) => memoryHistory('DELETE', memory, memory.text, null, now)))
 }
@@ -38,7 +47,21 @@ export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<v
 /** `Memory.reset`: every store, every scope. */
 export async function reset(ctx: PipelineContext): Promise<void> {
   await ctx.vectorStore.reset()
+  await ctx.graph?.reset()
   await ctx.history?.reset()
+}
+
+function removedRelationHistory(relation: StoredRelation, memoryId: string, now: Date): HistoryRecord {
+  return {
+    target: 'relation',
+    targetId: relation.id,
+    event: 'RELATION_REMOVED',
+    oldValue: relationLine(relation.source.name, relation.relationship, relation.destination.name),
+    newValue: null,
+    scope: relation.scope,
+    memoryIds: [memoryId],
+    createdAt: now.toISOString(),
+  }
 }
 
 async function existing(ctx: PipelineContext, id: unknown): Promise<StoredMemory> {
@@ -49,7 +72,7 @@ async function existing(ctx: PipelineContext, id: unknown): Promise<StoredMemory
 }
 
 /** Direct edits have no partial result to carry an error, so a failed history write is thrown. */
-async function recordOrThrow(ctx: PipelineContext, records: Parameters<typeof recordHistory>[1]): Promise<void> {
+async function recordOrThrow(ctx: PipelineContext, records: HistoryRecord[]): Promise<void> {
   const { historyError } = await recordHistory(ctx, records)
   if (historyError !== undefined) {
     throw new EngramError('STORE_UNAVAILABLE', `the change was stored but its history row was not: ${historyError}`)

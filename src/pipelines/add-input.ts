@@ -7,4 +7,6 @@ export interface AddInput {
   metadata: Metadata
   infer: boolean
   graph: boolean
+  /** When the conversation happened (default: now): "today" for the models, start and end of relations. */
+  observedAt: Date
 }

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
-import type { Embedder, HistoryStore, LLM, VectorStore } from '../ports.js'
+import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from '../ports.js'
 
 /** The ports and settings every operation and pipeline step receives, as one bundle. */
 export interface PipelineContext {
@@ -7,6 +7,8 @@ export interface PipelineContext {
   readonly llm: LLM | null
   readonly embedder: Embedder
   readonly vectorStore: VectorStore
+  /** `null` when the graph store is `none`. */
+  readonly graph: GraphStore | null
   /** `null` when history is disabled in the config. */
   readonly history: HistoryStore | null
   readonly config: ResolvedConfig

@@ -4,6 +4,7 @@ import type { LLM } from '../ports.js'
 import type { MemoryEvent } from '../types.js'
 import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
+import type { SupportingMemory } from './steps/apply-relation-updates.js'
 import { applyMemoryUpdates } from './steps/apply-memory-updates.js'
 import { addEveryFact, decideMemoryUpdates } from './steps/decide-memory-updates.js'
 import { extractFacts } from './steps/extract-facts.js'
@@ -13,13 +14,16 @@ export interface FactOutcome {
   events: MemoryEvent[]
   /** Ignored model decisions, reported as `facts` stage errors. */
   problems: string[]
+  /** Memories stored or confirmed by this chunk: the provenance its relations cite. */
+  supporting: SupportingMemory[]
   historyError?: string
 }
 
 /** Facts → vector store (SPEC §3), for one chunk of a conversation. One line per step; each step lives in ./steps. */
-export async function runFactPipeline(ctx: PipelineContext, llm: LLM, input: AddInput, today: Date): Promise<FactOutcome> {
+export async function runFactPipeline(ctx: PipelineContext, llm: LLM, input: AddInput): Promise<FactOutcome> {
+  const today = input.observedAt
   const facts = await extractFacts(ctx, llm, input.messages, today) // LLM: extract_facts
-  if (facts.length === 0) return { events: [], problems: [] } //       nothing to remember: no second call
+  if (facts.length === 0) return { events: [], problems: [], supporting: [] } // nothing to remember: no second call
   const vectors = await ctx.embedder.embed(facts) //                    one batched call for all facts
   const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope
   const decided = neighbours.some((near) => near.length > 0)
@@ -27,7 +31,11 @@ export async function runFactPipeline(ctx: PipelineContext, llm: LLM, input: Add
     : addEveryFact(facts) //                                            nothing to compare with: all ADD, no call
   const known = new Map(facts.map((fact, index) => [fact, vectors[index]!] as const))
   const applied = await applyMemoryUpdates(ctx, decided.changes, known, { ...input, speaker: userSpeaker(input.messages) })
-  return { ...applied, problems: decided.problems }
+  const supporting = [
+    ...applied.events.filter((event) => event.event !== 'DELETE').map((event) => ({ id: event.id, text: event.memory })),
+    ...decided.confirmed.map((memory) => ({ id: memory.id, text: memory.text })),
+  ]
+  return { ...applied, problems: decided.problems, supporting }
 }
 
 /** Facts come from the user's messages; when they all carry one name, that name is the actor. */

@@ -12,8 +12,9 @@ describe('fact pipeline', () => {
     dispose = undefined
   })
 
+  // The graph has its own suite; here only the fact pipeline runs.
   async function open(llm: ScriptedLLM, config = {}): Promise<Memory> {
-    const opened = await openTempMemory({ llm }, config)
+    const opened = await openTempMemory({ llm }, { graphStore: { provider: 'none' }, ...config })
     dispose = opened.dispose
     return opened.memory
   }

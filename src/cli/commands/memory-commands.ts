@@ -1,5 +1,5 @@
 import type { Memory } from '../../index.js'
-import { limitFrom, metadataFrom, type ParsedArgs, required, scopeFrom } from '../args.js'
+import { limitFrom, metadataFrom, type ParsedArgs, required, scopeFrom, UsageError } from '../args.js'
 import { formatHistory, formatMemory, formatScored, printLines } from '../print.js'
 
 /** A CLI command over an open Memory: returns the JSON value and prints its human form itself. */
@@ -51,4 +51,12 @@ export const remove: MemoryCommand = async (memory, { rest }) => {
   const id = required(rest, 'memory ID')
   await memory.delete(id)
   return { json: { deleted: id }, print: () => console.log(`deleted ${id}`) }
+}
+
+export const graph: MemoryCommand = async (memory, { values }) => {
+  const format = values.format ?? 'json'
+  if (format !== 'json' && format !== 'cypher' && format !== 'graphml') throw new UsageError(`--format must be json, cypher or graphml, not "${format}"`)
+  const text = await memory.graph.export(scopeFrom(values), format)
+  // The export is already the requested format: --json changes nothing for json and wraps the others.
+  return { json: format === 'json' ? JSON.parse(text) : { format, text }, print: () => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }
 }

@@ -11,13 +11,15 @@ export type MemoryChange =
 
 export interface MemoryChanges {
   changes: MemoryChange[]
+  /** Stored memories the model found already say a new fact (NONE): provenance for the graph. */
+  confirmed: StoredMemory[]
   /** Decisions that were ignored, and why (unknown ids, repeats); reported as stage errors. */
   problems: string[]
 }
 
 /** Every fact is new: the decision when no fact has a stored neighbour, made without an LLM call. */
 export function addEveryFact(facts: readonly string[]): MemoryChanges {
-  return { changes: facts.map((text) => ({ event: 'ADD', text })), problems: [] }
+  return { changes: facts.map((text) => ({ event: 'ADD', text })), confirmed: [], problems: [] }
 }
 
 /**
@@ -46,6 +48,7 @@ export async function decideMemoryUpdates(
 
 function resolveDecisions(decisions: readonly MemoryDecision[], existing: readonly StoredMemory[]): MemoryChanges {
   const changes: MemoryChange[] = []
+  const confirmed: StoredMemory[] = []
   const problems: string[] = []
   const touched = new Set<string>()
   const added = new Set<string>()
@@ -58,9 +61,10 @@ function resolveDecisions(decisions: readonly MemoryDecision[], existing: readon
       }
       continue
     }
-    if (decision.event === 'NONE') continue
     const target = /^\d+$/.test(decision.id) ? existing[Number(decision.id)] : undefined
-    if (target === undefined) {
+    if (decision.event === 'NONE') {
+      if (target !== undefined) confirmed.push(target)
+    } else if (target === undefined) {
       problems.push(`update_memory: ${decision.event} names memory id "${decision.id}", which was not shown; ignored`)
     } else if (touched.has(target.id)) {
       problems.push(`update_memory: memory id "${decision.id}" is changed twice; only the first change is applied`)
@@ -72,5 +76,5 @@ function resolveDecisions(decisions: readonly MemoryDecision[], existing: readon
       changes.push({ event: 'UPDATE', target, text })
     }
   }
-  return { changes, problems }
+  return { changes, confirmed, problems }
 }

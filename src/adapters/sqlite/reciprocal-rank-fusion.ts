@@ -1,0 +1,61 @@
+import type { HybridHit, StoredMemory } from '../../ports.js'
+
+/*
+ * Hybrid search fuses two ranked lists by Reciprocal Rank Fusion: each list adds 1 / (k + rank).
+ *
+ * Ranks, not scores, because BM25 and cosine similarity live on incomparable scales (BM25 is
+ * unbounded and depends on corpus statistics; cosine lies in -1..1), so any weighted sum of the
+ * raw scores needs per-corpus tuning, while RRF needs none. k = 60 is the value of Cormack, Clarke
+ * & Büttcher (SIGIR 2009), which damps the gap between the first ranks so that agreement between
+ * the lists counts more than the top of either one. Weaviate's `rankedFusion` uses the same
+ * formula, so the embedded and production backends rank alike.
+ */
+const K = 60
+
+/** The best possible fused score (first in both lists); dividing by it maps scores into 0..1. */
+const BEST = 2 / (K + 1)
+
+/** A candidate from the vector list. */
+export interface VectorCandidate {
+  memory: StoredMemory
+  similarity: number
+}
+
+/** A candidate from the keyword list; its similarity is computed too, for `explain`. */
+export interface KeywordCandidate extends VectorCandidate {
+  /** -bm25: positive, higher is better. */
+  keywordScore: number
+}
+
+/**
+ * Fuses both lists (each best first) and returns the best `limit`. `explain` holds
+ * `vectorSimilarity`, `vectorRank` and `keywordRank` (only where that list had the memory),
+ * `keywordScore` (keyword hits only) and `fused` (the raw RRF sum, before normalising).
+ */
+export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: KeywordCandidate[], limit: number): HybridHit[] {
+  const fused = new Map<string, { memory: StoredMemory; similarity: number; explain: Record<string, number>; sum: number }>()
+  const entry = (candidate: VectorCandidate) => {
+    let found = fused.get(candidate.memory.id)
+    if (found === undefined) {
+      found = { memory: candidate.memory, similarity: candidate.similarity, explain: { vectorSimilarity: candidate.similarity }, sum: 0 }
+      fused.set(candidate.memory.id, found)
+    }
+    return found
+  }
+  byVector.forEach((candidate, index) => {
+    const found = entry(candidate)
+    found.explain.vectorRank = index + 1
+    found.sum += 1 / (K + index + 1)
+  })
+  byKeyword.forEach((candidate, index) => {
+    const found = entry(candidate)
+    found.explain.keywordScore = candidate.keywordScore
+    found.explain.keywordRank = index + 1
+    found.sum += 1 / (K + index + 1)
+  })
+  return [...fused.values()]
+    // Equal fused scores (say, first in one list each) go to the closer vector.
+    .sort((a, b) => b.sum - a.sum || b.similarity - a.similarity)
+    .slice(0, limit)
+    .map(({ memory, explain, sum }) => ({ memory, score: sum / BEST, explain: { ...explain, fused: sum } }))
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto'
+import { EngramError } from '../../errors.js'
+import type { Scope } from '../../input.js'
+import { assertRelationshipType, RELATIONSHIP_TYPE_PATTERN, UNTYPED_ENTITY } from '../../normalize.js'
+import type {
+  EntityMatch,
+  GraphChanges,
+  GraphEvent,
+  GraphStore,
+  LinkedEntity,
+  RelationOp,
+  StoredEntity,
+  StoredRelation,
+  TraversalPath,
+  TraversalQuery,
+  Vector,
+} from '../../ports.js'
+import { Statements } from '../../statements.js'
+import { blobSimilarity } from './dot-product.js'
+import { requireScopeForDelete, scopePredicates } from './scope-predicates.js'
+import { SqliteConnection } from './sqlite-connection.js'
+import { entityValues, scopeKey, scopeValues, toStoredEntity, toStoredRelation } from './sqlite-graph-rows.js'
+import type { EntityRow, RelationRow, ScopeValues } from './sqlite-graph-rows.js'
+import { encodeVector } from './vector-blob.js'
+
+/** The scope predicates of reads over `entities AS e` and over `relations`/`relation_records AS r`. */
+const ENTITY_SCOPE = 'graph/where/entities'
+const RELATION_SCOPE = 'graph/where/relations'
+
+/** ports.ts TraversalQuery: deeper walks are refused rather than allowed to explode. */
+const MAX_HOPS = 4
+
+/** What one `apply` transaction needs besides the statements: its scope, time and the entities it has seen. */
+interface ApplyContext {
+  readonly scope: ScopeValues
+  readonly now: string
+  /** Entity id by key, for the endpoints of asserted relations. */
+  readonly entityIds: Map<string, string>
+}
+
+/**
+ * The embedded graph store (the default, SPEC §4): entities, relations with validity intervals and
+ * their provenance in SQLite, statements in `sql/graph/`. May share its file with the other stores.
+ *
+ * Writes and entity resolution use the exact scope, as one `scope_key` column; reads use
+ * visibility (a present scope id must match, an absent one does not constrain), like the vector
+ * store. Similarity is `blob_similarity` over the stored Float32 embeddings (dot-product.ts).
+ * Timestamps are stored as `Date.toISOString()` text, which is what makes comparing them as text
+ * (validity intervals, ordering) correct; `apply` and `traverse` bring every time they receive to
+ * that form.
+ */
+export class SqliteGraphStore implements GraphStore {
+  readonly #db: SqliteConnection
+
+  private constructor(db: SqliteConnection) {
+    this.#db = db
+    db.defineFunction('blob_similarity', blobSimilarity)
+  }
+
+  /**
+   * Opens (or creates) the store at `path`; `:memory:` keeps it in memory. Parent folders are
+   * created. The file may be shared with other Engram stores.
+   *
+   * @throws EngramError STORE_UNAVAILABLE when the file cannot be created or opened.
+   */
+  static async open(options: { path: string }): Promise<SqliteGraphStore> {
+    const db = SqliteConnection.open({ path: options.path, store: 'graph', label: 'SQLite graph store', statements: Statements.load('sql') })
+    return new SqliteGraphStore(db)
+  }
+
+  /** Entities of exactly this scope with these keys, by key. */
+  async entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]> {
+    if (keys.length === 0) return []
+    return this.#db.run(() => this.#entitiesByKey(scopeKey(scope), keys).map(toStoredEntity))
+  }
+
+  /**
+   * For each vector, the most similar entity of exactly this scope if its similarity is at least
+   * `minSimilarity`, else null. Scores only that scope's entities (through the scope_key index).
+   *
+   * @throws EngramError INVALID_CONFIG when the vectors' dimension differs from the stored embeddings'.
+   */
+  async similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>> {
+    if (vectors.length === 0) return []
+    return this.#db.run(() => {
+      const mostSimilar = this.#db.statement('graph/most-similar-entity')
+      const exactScope = scopeKey(scope)
+      return vectors.map((vector) => {
+        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector) }) as (EntityRow & { similarity: number }) | undefined
+        return row !== undefined && row.similarity >= minSimilarity ? { entity: toStoredEntity(row), similarity: row.similarity } : null
+      })
+    })
+  }
+
+  /** Valid relations of exactly this scope touching any of these entities, oldest first. */
+  async validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]> {
+    if (entityIds.length === 0) return []
+    return this.#db.run(() => {
+      const rows = this.#db.statement('graph/valid-relations-of').all({ scope_key: scopeKey(scope), entity_ids: JSON.stringify(entityIds) })
+      return (rows as RelationRow[]).map(toStoredRelation)
+    })
+  }
+
+  /**
+   * Applies one add's changes in one write transaction, all or nothing: entities upserted by
+   * (exact scope, key), then the relation ops in order. Returns what happened, in that order.
+   *
+   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   *   written), an assert whose endpoint is neither stored nor written, or a time that is not a
+   *   date; NOT_FOUND for an invalidate of a relation that is not valid in this scope (a
+   *   concurrent add may have ended it); STORE_UNAVAILABLE. Any of them rolls back the whole call.
+   */
+  async apply(changes: GraphChanges): Promise<GraphEvent[]> {
+    for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
+    return this.#db.run(() => {
+      const context: ApplyContext = { scope: scopeValues(changes.scope), now: isoTime(changes.now, 'now'), entityIds: new Map() }
+      const events: GraphEvent[] = []
+      const upsert = this.#db.statement('graph/upsert-entity')
+      for (const entity of changes.entities) {
+        const id = randomUUID()
+        const row = upsert.get({ ...entityValues(entity, id), ...context.scope, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRow
+        context.entityIds.set(row.key, row.id)
+        if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
+      }
+      for (const op of changes.relations) events.push(op.op === 'assert' ? this.#assert(op, context) : this.#invalidate(op, context))
+      return events
+    }, 'write')
+  }
+
+  /**
+   * Entities visible to the scope whose embedding is at least `minSimilarity` similar to `vector`
+   * or whose name occurs in `text` as whole words (`text` being `matchText(query)`): keyword
+   * links first, then by similarity, at most `limit`.
+   *
+   * @throws EngramError INVALID_CONFIG when the vector's dimension differs from the stored embeddings'.
+   */
+  async linkEntities(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): Promise<LinkedEntity[]> {
+    if (query.limit <= 0) return []
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, query.scope, ENTITY_SCOPE)
+      const rows = this.#db.statement('graph/link-entities', { scope: clause.sql }).all(...clause.params, {
+        vector: encodeVector(query.vector),
+        text: query.text,
+        min_similarity: query.minSimilarity,
+        limit: query.limit,
+      }) as Array<EntityRow & { similarity: number; keyword: number }>
+      return rows.map((row) => ({ entity: toStoredEntity(row), similarity: row.similarity, keyword: row.keyword === 1 }))
+    })
+  }
+
+  /**
+   * The shortest `limit` paths of up to `hops` relations from the seeds, in one recursive query
+   * over the relations visible to the scope and valid now (or at `asOf`); shortest first, then by
+   * the seed's position in `seeds`. See sql/graph/traverse.sql for how the walk is bounded.
+   *
+   * @throws EngramError INVALID_INPUT for `hops` outside 1..4 or an `asOf` that is not a date.
+   */
+  async traverse(query: TraversalQuery): Promise<TraversalPath[]> {
+    if (!Number.isInteger(query.hops) || query.hops < 1 || query.hops > MAX_HOPS) {
+      throw new EngramError('INVALID_INPUT', `traverse: hops must be an integer from 1 to ${MAX_HOPS}, got ${query.hops}`)
+    }
+    const seeds = [...new Set(query.seeds)]
+    if (seeds.length === 0 || query.limit <= 0) return []
+    const asOf = query.asOf === undefined ? null : isoTime(query.asOf, 'asOf')
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, query.scope, RELATION_SCOPE)
+      // The scope predicates occur twice in the statement, once per direction of the walk.
+      const rows = this.#db.statement('graph/traverse', { scope: clause.sql }).all(...clause.params, ...clause.params, {
+        seeds: JSON.stringify(seeds),
+        hops: query.hops,
+        as_of: asOf,
+        walk_limit: seeds.length + query.limit,
+        limit: query.limit,
+      }) as Array<RelationRow & { path_no: number; seed_id: string }>
+      const paths = new Map<number, TraversalPath>()
+      for (const row of rows) {
+        const path = paths.get(row.path_no) ?? { seedId: row.seed_id, path: [] }
+        path.path.push(toStoredRelation(row))
+        paths.set(row.path_no, path)
+      }
+      return [...paths.values()]
+    })
+  }
+
+  /** Relations visible to the scope, newest first (one add's relations in the order written). */
+  async relations(query: { scope: Scope; validOnly: boolean; limit: number }): Promise<StoredRelation[]> {
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, query.scope, RELATION_SCOPE)
+      const rows = this.#db
+        .statement('graph/list-relations', { scope: clause.sql })
+        .all(...clause.params, { valid_only: query.validOnly ? 1 : 0, limit: query.limit })
+      return (rows as RelationRow[]).map(toStoredRelation)
+    })
+  }
+
+  /** Entities visible to the scope, by name. */
+  async entities(query: { scope: Scope; limit: number }): Promise<StoredEntity[]> {
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, query.scope, ENTITY_SCOPE)
+      const rows = this.#db.statement('graph/list-entities', { scope: clause.sql }).all(...clause.params, { limit: query.limit })
+      return (rows as EntityRow[]).map(toStoredEntity)
+    })
+  }
+
+  /** Relations of any scope citing any of these memories, oldest first. */
+  async relationsFromMemories(memoryIds: string[]): Promise<StoredRelation[]> {
+    if (memoryIds.length === 0) return []
+    return this.#db.run(() => {
+      const rows = this.#db.statement('graph/relations-from-memories').all({ memory_ids: JSON.stringify(memoryIds) })
+      return (rows as RelationRow[]).map(toStoredRelation)
+    })
+  }
+
+  /**
+   * Drops a deleted memory from provenance in one transaction: relations it was the only
+   * provenance of are deleted, the others just lose it. Their entities stay.
+   *
+   * @returns the deleted relations, as they were.
+   */
+  async forgetMemory(memoryId: string): Promise<StoredRelation[]> {
+    return this.#db.run(() => {
+      const removed = (this.#db.statement('graph/sole-provenance-relations').all({ memory_id: memoryId }) as RelationRow[]).map(toStoredRelation)
+      if (removed.length > 0) this.#db.statement('graph/delete-relations').run({ ids: JSON.stringify(removed.map((relation) => relation.id)) })
+      this.#db.statement('graph/forget-memory').run({ memory_id: memoryId })
+      return removed
+    }, 'write')
+  }
+
+  /**
+   * Deletes every relation and entity the scope can see (the matching of reads), in one transaction.
+   *
+   * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
+   */
+  async deleteScope(scope: Scope): Promise<void> {
+    requireScopeForDelete(scope)
+    await this.#db.run(() => {
+      this.#deleteVisible('graph/delete-scope-relations', RELATION_SCOPE, scope)
+      this.#deleteVisible('graph/delete-scope-entities', ENTITY_SCOPE, scope)
+    }, 'write')
+  }
+
+  /** Deletes every entity and relation of every scope. */
+  async reset(): Promise<void> {
+    await this.#db.run(() => this.#db.statement('graph/delete-all-entities').run(), 'write')
+  }
+
+  /** Closes the database file. */
+  async close(): Promise<void> {
+    this.#db.close()
+  }
+
+  #deleteVisible(statement: string, scopeFolder: string, scope: Scope): void {
+    const clause = scopePredicates(this.#db, scope, scopeFolder)
+    this.#db.statement(statement, { scope: clause.sql }).run(...clause.params)
+  }
+
+  #entitiesByKey(exactScope: string, keys: readonly string[]): EntityRow[] {
+    return this.#db.statement('graph/select-entities-by-key').all({ scope_key: exactScope, keys: JSON.stringify(keys) }) as EntityRow[]
+  }
+
+  /** Reinforces the valid relation with the op's endpoints and type, or starts a new one. */
+  #assert(op: Extract<RelationOp, { op: 'assert' }>, context: ApplyContext): GraphEvent {
+    const triple = {
+      scope_key: context.scope.scope_key,
+      source_id: this.#endpoint(op.sourceKey, context),
+      target_id: this.#endpoint(op.destinationKey, context),
+      type: op.relationship,
+      now: context.now,
+    }
+    let id = this.#db.statement('graph/reinforce-relation').pluck().get(triple) as string | undefined
+    const event = id === undefined ? 'RELATION_ADDED' : 'RELATION_REINFORCED'
+    if (id === undefined) {
+      id = randomUUID()
+      this.#db.statement('graph/insert-relation').run({ ...triple, ...context.scope, id, valid_from: isoTime(op.validFrom, 'validFrom') })
+    }
+    this.#db.statement('graph/add-relation-memories').run({ relation_id: id, memory_ids: JSON.stringify(op.memoryIds) })
+    return { event, relation: this.#relation(id) }
+  }
+
+  /** Ends a valid relation of this scope; anything else is a stale read by the caller and fails the apply. */
+  #invalidate(op: Extract<RelationOp, { op: 'invalidate' }>, context: ApplyContext): GraphEvent {
+    const ended = this.#db.statement('graph/invalidate-relation').pluck().get({
+      id: op.relationId,
+      scope_key: context.scope.scope_key,
+      valid_to: isoTime(op.validTo, 'validTo'),
+      now: context.now,
+    }) as string | undefined
+    if (ended === undefined) {
+      throw new EngramError('NOT_FOUND', `relation ${op.relationId} is not a valid relation of this scope (unknown, or already invalidated); nothing was written`)
+    }
+    return { event: 'RELATION_INVALIDATED', relation: this.#relation(ended) }
+  }
+
+  /** The id of the entity with this key: written by this apply, else already stored in the exact scope. */
+  #endpoint(key: string, context: ApplyContext): string {
+    let id = context.entityIds.get(key)
+    if (id === undefined) {
+      id = this.#entitiesByKey(context.scope.scope_key, [key])[0]?.id
+      if (id === undefined) throw new EngramError('INVALID_INPUT', `relation endpoint ${JSON.stringify(key)} is neither stored in this scope nor among the entities written; nothing was written`)
+      context.entityIds.set(key, id)
+    }
+    return id
+  }
+
+  #relation(id: string): StoredRelation {
+    return toStoredRelation(this.#db.statement('graph/select-relation').get({ id }) as RelationRow)
+  }
+}
+
+/** {@link assertRelationshipType} with the error every caller of the port can handle. */
+function requireRelationshipType(type: string): void {
+  try {
+    assertRelationshipType(type)
+  } catch (error) {
+    throw new EngramError('INVALID_INPUT', `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (SPEC §4); nothing was written`, { cause: error })
+  }
+}
+
+/**
+ * The time in `Date.toISOString()` form, the only form stored, so that text comparison orders
+ * times correctly ("2024-01-01" and "2024-01-01T00:00:00.000Z" would not compare equal).
+ *
+ * @throws EngramError INVALID_INPUT when `text` is not a date.
+ */
+function isoTime(text: string, field: string): string {
+  const time = Date.parse(text)
+  if (Number.isNaN(time)) throw new EngramError('INVALID_INPUT', `${field} ${JSON.stringify(text)} is not an ISO-8601 time`)
+  return new Date(time).toISOString()
+}

@@ -1,0 +1,281 @@
+import { EngramError } from '../../errors.js'
+import type { Metadata, Scope } from '../../input.js'
+import type {
+  HybridHit,
+  HybridQuery,
+  MemoryWrite,
+  NearestHit,
+  NearestQuery,
+  ScopeFilter,
+  StoredMemory,
+  Vector,
+  VectorStore,
+} from '../../ports.js'
+import { Statements } from '../../statements.js'
+import { ftsQuery } from './fts-query.js'
+import { fuseByReciprocalRank } from './reciprocal-rank-fusion.js'
+import type { KeywordCandidate, VectorCandidate } from './reciprocal-rank-fusion.js'
+import { scopeClause } from './scope-clause.js'
+import { requireScopeForDelete } from './scope-predicates.js'
+import { fromScopeColumns, toScopeColumns } from './scope-columns.js'
+import type { ScopeColumns } from './scope-columns.js'
+import { SqliteConnection } from './sqlite-connection.js'
+import { decodeVector, encodeVector } from './vector-blob.js'
+import { VectorCache } from './vector-cache.js'
+import type { VectorChanges } from './vector-cache.js'
+
+// Each list of a hybrid search fetches more than `limit`, so that a memory ranked modestly in both
+// lists can still fuse into the top; 50 keeps small limits from starving the fusion.
+const CANDIDATE_FACTOR = 4
+const MIN_CANDIDATES = 50
+
+interface MemoryRow extends ScopeColumns {
+  id: string
+  text: string
+  hash: string
+  metadata: string
+  created_at: string
+  updated_at: string
+}
+
+/**
+ * The embedded vector store (the default): memories, their Float32 vectors and an FTS5 keyword
+ * index in one SQLite file. Nearest-neighbour search is exact: the SQL function
+ * `vector_similarity` scores every memory the scope can see, with scope and metadata filters in
+ * the same query, reading the vectors from an in-memory {@link VectorCache}. The statements are in
+ * `sql/vector/`.
+ */
+export class SqliteVectorStore implements VectorStore {
+  readonly #db: SqliteConnection
+  readonly #cache = new VectorCache()
+
+  private constructor(db: SqliteConnection) {
+    this.#db = db
+    db.defineFunction('vector_similarity', this.#cache.similarity)
+  }
+
+  /**
+   * Opens (or creates) the store at `path`; `:memory:` keeps it in memory. Parent folders are
+   * created. The file may be shared with other Engram stores.
+   *
+   * @throws EngramError STORE_UNAVAILABLE when the file cannot be created or opened.
+   */
+  static async open(options: { path: string }): Promise<SqliteVectorStore> {
+    return new SqliteVectorStore(
+      SqliteConnection.open({ path: options.path, store: 'vector', label: 'SQLite vector store', statements: Statements.load('sql') }),
+    )
+  }
+
+  /**
+   * Stores new memories in one transaction. The first insert fixes the store's vector dimension.
+   *
+   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the store's;
+   *   INVALID_INPUT for an id that already exists; STORE_UNAVAILABLE.
+   */
+  async insert(memories: MemoryWrite[]): Promise<void> {
+    if (memories.length === 0) return
+    await this.#write((changes) => {
+      this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
+      const insert = this.#db.statement('vector/insert-memory')
+      for (const memory of memories) {
+        const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
+        // A copy: the caller's array may be reused after the call.
+        changes.set.set(Number(insert.run(row).lastInsertRowid), memory.vector.slice())
+      }
+    })
+  }
+
+  /**
+   * Replaces text, hash, vector, metadata and updatedAt of an existing memory.
+   *
+   * @throws EngramError NOT_FOUND if no memory has this id; INVALID_CONFIG on a dimension mismatch.
+   */
+  async update(memory: MemoryWrite): Promise<void> {
+    await this.#write((changes) => {
+      this.#requireDimension([memory.vector], { record: false })
+      const seq = this.#db.statement('vector/update-memory').pluck().get({ ...memoryColumns(memory), id: memory.id }) as number | undefined
+      if (seq === undefined) throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`)
+      changes.set.set(seq, memory.vector.slice())
+    })
+  }
+
+  /** Deletes memories by id, in one transaction; unknown ids are ignored. */
+  async delete(ids: string[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.#write((changes) => {
+      const seqs = this.#db.statement('vector/delete-memories').pluck().all({ ids: JSON.stringify(ids) }) as number[]
+      for (const seq of seqs) changes.removed.push(seq)
+    })
+  }
+
+  /** One memory, or `null`. */
+  async get(id: string): Promise<StoredMemory | null> {
+    return this.#db.run(() => {
+      const row = this.#db.statement('vector/select-memory').get({ id }) as MemoryRow | undefined
+      return row === undefined ? null : toStoredMemory(row)
+    })
+  }
+
+  /** The memories the scope can see that match the filters, newest first. */
+  async list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]> {
+    return this.#db.run(() => {
+      const clause = scopeClause(this.#db, filter)
+      const rows = this.#db.statement('vector/list-memories', { scope: clause.sql }).all(...clause.params, { limit: filter.limit })
+      return (rows as MemoryRow[]).map(toStoredMemory)
+    })
+  }
+
+  /**
+   * Exact k-nearest neighbours by cosine similarity, best first, among the memories the scope and
+   * filters admit.
+   *
+   * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
+   */
+  async nearest(query: NearestQuery): Promise<NearestHit[]> {
+    return this.#withQuery(query.vector, (handle) => this.#nearest(query, handle, query.limit))
+  }
+
+  /**
+   * Hybrid search: the vector list and the BM25 keyword list (each the best
+   * max(limit × 4, 50) of the scope) fused by Reciprocal Rank Fusion, best first. Both lists are
+   * read in one transaction, so they see the same data. A query text without letters or digits
+   * searches by vector only.
+   *
+   * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
+   */
+  async search(query: HybridQuery): Promise<HybridHit[]> {
+    const candidates = Math.max(query.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
+    const match = ftsQuery(query.text)
+    return this.#withQuery(query.vector, (handle) => {
+      const byVector = this.#nearest(query, handle, candidates)
+      const byKeyword = match === null ? [] : this.#keyword(query, handle, match, candidates)
+      return fuseByReciprocalRank(byVector, byKeyword, query.limit)
+    })
+  }
+
+  /**
+   * Deletes every memory the scope can see (the matching of reads) in one transaction.
+   *
+   * @returns the deleted ids.
+   * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
+   */
+  async deleteScope(scope: Scope): Promise<string[]> {
+    requireScopeForDelete(scope)
+    return this.#write((changes) => {
+      const clause = scopeClause(this.#db, { scope })
+      const rows = this.#db.statement('vector/delete-scope', { scope: clause.sql }).all(...clause.params) as Array<{ id: string; seq: number }>
+      for (const row of rows) changes.removed.push(row.seq)
+      return rows.map((row) => row.id)
+    })
+  }
+
+  /** Deletes every memory of every scope and forgets the vector dimension, so another embedding model may follow. */
+  async reset(): Promise<void> {
+    await this.#write((changes) => {
+      this.#db.statement('vector/delete-all-memories').run()
+      this.#db.statement('vector/forget-dimension').run()
+      changes.cleared = true
+    })
+  }
+
+  /** Closes the database file. */
+  async close(): Promise<void> {
+    this.#db.close()
+  }
+
+  /**
+   * Runs a read transaction with the vector cache current and `vector` registered as the query
+   * of `vector_similarity`, after checking its dimension.
+   */
+  #withQuery<T>(vector: Vector, work: (query: number) => T): Promise<T> {
+    return this.#db.run(() => {
+      this.#requireDimension([vector], { record: false })
+      this.#cache.refresh(this.#generation(), () => this.#storedVectors())
+      return this.#cache.withQuery(vector, work)
+    })
+  }
+
+  /**
+   * Runs a write transaction and brings the vector cache along: `work` records in `changes` what
+   * it did to the vectors, and the cache applies it once the transaction has committed.
+   */
+  async #write<T>(work: (changes: VectorChanges) => T): Promise<T> {
+    const changes: VectorChanges = { cleared: false, removed: [], set: new Map() }
+    const { result, before, after } = await this.#db.run(() => {
+      const before = this.#generation()
+      const result = work(changes)
+      return { result, before, after: this.#generation() }
+    }, 'write')
+    this.#cache.commit(before, after, changes)
+    return result
+  }
+
+  #generation(): number {
+    return this.#db.statement('vector/select-generation').pluck().get() as number
+  }
+
+  *#storedVectors(): Iterable<[number, Vector]> {
+    for (const [seq, blob] of this.#db.statement('vector/select-vectors').raw().iterate() as Iterable<[number, Buffer]>) {
+      yield [seq, decodeVector(blob)]
+    }
+  }
+
+  #nearest(filter: ScopeFilter, query: number, limit: number): VectorCandidate[] {
+    const clause = scopeClause(this.#db, filter)
+    const rows = this.#db.statement('vector/nearest-memories', { scope: clause.sql }).all(...clause.params, { query, limit })
+    return (rows as Array<MemoryRow & { similarity: number }>).map((row) => ({ memory: toStoredMemory(row), similarity: row.similarity }))
+  }
+
+  #keyword(filter: ScopeFilter, query: number, match: string, limit: number): KeywordCandidate[] {
+    const clause = scopeClause(this.#db, filter)
+    const rows = this.#db.statement('vector/keyword-memories', { scope: clause.sql }).all(...clause.params, { match, query, limit })
+    return (rows as Array<MemoryRow & { similarity: number; keyword_score: number }>).map((row) => ({
+      memory: toStoredMemory(row),
+      similarity: row.similarity,
+      keywordScore: row.keyword_score,
+    }))
+  }
+
+  /**
+   * Checks vectors against the dimension the store was built with; with `record`, the first
+   * write fixes it. Runs inside the caller's transaction.
+   */
+  #requireDimension(vectors: Vector[], options: { record: boolean }): void {
+    const stored = this.#db.statement('vector/select-dimension').pluck().get() as number | undefined
+    const expected = stored ?? vectors[0]!.length
+    const wrong = vectors.find((vector) => vector.length !== expected)
+    if (wrong !== undefined) {
+      throw new EngramError(
+        'INVALID_CONFIG',
+        stored === undefined
+          ? `vectors of ${expected} and ${wrong.length} dimensions cannot be stored together; one store holds one embedding model's vectors`
+          : `the vector store at ${this.#db.path} holds ${expected}-dimensional vectors but got ${wrong.length}: it was built with another embedding model. ` +
+            'Configure that model again, point vectorStore.config.path at a new file, or reset() the store to start over with the new model',
+      )
+    }
+    if (stored === undefined && options.record) this.#db.statement('vector/record-dimension').run({ dimension: expected })
+  }
+}
+
+/** The columns an insert and an update both write. */
+function memoryColumns(memory: MemoryWrite) {
+  return {
+    text: memory.text,
+    hash: memory.hash,
+    metadata: JSON.stringify(memory.metadata),
+    updated_at: memory.updatedAt,
+    vector: encodeVector(memory.vector),
+  }
+}
+
+function toStoredMemory(row: MemoryRow): StoredMemory {
+  return {
+    id: row.id,
+    text: row.text,
+    hash: row.hash,
+    metadata: JSON.parse(row.metadata) as Metadata,
+    scope: fromScopeColumns(row),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}

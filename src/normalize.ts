@@ -1,0 +1,81 @@
+import type { Scope } from './input.js'
+
+/** The type of an entity the model named in a relation but gave no type. */
+export const UNTYPED_ENTITY = 'entity'
+
+/** SPEC §4: the only relationship types that may reach a query (Cypher cannot parameterise them). */
+export const RELATIONSHIP_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/
+
+/** Entity key: lower-case, trimmed, single spaces (SPEC §4); NFC so equal-looking names match. */
+export function entityKey(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase()
+}
+
+/** Display name: trimmed with single spaces, otherwise as written. */
+export function entityName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/gu, ' ')
+}
+
+/**
+ * A relationship as UPPER_SNAKE_CASE, or null when nothing of it fits the whitelist.
+ * Accents are stripped ("LIVES_À" → "LIVES_A"), every other run of non-alphanumerics becomes one
+ * underscore, leading digits and underscores go, and the result is cut to 64 characters.
+ * Scripts without a Latin transliteration (CJK, emoji) normalise to nothing and are reported.
+ */
+export function relationshipType(raw: string): string | null {
+  const latin = raw.normalize('NFD').replace(/\p{M}+/gu, '')
+  const snake = latin
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^[^A-Z]+/, '')
+    .slice(0, 64)
+    .replace(/_+$/, '')
+  return RELATIONSHIP_TYPE_PATTERN.test(snake) ? snake : null
+}
+
+/** Re-checks a relationship type right before it is spliced into a statement. */
+export function assertRelationshipType(type: string): string {
+  if (!RELATIONSHIP_TYPE_PATTERN.test(type)) throw new Error(`refusing to splice relationship type ${JSON.stringify(type)}`)
+  return type
+}
+
+const FIRST_PERSON = new Set(['i', 'me', 'my', 'mine', 'myself', 'user', 'the user', 'self'])
+
+/**
+ * The entity name first-person references resolve to: the scope's user, else its agent
+ * (SPEC §3), else "user" for a run-only scope.
+ */
+export function selfName(scope: Scope): string {
+  return scope.userId ?? scope.agentId ?? 'user'
+}
+
+/** Maps "I", "me", "my"… to the scope's user entity; other names pass through. */
+export function resolveFirstPerson(name: string, scope: Scope): string {
+  return FIRST_PERSON.has(entityKey(name)) ? selfName(scope) : name
+}
+
+/** Lower-case word tokens with a light English suffix strip, for keyword relevance. */
+export function keywordTokens(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem)
+}
+
+/** "lives", "living", "lived" and "live" all become "liv": crude, but enough to match a query to a triple. */
+function stem(word: string): string {
+  let base = word
+  if (base.length > 4 && base.endsWith('ies')) base = `${base.slice(0, -3)}y`
+  else if (base.length > 5 && base.endsWith('ing')) base = base.slice(0, -3)
+  else if (base.length > 4 && base.endsWith('ed')) base = base.slice(0, -2)
+  else if (base.length > 3 && base.endsWith('s') && !base.endsWith('ss')) base = base.slice(0, -1)
+  return base.length > 3 && base.endsWith('e') ? base.slice(0, -1) : base
+}
+
+/**
+ * Text for whole-word matching of entity names inside a query: lower-case letters and digits,
+ * every other run of characters one space, padded with a space on each side. A name matches a
+ * query when the query's match text contains the name's match text.
+ */
+export function matchText(text: string): string {
+  const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  return ` ${words.join(' ')} `
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { EngramError } from '../errors.js'
+import { parseInput, requiredScopeSchema } from '../input.js'
+import { definedScope } from '../memory-records.js'
+import { exportCypher } from '../export/cypher-export.js'
+import { exportGraphml } from '../export/graphml-export.js'
+import { exportJson } from '../export/json-export.js'
+import type { PipelineContext } from '../pipelines/context.js'
+import type { GraphStore } from '../ports.js'
+
+/** Formats of `memory.graph.export` (SPEC §4). */
+export const GRAPH_EXPORT_FORMATS = ['json', 'cypher', 'graphml'] as const
+export type GraphExportFormat = (typeof GRAPH_EXPORT_FORMATS)[number]
+
+const WRITERS = { json: exportJson, cypher: exportCypher, graphml: exportGraphml } as const
+
+/** `memory.graph.export`: the scope's entities and every relation, invalidated ones too. */
+export async function exportGraph(ctx: PipelineContext, scope: unknown, format: unknown): Promise<string> {
+  const graph = requireGraph(ctx)
+  const parsedScope = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
+  const parsedFormat = parseInput(z.enum(GRAPH_EXPORT_FORMATS), format, 'format')
+  const all = Number.MAX_SAFE_INTEGER
+  const [entities, relations] = await Promise.all([
+    graph.entities({ scope: parsedScope, limit: all }),
+    graph.relations({ scope: parsedScope, validOnly: false, limit: all }),
+  ])
+  return WRITERS[parsedFormat]({ scope: parsedScope, entities, relations })
+}
+
+/** `memory.graph.cypher`: read-only Cypher, which only a Neo4j graph store can answer. */
+export async function runCypher(ctx: PipelineContext): Promise<never> {
+  requireGraph(ctx)
+  throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
+}
+
+function requireGraph(ctx: PipelineContext): GraphStore {
+  if (ctx.graph === null) throw new EngramError('INVALID_CONFIG', 'no graph store is configured (graphStore.provider is "none")')
+  return ctx.graph
+}

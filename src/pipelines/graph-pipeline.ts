@@ -1,0 +1,48 @@
+import type { GraphStore, LLM } from '../ports.js'
+import type { AddInput } from './add-input.js'
+import type { PipelineContext } from './context.js'
+import { applyRelationUpdates, type GraphOutcome, type SupportingMemory } from './steps/apply-relation-updates.js'
+import { assertEveryRelation, decideRelationUpdates, type PlannedOp } from './steps/decide-relation-updates.js'
+import { extractGraph } from './steps/extract-graph.js'
+import { type ResolvedEntity, resolveEntities } from './steps/resolve-entities.js'
+
+/** The graph changes one chunk calls for, decided but not yet written. */
+export interface GraphPlan {
+  ops: PlannedOp[]
+  resolved: Map<string, ResolvedEntity>
+  /** Dropped relations and ignored decisions; reported as `graph` stage errors. */
+  problems: string[]
+}
+
+/**
+ * Graph, part one (SPEC §3): everything up to the write, including both LLM steps. It runs side by
+ * side with the fact pipeline; the write waits for the facts so relations can cite their memories.
+ */
+export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStore, input: AddInput, today: Date): Promise<GraphPlan> {
+  const extracted = await extractGraph(ctx, llm, input.messages, input.scope, today) //   LLM: extract_graph
+  if (extracted.relations.length === 0) return { ops: [], resolved: new Map(), problems: extracted.problems }
+  const used = new Set(extracted.relations.flatMap((relation) => [relation.sourceKey, relation.destinationKey]))
+  const entities = extracted.entities.filter((entity) => used.has(entity.key))
+  const vectors = await ctx.embedder.embed(entities.map((entity) => entity.name)) //      one batched call, reused below
+  const threshold = ctx.config.graph.entityThreshold
+  const resolved = await resolveEntities(graph, entities, vectors, input.scope, threshold) // key match, then similarity
+  const known = [...new Set([...resolved.values()].flatMap((entity) => (entity.existing ? [entity.existing.id] : [])))]
+  const existing = known.length > 0 ? await graph.validRelationsOf(input.scope, known) : [] // what the new ones touch
+  const planned =
+    existing.length > 0
+      ? await decideRelationUpdates(ctx, llm, extracted.relations, resolved, existing, input.scope, today) // LLM: graph update tools
+      : assertEveryRelation(extracted.relations, resolved) //                                       nothing touched: no call
+  return { ops: planned.ops, resolved, problems: [...extracted.problems, ...planned.problems] }
+}
+
+/** Graph, part two: one transaction with every change of the plan, provenance from the facts. */
+export async function commitGraph(
+  ctx: PipelineContext,
+  graph: GraphStore,
+  plan: GraphPlan,
+  input: AddInput,
+  supporting: readonly SupportingMemory[],
+): Promise<GraphOutcome> {
+  if (plan.ops.length === 0) return { added: [], updated: [], invalidated: [] }
+  return applyRelationUpdates(ctx, graph, plan.ops, plan.resolved, supporting, { scope: input.scope, observedAt: input.observedAt })
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import type { Message } from '../input.js'
+import type { ToolSpec } from '../llm/call-tool.js'
+import type { ChatMessage } from '../ports.js'
+import { renderConversation, renderDate } from './render.js'
+
+/** Arguments of `extract_graph` (SPEC §3). */
+export const extractGraphArgs = z.object({
+  entities: z.array(z.object({ name: z.string(), type: z.string() })),
+  relations: z.array(
+    z.object({
+      source: z.string(),
+      relationship: z.string(),
+      destination: z.string(),
+      valid_from: z.string().optional().describe('ISO-8601 date when the relation started, if the conversation says.'),
+    }),
+  ),
+})
+
+export type ExtractedGraph = z.output<typeof extractGraphArgs>
+
+export const extractGraphTool: ToolSpec<typeof extractGraphArgs> = {
+  name: 'extract_graph',
+  description: 'Record the entities and the relationships between them found in the conversation.',
+  schema: extractGraphArgs,
+}
+
+/** Default instructions; `config.prompts.extractGraph` replaces them. */
+export const EXTRACT_GRAPH_INSTRUCTIONS = `You build a knowledge graph of what a conversation says about people and their world.
+List the entities (people, organisations, places, things, events, concepts) with a short lower-case type
+("person", "organization", "city", "food"…), and the relationships between them as
+(source, relationship, destination) triples.
+
+Rules:
+- The user speaking is the entity named {self}; use that name wherever the user says "I", "me" or "my".
+- Relationships are short verbs in UPPER_SNAKE_CASE: WORKS_AT, LIVES_IN, MANAGES, SISTER_OF, LIKES.
+- Keep facts that are stated, not guesses. One triple per fact; no triple whose ends are the same entity.
+- Give valid_from only when the conversation dates the fact; resolve relative dates against today's date.
+- Use the names as written; keep the language of the conversation for names.
+Answer only by calling extract_graph.`
+
+export interface ExtractGraphContext {
+  messages: readonly Message[]
+  today: Date
+  /** The name first-person references resolve to. */
+  self: string
+  instructions?: string
+}
+
+export function buildExtractGraphMessages(context: ExtractGraphContext): ChatMessage[] {
+  const instructions = (context.instructions ?? EXTRACT_GRAPH_INSTRUCTIONS).replaceAll('{self}', JSON.stringify(context.self))
+  return [
+    { role: 'system', content: `${instructions}\n\nToday's date: ${renderDate(context.today)}.` },
+    { role: 'user', content: `Conversation:\n${renderConversation(context.messages)}` },
+  ]
+}

@@ -1,0 +1,453 @@
+import { createHash } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { EngramError } from '../../src/errors.js'
+import type { Metadata, Scope } from '../../src/input.js'
+import type { MemoryWrite, Vector, VectorStore } from '../../src/ports.js'
+import { VECTOR_STORE_BACKENDS } from './backends.js'
+
+const DIMENSION = 8
+
+/** A unit vector from its components (the rest zero), L2-normalised like every embedder's output. */
+function unit(...components: number[]): Vector {
+  const vector = new Float32Array(DIMENSION)
+  components.forEach((value, index) => (vector[index] = value))
+  const norm = Math.hypot(...vector)
+  return vector.map((value) => value / norm)
+}
+
+/** A unit vector at `angle` radians from e0 in the e0/e1 plane: similarity to e0 is cos(angle). */
+const atAngle = (angle: number): Vector => unit(Math.cos(angle), Math.sin(angle))
+
+let clock = Date.parse('2024-01-01T00:00:00.000Z')
+
+/** A memory to insert; each one is a millisecond newer than the previous. */
+function memory(id: string, text: string, options: { vector?: Vector; scope?: Scope; metadata?: Metadata } = {}): MemoryWrite {
+  const at = new Date((clock += 1)).toISOString()
+  return {
+    id,
+    text,
+    hash: createHash('md5').update(text).digest('hex'),
+    metadata: options.metadata ?? {},
+    scope: options.scope ?? { userId: 'alice' },
+    createdAt: at,
+    updatedAt: at,
+    vector: options.vector ?? unit(1),
+  }
+}
+
+const ids = (hits: Array<{ memory: { id: string } } | { id: string }>) =>
+  hits.map((hit) => ('memory' in hit ? hit.memory.id : hit.id))
+
+async function rejection(promise: Promise<unknown>): Promise<EngramError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error).toBeInstanceOf(EngramError)
+  return error as EngramError
+}
+
+describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) => {
+  let store: VectorStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterEach(() => store.reset())
+  afterAll(() => store.close())
+
+  describe('writes and reads', () => {
+    const hostileTexts = [
+      `she said "hi" and 'bye'`,
+      'code: `rm -rf /` and ```fenced```',
+      'emoji 🎉🧠 and flags 🇫🇷, ZWJ 👩‍💻',
+      'Ünïcödé café, 中文, العربية, עברית, ελληνικά',
+      "SQL-ish '); DROP TABLE memories; --",
+      'x'.repeat(10_000),
+    ]
+
+    it('round-trips hostile texts exactly', async () => {
+      const written = hostileTexts.map((text, index) => memory(`m${index}`, text))
+      await store.insert(written)
+      for (const original of written) {
+        const { vector: _vector, ...stored } = original
+        expect(await store.get(original.id)).toEqual(stored)
+      }
+    })
+
+    it('round-trips metadata values of every scalar type exactly', async () => {
+      const metadata: Metadata = {
+        text: 'plain',
+        quoted: `"quotes" and \\backslash`,
+        empty: '',
+        integer: 42,
+        negative: -7,
+        fraction: 0.1,
+        large: Number.MAX_SAFE_INTEGER,
+        tiny: 5e-324,
+        yes: true,
+        no: false,
+        nothing: null,
+      }
+      await store.insert([memory('meta', 'has metadata', { metadata })])
+      const stored = await store.get('meta')
+      expect(stored?.metadata).toStrictEqual(metadata)
+    })
+
+    it('returns null for an unknown id', async () => {
+      expect(await store.get('missing')).toBeNull()
+    })
+
+    it('lists newest first, up to the limit', async () => {
+      await store.insert([memory('old', 'first'), memory('mid', 'second'), memory('new', 'third')])
+      expect(ids(await store.list({ scope: { userId: 'alice' }, limit: 10 }))).toEqual(['new', 'mid', 'old'])
+      expect(ids(await store.list({ scope: { userId: 'alice' }, limit: 2 }))).toEqual(['new', 'mid'])
+    })
+
+    it('updates text, hash, vector, metadata and updatedAt but keeps scope and createdAt', async () => {
+      const original = memory('u', 'likes tea', { scope: { userId: 'alice', runId: 'r1' }, metadata: { mood: 'calm' } })
+      await store.insert([original])
+      expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 1 }))).toEqual(['u'])
+      const changed = { ...memory('u', 'likes coffee', { vector: unit(0, 1), metadata: { mood: 'awake' } }), createdAt: '1999-01-01T00:00:00.000Z' }
+      await store.update(changed)
+      expect(await store.get('u')).toEqual({
+        id: 'u',
+        text: 'likes coffee',
+        hash: changed.hash,
+        metadata: { mood: 'awake' },
+        scope: { userId: 'alice', runId: 'r1' },
+        createdAt: original.createdAt,
+        updatedAt: changed.updatedAt,
+      })
+      const [hit] = await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 1 })
+      expect(hit?.similarity).toBeCloseTo(1, 6)
+      const [keywordHit] = await store.search({ scope: { userId: 'alice' }, vector: unit(0, 0, 1), text: 'coffee', limit: 1 })
+      expect(keywordHit?.explain.keywordRank).toBe(1)
+      const [staleHit] = await store.search({ scope: { userId: 'alice' }, vector: unit(0, 0, 1), text: 'tea', limit: 1 })
+      expect(staleHit?.explain.keywordRank).toBeUndefined()
+    })
+
+    it('refuses to update a memory that does not exist', async () => {
+      expect((await rejection(store.update(memory('ghost', 'boo')))).code).toBe('NOT_FOUND')
+    })
+
+    it('deletes by id, ignoring unknown ids, and the keyword index forgets them', async () => {
+      await store.insert([memory('a', 'apple pie'), memory('b', 'banana bread'), memory('c', 'cherry tart')])
+      expect(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 10 })).toHaveLength(3)
+      await store.delete(['a', 'c', 'unknown'])
+      expect(ids(await store.list({ scope: { userId: 'alice' }, limit: 10 }))).toEqual(['b'])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(0, 1), text: 'apple cherry', limit: 10 })
+      expect(ids(hits)).toEqual(['b'])
+      expect(hits[0]?.explain.keywordRank).toBeUndefined()
+    })
+
+    it('writes a batch all or nothing: a duplicate id rejects the whole insert', async () => {
+      await store.insert([memory('taken', 'first')])
+      const error = await rejection(store.insert([memory('fresh', 'second'), memory('taken', 'again')]))
+      expect(error.code).toBe('INVALID_INPUT')
+      expect(await store.get('fresh')).toBeNull()
+      expect((await store.get('taken'))?.text).toBe('first')
+    })
+
+    it('finds a 10,000-character memory by a keyword at its end', async () => {
+      await store.insert([memory('long', `${'filler '.repeat(1420)}zeppelin`), memory('short', 'nothing here')])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(0, 1), text: 'zeppelin', limit: 1 })
+      expect(ids(hits)).toEqual(['long'])
+    })
+  })
+
+  describe('nearest', () => {
+    it('orders by cosine similarity and reports it', async () => {
+      await store.insert([
+        memory('orthogonal', 'o', { vector: unit(0, 1) }),
+        memory('opposite', 'x', { vector: unit(-1) }),
+        memory('same', 's', { vector: unit(1) }),
+        memory('diagonal', 'd', { vector: unit(1, 1) }),
+        memory('close', 'c', { vector: atAngle(0.1) }),
+      ])
+      const hits = await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 10 })
+      expect(ids(hits)).toEqual(['same', 'close', 'diagonal', 'orthogonal', 'opposite'])
+      const expected = [1, Math.cos(0.1), Math.SQRT1_2, 0, -1]
+      hits.forEach((hit, index) => expect(hit.similarity).toBeCloseTo(expected[index]!, 6))
+      expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 2 }))).toEqual(['same', 'close'])
+    })
+
+    it('scores a new memory by its own vector after the newest one was deleted', async () => {
+      // Row numbers of deleted rows may be handed out again; no vector of the old row may linger.
+      await store.insert([memory('keep', 'k', { vector: unit(1) }), memory('gone', 'g', { vector: unit(1) })])
+      expect(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 10 })).toHaveLength(2)
+      await store.delete(['gone'])
+      await store.insert([memory('new', 'n', { vector: unit(0, 1) })])
+      const hits = await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 10 })
+      expect(ids(hits)).toEqual(['new', 'keep'])
+      expect(hits[0]?.similarity).toBeCloseTo(1, 6)
+      await store.deleteScope({ userId: 'alice' })
+      await store.insert([memory('newer', 'n', { vector: unit(0, 0, 1) })])
+      const [newer] = await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 0, 1), limit: 10 })
+      expect(newer?.similarity).toBeCloseTo(1, 6)
+    })
+
+    it('returns nothing from an empty store', async () => {
+      expect(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 5 })).toEqual([])
+    })
+  })
+
+  describe('scopes', () => {
+    const scopes: Record<string, Scope> = {
+      a: { userId: 'a' },
+      ax: { userId: 'a', agentId: 'x' },
+      ay: { userId: 'a', agentId: 'y' },
+      axr: { userId: 'a', agentId: 'x', runId: 'r' },
+      b: { userId: 'b' },
+      x: { agentId: 'x' },
+    }
+    const cases: Array<[Scope, string[]]> = [
+      [{ userId: 'a' }, ['a', 'ax', 'axr', 'ay']],
+      [{ userId: 'a', agentId: 'x' }, ['ax', 'axr']],
+      [{ userId: 'a', agentId: 'y' }, ['ay']],
+      [{ userId: 'a', runId: 'r' }, ['axr']],
+      [{ agentId: 'x' }, ['ax', 'axr', 'x']],
+      [{ userId: 'b' }, ['b']],
+      [{ userId: 'b', agentId: 'x' }, []],
+      [{ userId: 'nobody' }, []],
+    ]
+
+    const seed = () =>
+      store.insert(Object.entries(scopes).map(([id, scope]) => memory(id, `shared words ${id}`, { scope, vector: unit(1, id.length) })))
+
+    it.each(cases)('%o sees exactly %o in list, nearest and search', async (scope, expected) => {
+      await seed()
+      const sorted = (found: string[]) => [...found].sort()
+      expect(sorted(ids(await store.list({ scope, limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.nearest({ scope, vector: unit(1), limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.search({ scope, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
+    })
+
+    it('deleteScope deletes exactly what the scope sees and returns those ids', async () => {
+      await seed()
+      expect((await store.deleteScope({ userId: 'a', agentId: 'x' })).sort()).toEqual(['ax', 'axr'])
+      expect(ids(await store.list({ scope: { userId: 'a' }, limit: 100 })).sort()).toEqual(['a', 'ay'])
+      expect(ids(await store.list({ scope: { agentId: 'x' }, limit: 100 }))).toEqual(['x'])
+      expect((await store.deleteScope({ userId: 'a' })).sort()).toEqual(['a', 'ay'])
+      expect(await store.deleteScope({ userId: 'a' })).toEqual([])
+      expect(ids(await store.list({ scope: {}, limit: 100 })).sort()).toEqual(['b', 'x'])
+    })
+
+    it('deleteScope refuses an empty scope and deletes nothing', async () => {
+      await seed()
+      expect((await rejection(store.deleteScope({}))).code).toBe('INVALID_INPUT')
+      expect(await store.list({ scope: {}, limit: 100 })).toHaveLength(Object.keys(scopes).length)
+    })
+  })
+
+  describe('metadata filters', () => {
+    it('apply inside the query, not to a global top-k', async () => {
+      // 500 decoys sit closer to the query than the 3 wanted memories and share its keyword:
+      // a store that filtered a global top-k afterwards would return none of the 3.
+      const decoys = Array.from({ length: 500 }, (_, index) =>
+        memory(`decoy${index}`, `needle decoy ${index}`, { vector: atAngle(0.001 * (index + 1)), metadata: { k: 'other' } }),
+      )
+      const wanted = [1, 2, 3].map((index) => memory(`wanted${index}`, `needle wanted ${index}`, { vector: atAngle(1 + index / 10), metadata: { k: 'wanted' } }))
+      await store.insert([...decoys, ...wanted])
+      const filter = { scope: { userId: 'alice' }, filters: { k: 'wanted' }, vector: unit(1), limit: 3 }
+      expect(ids(await store.nearest(filter))).toEqual(['wanted1', 'wanted2', 'wanted3'])
+      expect(ids(await store.search({ ...filter, text: 'needle' }))).toEqual(['wanted1', 'wanted2', 'wanted3'])
+      expect(ids(await store.list({ ...filter, limit: 10 })).sort()).toEqual(['wanted1', 'wanted2', 'wanted3'])
+    })
+
+    it('compare type and value: true is not 1, "1" is not 1, null matches only an explicit null', async () => {
+      await store.insert([
+        memory('number', 'n', { metadata: { v: 1 } }),
+        memory('string', 's', { metadata: { v: '1' } }),
+        memory('boolean', 'b', { metadata: { v: true } }),
+        memory('false', 'f', { metadata: { v: false } }),
+        memory('null', 'z', { metadata: { v: null } }),
+        memory('absent', 'a', { metadata: {} }),
+        memory('fraction', 'r', { metadata: { v: 1.5 } }),
+      ])
+      const matching = async (filters: Metadata) => ids(await store.list({ scope: { userId: 'alice' }, filters, limit: 100 })).sort()
+      expect(await matching({ v: 1 })).toEqual(['number'])
+      expect(await matching({ v: '1' })).toEqual(['string'])
+      expect(await matching({ v: true })).toEqual(['boolean'])
+      expect(await matching({ v: false })).toEqual(['false'])
+      expect(await matching({ v: 0 })).toEqual([])
+      expect(await matching({ v: null })).toEqual(['null'])
+      expect(await matching({ v: 1.5 })).toEqual(['fraction'])
+      expect(await matching({})).toHaveLength(7)
+    })
+
+    it('combine keys with AND and address keys with dots or quotes literally', async () => {
+      await store.insert([
+        memory('both', 'x', { metadata: { a: 'yes', b: 'yes' } }),
+        memory('one', 'y', { metadata: { a: 'yes', b: 'no' } }),
+        memory('dotted', 'z', { metadata: { 'a.b': 'dot', 'say "hi"': 'quote' } }),
+      ])
+      const matching = async (filters: Metadata) => ids(await store.list({ scope: { userId: 'alice' }, filters, limit: 100 })).sort()
+      expect(await matching({ a: 'yes', b: 'yes' })).toEqual(['both'])
+      expect(await matching({ a: 'yes' })).toEqual(['both', 'one'])
+      expect(await matching({ 'a.b': 'dot' })).toEqual(['dotted'])
+      expect(await matching({ 'say "hi"': 'quote' })).toEqual(['dotted'])
+    })
+  })
+
+  describe('hybrid search', () => {
+    it('ranks an exact keyword match first even when it is not the vector nearest', async () => {
+      await store.insert([
+        memory('nearest', 'enjoys long walks on the beach', { vector: unit(1) }),
+        memory('second', 'reads novels at night', { vector: atAngle(0.2) }),
+        memory('keyword', 'is allergic to pomegranate', { vector: atAngle(0.4) }),
+        memory('far', 'drives a blue car', { vector: unit(0, 1) }),
+      ])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'Pomegranate?', limit: 4 })
+      expect(ids(hits)[0]).toBe('keyword')
+      const [top] = hits
+      expect(top!.explain).toMatchObject({ vectorRank: 3, keywordRank: 1 })
+      expect(top!.explain.vectorSimilarity).toBeCloseTo(Math.cos(0.4), 6)
+      expect(top!.explain.keywordScore).toBeGreaterThan(0)
+      expect(top!.score).toBeCloseTo((1 / 61 + 1 / 63) / (2 / 61), 9)
+      expect(top!.explain.fused).toBeCloseTo(1 / 61 + 1 / 63, 9)
+      const nearest = hits.find((hit) => hit.memory.id === 'nearest')!
+      expect(nearest.explain).toEqual({ vectorSimilarity: expect.closeTo(1, 6), vectorRank: 1, fused: 1 / 61 })
+      for (const hit of hits) expect(hit.score).toBeGreaterThan(0)
+      for (const hit of hits) expect(hit.score).toBeLessThanOrEqual(1)
+      expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a))
+    })
+
+    it('matches keywords regardless of case and diacritics', async () => {
+      await store.insert([memory('cafe', 'Meets friends at the Café Noir', { vector: unit(0, 1) }), memory('other', 'stays home', { vector: unit(1) })])
+      for (const text of ['cafe', 'CAFÉ', 'cafe\u0301', 'noir']) {
+        const [top] = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text, limit: 2 })
+        expect(top?.explain.keywordRank, text).toBe(1)
+        expect(top?.memory.id).toBe('cafe')
+      }
+    })
+
+    it('scores 1 for the first of both lists', async () => {
+      await store.insert([memory('best', 'pomegranate juice', { vector: unit(1) }), memory('other', 'water', { vector: unit(0, 1) })])
+      const [top] = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'pomegranate', limit: 2 })
+      expect(top?.memory.id).toBe('best')
+      expect(top?.score).toBeCloseTo(1, 9)
+    })
+
+    it('computes the vector similarity of a keyword-only hit', async () => {
+      // 60 memories closer to the query fill the vector list (50 candidates for limit 2).
+      const close = Array.from({ length: 60 }, (_, index) => memory(`close${index}`, `plain ${index}`, { vector: atAngle(0.001 * (index + 1)) }))
+      await store.insert([...close, memory('rare', 'mentions a zeppelin', { vector: unit(0, 1) })])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'zeppelin', limit: 2 })
+      const rare = hits.find((hit) => hit.memory.id === 'rare')!
+      expect(rare.explain.keywordRank).toBe(1)
+      expect(rare.explain.vectorRank).toBeUndefined()
+      expect(rare.explain.vectorSimilarity).toBeCloseTo(0, 6)
+    })
+
+    const hostileQueries = [
+      '"',
+      '""',
+      '"unbalanced',
+      '*',
+      'pome*',
+      'NEAR(',
+      'NEAR(a b, 2)',
+      'OR',
+      'AND NOT',
+      'a OR',
+      '-',
+      '-pomegranate',
+      '^',
+      '^start',
+      ':',
+      'text:pomegranate',
+      '{text}: x',
+      '(',
+      ')',
+      "'",
+      '\\',
+      '🎉🧠',
+      '',
+      '   ',
+      '?!.,;',
+      'NULL',
+      '%_',
+      '\u0000',
+    ]
+
+    it.each(hostileQueries)('does not throw on the query text %j', async (text) => {
+      await store.insert([memory('p', 'pomegranate and NEAR or AND text', { vector: unit(1) })])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text, limit: 5 })
+      expect(ids(hits)).toEqual(['p'])
+    })
+  })
+
+  describe('dimension', () => {
+    it('rejects vectors of another dimension than the store was built with, until reset', async () => {
+      await store.insert([memory('eight', 'eight dims')])
+      const four = new Float32Array([1, 0, 0, 0])
+      const insertError = await rejection(store.insert([{ ...memory('four', 'four dims'), vector: four }]))
+      expect(insertError.code).toBe('INVALID_CONFIG')
+      expect(insertError.message).toMatch(/embedding model/)
+      expect((await rejection(store.update({ ...memory('eight', 'four dims'), vector: four }))).code).toBe('INVALID_CONFIG')
+      expect((await rejection(store.nearest({ scope: { userId: 'alice' }, vector: four, limit: 1 }))).code).toBe('INVALID_CONFIG')
+      expect((await rejection(store.search({ scope: { userId: 'alice' }, vector: four, text: 'dims', limit: 1 }))).code).toBe('INVALID_CONFIG')
+      expect(await store.get('four')).toBeNull()
+      await store.reset()
+      await store.insert([{ ...memory('four', 'four dims'), vector: four }])
+      expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: four, limit: 1 }))).toEqual(['four'])
+    })
+  })
+
+  describe('several connections to one location', () => {
+    it('keeps what was written after close and reopen', async () => {
+      const location = backend.location()
+      const first = await backend.open(location)
+      await first.insert([memory('kept', 'survives a restart', { vector: unit(0, 1) })])
+      await first.close()
+      const second = await backend.open(location)
+      try {
+        expect((await second.get('kept'))?.text).toBe('survives a restart')
+        const [hit] = await second.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 1 })
+        expect(hit?.similarity).toBeCloseTo(1, 6)
+      } finally {
+        await second.close()
+      }
+    })
+
+    it('searches with the vectors another connection inserted, updated and deleted', async () => {
+      const location = backend.location()
+      const [reader, writer] = [await backend.open(location), await backend.open(location)]
+      const similarity = async (vector: Vector) => {
+        const hits = await reader.search({ scope: { userId: 'alice' }, vector, text: 'shared', limit: 10 })
+        return Object.fromEntries(hits.map((hit) => [hit.memory.id, Math.round(hit.explain.vectorSimilarity! * 1e6) / 1e6]))
+      }
+      try {
+        await reader.insert([memory('mine', 'shared mine', { vector: unit(1) })])
+        expect(await similarity(unit(1))).toEqual({ mine: 1 })
+        await writer.insert([memory('theirs', 'shared theirs', { vector: unit(0, 1) })])
+        expect(await similarity(unit(0, 1))).toEqual({ mine: 0, theirs: 1 })
+        await reader.insert([memory('later', 'shared later', { vector: unit(0, 0, 1) })])
+        expect(await similarity(unit(0, 0, 1))).toEqual({ mine: 0, theirs: 0, later: 1 })
+        // The reader writes right after someone else did, before reading again.
+        await writer.update(memory('mine', 'shared mine', { vector: unit(0, 0, 1) }))
+        await reader.insert([memory('latest', 'shared latest', { vector: unit(0, 0, 0, 1) })])
+        expect(await similarity(unit(0, 0, 1))).toEqual({ mine: 1, theirs: 0, later: 1, latest: 0 })
+        await writer.delete(['theirs'])
+        expect(await similarity(unit(0, 1))).toEqual({ mine: 0, later: 0, latest: 0 })
+        await writer.reset()
+        expect(await similarity(unit(1))).toEqual({})
+        await writer.insert([{ ...memory('small', 'shared small'), vector: new Float32Array([0, 1, 0, 0]) }])
+        expect(ids(await reader.nearest({ scope: { userId: 'alice' }, vector: new Float32Array([0, 1, 0, 0]), limit: 5 }))).toEqual(['small'])
+      } finally {
+        await reader.close()
+        await writer.close()
+      }
+    })
+  })
+
+  describe('reset', () => {
+    it('deletes every memory of every scope', async () => {
+      await store.insert([memory('a', 'one', { scope: { userId: 'a' } }), memory('b', 'two', { scope: { agentId: 'b' } })])
+      await store.reset()
+      expect(await store.get('a')).toBeNull()
+      expect(await store.list({ scope: {}, limit: 10 })).toEqual([])
+      expect(await store.search({ scope: { userId: 'a' }, vector: unit(1), text: 'one', limit: 10 })).toEqual([])
+    })
+  })
+})

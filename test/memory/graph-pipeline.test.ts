@@ -1,0 +1,278 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AddResult, ChatRequest, Memory } from '../../src/index.js'
+import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
+import { openTempMemory } from '../helpers/temp-memory.js'
+
+type Triple = [string, string, string]
+const graphArgs = (entities: Array<[string, string]>, relations: Array<Triple | [string, string, string, string]>) => ({
+  entities: entities.map(([name, type]) => ({ name, type })),
+  relations: relations.map(([source, relationship, destination, validFrom]) => ({
+    source,
+    relationship,
+    destination,
+    ...(validFrom !== undefined ? { valid_from: validFrom } : {}),
+  })),
+})
+const triples = (relations: Array<{ source: string; relationship: string; destination: string }>) =>
+  relations.map((relation) => `${relation.source} ${relation.relationship} ${relation.destination}`).sort()
+const promptOf = (request: ChatRequest) => request.messages.map((message) => message.content).join('\n')
+
+describe('graph pipeline (embedded SQLite graph, scripted LLM)', () => {
+  let dispose: (() => Promise<void>) | undefined
+  afterEach(async () => {
+    await dispose?.()
+    dispose = undefined
+  })
+  let dataDir = ''
+  async function open(llm: ScriptedLLM, clock?: () => Date): Promise<Memory> {
+    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}) })
+    dispose = opened.dispose
+    dataDir = opened.dataDir
+    return opened.memory
+  }
+  /** Graph audit rows, read straight from the embedded history database. */
+  function graphHistory(): Array<{ target: string; event: string; new_value: string | null; user_id: string | null; memory_ids: string | null }> {
+    const db = new Database(join(dataDir, 'history.db'), { readonly: true })
+    try {
+      return db.prepare("SELECT target, event, new_value, user_id, memory_ids FROM history WHERE target <> 'memory' ORDER BY seq").all() as never
+    } finally {
+      db.close()
+    }
+  }
+
+  it('runs the fact and graph pipelines concurrently: both LLM steps are in flight at once', async () => {
+    const started = new Set<string>()
+    let release!: () => void
+    const bothStarted = new Promise<void>((resolve) => (release = resolve))
+    // Each step waits until the other has started; run one after the other, they would time out.
+    const gate = async (step: string) => {
+      started.add(step)
+      if (started.size === 2) release()
+      await Promise.race([bothStarted, new Promise((_, reject) => setTimeout(() => reject(new Error(`${step} ran alone`)), 3000))])
+    }
+    const llm = new ScriptedLLM({
+      extract_facts: async () => {
+        await gate('facts')
+        return { facts: ['Works at Acme'] }
+      },
+      extract_graph: async () => {
+        await gate('graph')
+        return graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
+      },
+    })
+    const memory = await open(llm)
+    const result = await memory.add('I work at Acme', { userId: 'alice' })
+    expect(result.errors).toBeUndefined()
+    expect(result.results.map((event) => event.memory)).toEqual(['Works at Acme'])
+    expect(triples(result.relations.added)).toEqual(['alice WORKS_AT Acme'])
+    // Provenance: the relation cites the memory the same add stored.
+    expect(result.relations.added[0]!.memoryIds).toEqual([result.results[0]!.id])
+  })
+
+  it('normalises names and relationship types, maps first person to the user, and drops what cannot be normalised', async () => {
+    const hostile = ['works "for"', 'likes `x`', '})-[:OWNS]->(', '喜欢', '🎸 plays', 'x'.repeat(200), "'; DROP TABLE relations; --"]
+    const llm = new ScriptedLLM({
+      extract_facts: [{ facts: [] }],
+      extract_graph: [
+        graphArgs(
+          [['I', 'person'], ['  Acme   Corp ', 'organization'], ['Guitar', 'instrument']],
+          [['I', 'works at', '  Acme   Corp '], ['my', 'plays', 'Guitar'], ['me', 'knows', 'me'], ...hostile.map((type): Triple => ['I', type, 'Guitar'])],
+        ),
+      ],
+    })
+    const memory = await open(llm)
+    const result = await memory.add('I work at Acme Corp and play guitar', { userId: 'alice' })
+    expect(result.relations.added.map((relation) => relation.relationship).sort()).toEqual(
+      ['DROP_TABLE_RELATIONS', 'LIKES_X', 'OWNS', 'PLAYS', 'WORKS_AT', 'WORKS_FOR', 'X'.repeat(64)].sort(),
+    )
+    for (const relation of result.relations.added) {
+      expect(relation.relationship).toMatch(/^[A-Z][A-Z0-9_]{0,63}$/)
+      expect(relation.source).toBe('alice')
+    }
+    expect(result.relations.added.find((relation) => relation.relationship === 'WORKS_AT')).toMatchObject({
+      destination: 'Acme Corp',
+      destinationType: 'organization',
+    })
+    // CJK has no Latin spelling, and the emoji type keeps only "PLAYS" (already asserted once).
+    expect(result.errors).toEqual([{ stage: 'graph', message: expect.stringContaining('喜欢') }])
+    const exported = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
+    expect(exported.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(['Acme Corp', 'Guitar', 'alice'])
+  })
+
+  it('asks the update step only when relations touch entities with relations, showing them with small ids', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: [
+        graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']]),
+        graphArgs([['bob', 'person'], ['Paris', 'city']], [['bob', 'LIVES_IN', 'Paris']]),
+        graphArgs([['alice', 'person'], ['Globex', 'organization']], [['alice', 'WORKS_AT', 'Globex']]),
+      ],
+      required: (request: ChatRequest) => {
+        expect(promptOf(request)).toContain('0: alice -- WORKS_AT --> Acme')
+        expect(promptOf(request)).toContain('- alice -- WORKS_AT --> Globex')
+        return {
+          toolCalls: [
+            { name: 'update_relation', arguments: JSON.stringify({ source: 'alice', relationship: 'WORKS_AT', destination: 'Acme', new_destination: 'Globex' }) },
+          ],
+          text: '',
+        }
+      },
+    })
+    let now = new Date('2025-01-10T09:00:00Z')
+    const memory = await open(llm, () => now)
+    await memory.add('I work at Acme', { userId: 'alice', observedAt: '2025-01-10T09:00:00Z' })
+    await memory.add('bob lives in Paris', { userId: 'alice', observedAt: '2025-02-01T09:00:00Z' })
+    expect(llm.callsTo('add_relation')).toHaveLength(0) // neither add touched an entity with relations
+    now = new Date('2025-06-01T09:00:00Z')
+    const change = await memory.add('I moved to Globex', { userId: 'alice', observedAt: '2025-06-01T09:00:00Z' })
+    expect(llm.callsTo('add_relation')).toHaveLength(1)
+    expect(llm.callsTo('add_relation')[0]!.toolChoice).toEqual({ type: 'required' })
+    expect(triples(change.relations.invalidated)).toEqual(['alice WORKS_AT Acme'])
+    expect(change.relations.invalidated[0]!.validTo).toBe('2025-06-01T09:00:00.000Z')
+    expect(triples(change.relations.added)).toEqual(['alice WORKS_AT Globex'])
+
+    // The old employer is kept, invalid; getAll shows valid relations only.
+    expect(triples((await memory.getAll({ userId: 'alice' })).relations)).toEqual(['alice WORKS_AT Globex', 'bob LIVES_IN Paris'])
+    const now_ = await memory.search('Where does alice work?', { userId: 'alice' })
+    expect(triples(now_.relations)).toContain('alice WORKS_AT Globex')
+    expect(triples(now_.relations)).not.toContain('alice WORKS_AT Acme')
+    const before = await memory.search('Where does alice work?', { userId: 'alice', asOf: '2025-03-01T00:00:00Z' })
+    expect(triples(before.relations)).toContain('alice WORKS_AT Acme')
+    expect(triples(before.relations)).not.toContain('alice WORKS_AT Globex')
+  })
+
+  it('delete_relation invalidates; re-asserting revives as a new interval; repeats increment mentions', async () => {
+    const likes = graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'LIKES', 'jazz']])
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: [likes, graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'likes', 'Jazz']]), likes, likes],
+      required: [
+        toolCall('noop', {}), // a paraphrased repeat: the model sees nothing new
+        toolCall('delete_relation', { source: 'alice', relationship: 'LIKES', destination: 'jazz', reason: 'bored of it' }),
+        toolCall('add_relation', { source: 'alice', relationship: 'LIKES', destination: 'jazz' }),
+      ],
+    })
+    const memory = await open(llm)
+    await memory.add('I like jazz', { userId: 'alice', observedAt: '2025-01-01T00:00:00Z' })
+    const repeat = await memory.add('Jazz is great', { userId: 'alice', observedAt: '2025-02-01T00:00:00Z' })
+    expect(repeat.relations.updated).toHaveLength(1)
+    const reinforced = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
+    expect(reinforced.relations).toHaveLength(1)
+    expect(reinforced.relations[0].mentions).toBe(2)
+
+    const ended = await memory.add('I am bored of jazz', { userId: 'alice', observedAt: '2025-03-01T00:00:00Z' })
+    expect(ended.relations.invalidated).toMatchObject([{ relationship: 'LIKES', validTo: '2025-03-01T00:00:00.000Z' }])
+    expect((await memory.getAll({ userId: 'alice' })).relations).toEqual([])
+
+    const again = await memory.add('I like jazz again', { userId: 'alice', observedAt: '2025-05-01T00:00:00Z' })
+    expect(again.relations.added).toMatchObject([{ relationship: 'LIKES', validFrom: '2025-05-01T00:00:00.000Z', validTo: null }])
+    const intervals = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json')).relations
+    expect(intervals.map((relation: { validFrom: string; validTo: string | null }) => [relation.validFrom, relation.validTo]).sort()).toEqual([
+      ['2025-01-01T00:00:00.000Z', '2025-03-01T00:00:00.000Z'],
+      ['2025-05-01T00:00:00.000Z', null],
+    ])
+    const during = await memory.search('what does alice like', { userId: 'alice', asOf: '2025-04-01T00:00:00Z' })
+    expect(during.relations).toEqual([])
+  })
+
+  it('answers a two-hop question: where does the person Alice manages live', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: [{ facts: ['Alice manages Bob'] }, { facts: ['Bob lives in Paris'] }],
+      extract_graph: [
+        graphArgs([['Alice', 'person'], ['Bob', 'person']], [['Alice', 'MANAGES', 'Bob']]),
+        graphArgs([['Bob', 'person'], ['Paris', 'city']], [['Bob', 'LIVES_IN', 'Paris']]),
+      ],
+      update_memory: [{ memory: [{ id: 'new', text: 'Bob lives in Paris', event: 'ADD' }] }],
+      required: [toolCall('add_relation', { source: 'Bob', relationship: 'LIVES_IN', destination: 'Paris' })],
+    })
+    const memory = await open(llm)
+    await memory.add('Alice manages Bob', { userId: 'u1' })
+    const second = await memory.add('Bob lives in Paris', { userId: 'u1' })
+    const paris = second.results[0]!.id
+
+    const found = await memory.search('Where does the person Alice manages live?', { userId: 'u1' })
+    const hit = found.relations.find((relation) => relation.relationship === 'LIVES_IN')
+    expect(hit).toMatchObject({ source: 'Bob', destination: 'Paris', hops: 2 })
+    expect(hit!.path!.map((step) => step.relationship)).toEqual(['MANAGES', 'LIVES_IN'])
+    expect(hit!.score).toBeGreaterThan(0)
+    // The fact behind the 2-hop relation is boosted by the graph, and says so.
+    const fact = found.results.find((result) => result.id === paris)
+    expect(fact?.explain?.graph).toBeGreaterThan(0)
+
+    const oneHop = await memory.search('Where does the person Alice manages live?', { userId: 'u1', hops: 1 })
+    expect(oneHop.relations.map((relation) => relation.relationship)).toEqual(['MANAGES'])
+  })
+
+  it('keeps graphs of different scopes apart', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: (request: ChatRequest) =>
+        promptOf(request).includes('"alice"')
+          ? graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
+          : graphArgs([['bob', 'person'], ['Acme', 'organization']], [['bob', 'WORKS_AT', 'Acme']]),
+    })
+    const memory = await open(llm)
+    await memory.add('I work at Acme', { userId: 'alice' })
+    await memory.add('I work at Acme', { userId: 'bob' })
+    expect(triples((await memory.getAll({ userId: 'alice' })).relations)).toEqual(['alice WORKS_AT Acme'])
+    expect(triples((await memory.search('who works at Acme', { userId: 'bob' })).relations)).toEqual(['bob WORKS_AT Acme'])
+    const aliceGraph = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
+    expect(aliceGraph.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(['Acme', 'alice'])
+    await memory.deleteAll({ userId: 'alice' })
+    expect((await memory.getAll({ userId: 'alice' })).relations).toEqual([])
+    expect(triples((await memory.getAll({ userId: 'bob' })).relations)).toEqual(['bob WORKS_AT Acme'])
+  })
+
+  it('delete(id) removes relations whose only provenance was that memory, without an LLM call', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: [{ facts: ['Works at Acme', 'Lives in Oslo'] }, { facts: ['Has a sister Anna in Oslo'] }],
+      update_memory: [{ memory: [{ id: '0', text: 'Lives in Oslo', event: 'NONE' }, { id: 'n', text: 'Has a sister Anna in Oslo', event: 'ADD' }] }],
+      extract_graph: [
+        graphArgs([['alice', 'person'], ['Acme', 'org'], ['Oslo', 'city']], [['alice', 'WORKS_AT', 'Acme'], ['alice', 'LIVES_IN', 'Oslo']]),
+        graphArgs([['alice', 'person'], ['Oslo', 'city'], ['Anna', 'person']], [['alice', 'LIVES_IN', 'Oslo'], ['Anna', 'LIVES_IN', 'Oslo']]),
+      ],
+      required: [toolCall('add_relation', { source: 'Anna', relationship: 'LIVES_IN', destination: 'Oslo' })],
+    })
+    const memory = await open(llm)
+    const first = await memory.add('I work at Acme and live in Oslo', { userId: 'alice' })
+    const acme = first.results.find((event) => event.memory === 'Works at Acme')!.id
+    const oslo = first.results.find((event) => event.memory === 'Lives in Oslo')!.id
+    const second = await memory.add('my sister Anna lives in Oslo too', { userId: 'alice' })
+    const anna = second.results[0]!.id
+    const livesIn = (await memory.getAll({ userId: 'alice' })).relations.find((relation) => relation.source === 'alice' && relation.relationship === 'LIVES_IN')
+    expect(livesIn?.memoryIds?.sort()).toEqual([oslo].sort()) // reinforced, cited by the confirmed memory
+
+    const calls = llm.requests.length
+    await memory.delete(acme)
+    expect(llm.requests.length).toBe(calls)
+    expect(triples((await memory.getAll({ userId: 'alice' })).relations)).toEqual(['Anna LIVES_IN Oslo', 'alice LIVES_IN Oslo'])
+    const history = await memory.history(acme)
+    expect(history.map((entry) => entry.event)).toEqual(['ADD', 'DELETE'])
+
+    await memory.delete(anna)
+    expect(triples((await memory.getAll({ userId: 'alice' })).relations)).toEqual(['alice LIVES_IN Oslo'])
+  })
+
+  it('records graph operations in the history store and reports a failed graph stage without losing the facts', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: ['Likes tea'] }),
+      extract_graph: [graphArgs([['alice', 'person'], ['tea', 'drink']], [['alice', 'LIKES', 'tea']]), { toolCalls: [], text: 'no' }, { toolCalls: [], text: 'still no' }],
+      update_memory: [{ memory: [{ id: '0', text: 'Likes tea', event: 'NONE' }] }],
+    })
+    const memory = await open(llm)
+    const first: AddResult = await memory.add('I like tea', { userId: 'alice' })
+    expect(first.relations.added).toHaveLength(1)
+    const rows = graphHistory()
+    expect(rows.map((row) => `${row.target} ${row.event}`)).toEqual([
+      'entity ENTITY_CREATED',
+      'entity ENTITY_CREATED',
+      'relation RELATION_ADDED',
+    ])
+    expect(rows[2]).toMatchObject({ new_value: 'alice -- LIKES --> tea', user_id: 'alice', memory_ids: JSON.stringify([first.results[0]!.id]) })
+    const failed = await memory.add('tea again', { userId: 'alice' })
+    expect(failed.errors).toEqual([{ stage: 'graph', message: expect.stringContaining('extract_graph') }])
+    expect((await memory.getAll({ userId: 'alice' })).results.map((item) => item.memory)).toEqual(['Likes tea'])
+  })
+})
