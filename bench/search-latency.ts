@@ -71,6 +71,7 @@ function memory(index: number, userId: string, createdAt: string): MemoryWrite {
     scope: { userId },
     createdAt,
     updatedAt: createdAt,
+    observedAt: createdAt,
     vector: randomUnitVector(),
   }
 }

@@ -9,14 +9,14 @@ export function hashText(text: string): string {
 }
 
 /** A new memory ready for the vector store. */
-export function newMemory(text: string, vector: Vector, scope: Scope, metadata: Metadata, now: Date): MemoryWrite {
+export function newMemory(text: string, vector: Vector, scope: Scope, metadata: Metadata, now: Date, observedAt: Date): MemoryWrite {
   const timestamp = now.toISOString()
-  return { id: randomUUID(), text, hash: hashText(text), metadata, scope, createdAt: timestamp, updatedAt: timestamp, vector }
+  return { id: randomUUID(), text, hash: hashText(text), metadata, scope, createdAt: timestamp, updatedAt: timestamp, observedAt: observedAt.toISOString(), vector }
 }
 
 /** An existing memory with new text (same id, new vector and hash). */
-export function revisedMemory(memory: StoredMemory, text: string, vector: Vector, metadata: Metadata, now: Date): MemoryWrite {
-  return { ...memory, text, hash: hashText(text), metadata, updatedAt: now.toISOString(), vector }
+export function revisedMemory(memory: StoredMemory, text: string, vector: Vector, metadata: Metadata, now: Date, observedAt: Date): MemoryWrite {
+  return { ...memory, text, hash: hashText(text), metadata, updatedAt: now.toISOString(), observedAt: observedAt.toISOString(), vector }
 }
 
 /** The public shape of a stored memory; scope fields appear only when set. */
@@ -29,6 +29,7 @@ export function toMemoryItem(memory: StoredMemory): MemoryItem {
     ...definedScope(memory.scope),
     createdAt: memory.createdAt,
     updatedAt: memory.updatedAt,
+    observedAt: memory.observedAt,
   }
 }
 

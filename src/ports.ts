@@ -87,6 +87,8 @@ export interface StoredMemory {
   createdAt: string
   /** ISO-8601. */
   updatedAt: string
+  /** ISO-8601: when the conversation it came from happened (the add's `observedAt`). */
+  observedAt: string
 }
 
 export interface MemoryWrite extends StoredMemory {

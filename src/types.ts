@@ -15,6 +15,8 @@ export interface MemoryItem {
   createdAt: string
   /** ISO-8601. */
   updatedAt: string
+  /** ISO-8601: when the conversation it came from happened (`add`'s `observedAt`, default the time of the add). */
+  observedAt: string
 }
 
 /** A relation between two entities of the knowledge graph (SPEC §4). */

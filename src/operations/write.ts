@@ -13,7 +13,7 @@ export async function update(ctx: PipelineContext, id: unknown, text: unknown): 
   const newText = parseInput(memoryTextSchema, text, 'text')
   const [vector] = await ctx.embedder.embed([newText])
   const now = ctx.now()
-  const revised = revisedMemory(memory, newText, vector!, memory.metadata, now)
+  const revised = revisedMemory(memory, newText, vector!, memory.metadata, now, now)
   await ctx.vectorStore.update(revised)
   await recordOrThrow(ctx, [memoryHistory('UPDATE', revised, memory.text, newText, now)])
   return toMemoryItem(revised)

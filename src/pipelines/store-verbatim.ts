@@ -13,7 +13,7 @@ export async function storeVerbatim(ctx: PipelineContext, input: AddInput): Prom
   if (messages.length === 0) return { events: [] }
   const vectors = await ctx.embedder.embed(messages.map((message) => message.content)) // one batched call
   const now = ctx.now()
-  const memories = messages.map((message, index) => newMemory(message.content, vectors[index]!, input.scope, input.metadata, now))
+  const memories = messages.map((message, index) => newMemory(message.content, vectors[index]!, input.scope, input.metadata, now, input.observedAt))
   await ctx.vectorStore.insert(memories)
   const history = memories.map((memory, index) => {
     const { role, name } = messages[index]!

@@ -31,6 +31,7 @@ function memory(id: string, text: string, options: { vector?: Vector; scope?: Sc
     scope: options.scope ?? { userId: 'alice' },
     createdAt: at,
     updatedAt: at,
+    observedAt: at,
     vector: options.vector ?? unit(1),
   }
 }
@@ -103,7 +104,7 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(ids(await store.list({ scope: { userId: 'alice' }, limit: 2 }))).toEqual(['new', 'mid'])
     })
 
-    it('updates text, hash, vector, metadata and updatedAt but keeps scope and createdAt', async () => {
+    it('updates text, hash, vector, metadata, updatedAt and observedAt but keeps scope and createdAt', async () => {
       const original = memory('u', 'likes tea', { scope: { userId: 'alice', runId: 'r1' }, metadata: { mood: 'calm' } })
       await store.insert([original])
       expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 1 }))).toEqual(['u'])
@@ -117,6 +118,7 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
         scope: { userId: 'alice', runId: 'r1' },
         createdAt: original.createdAt,
         updatedAt: changed.updatedAt,
+        observedAt: changed.observedAt,
       })
       const [hit] = await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 1 })
       expect(hit?.similarity).toBeCloseTo(1, 6)

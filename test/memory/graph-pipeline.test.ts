@@ -255,6 +255,37 @@ describe('graph pipeline (embedded SQLite graph, scripted LLM)', () => {
     expect(triples((await memory.getAll({ userId: 'alice' })).relations)).toEqual(['alice LIVES_IN Oslo'])
   })
 
+  it('uses observedAt as today for the models, as the start of relations, and stores it on the memories', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: [{ facts: ['Works at Acme'] }],
+      extract_graph: [graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])],
+    })
+    const memory = await open(llm, () => new Date('2026-11-22T10:00:00Z'))
+    const result = await memory.add('I work at Acme', { userId: 'alice', observedAt: new Date('2019-03-04T05:06:07Z') })
+    for (const request of llm.requests) expect(request.messages[0]!.content).toContain("Today's date: 2019-03-04.")
+    expect(result.relations.added[0]!.validFrom).toBe('2019-03-04T05:06:07.000Z')
+    expect(await memory.get(result.results[0]!.id)).toMatchObject({ observedAt: '2019-03-04T05:06:07.000Z', createdAt: '2026-11-22T10:00:00.000Z' })
+  })
+
+  it('merges a new name into a similar entity of the scope and records the merge', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: [
+        graphArgs([['alice', 'person'], ['Acme Corp', 'organization']], [['alice', 'WORKS_AT', 'Acme Corp']]),
+        graphArgs([['alice', 'person'], ['Acme-Corp', 'organization']], [['alice', 'WORKS_AT', 'Acme-Corp']]),
+      ],
+      required: [toolCall('noop', {})],
+    })
+    const memory = await open(llm)
+    await memory.add('I work at Acme Corp', { userId: 'alice' })
+    const second = await memory.add('still at Acme-Corp', { userId: 'alice' })
+    // Same words, so the test embedder gives similarity 1 ≥ 0.85: one node, one reinforced relation.
+    expect(second.relations.updated).toMatchObject([{ destination: 'Acme Corp' }])
+    const graph = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
+    expect(graph.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(['Acme Corp', 'alice'])
+    expect(graphHistory().filter((row) => row.event === 'ENTITY_MERGED')).toMatchObject([{ target: 'entity', new_value: 'Acme Corp' }])
+  })
+
   it('records graph operations in the history store and reports a failed graph stage without losing the facts', async () => {
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: ['Likes tea'] }),

@@ -17,6 +17,8 @@ CREATE TABLE memories (
   run_id TEXT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  -- When the conversation the memory came from happened (add's observedAt), for timelines.
+  observed_at TEXT NOT NULL,
   -- Float32 little-endian, L2-normalised. Last: a row too big for its page spills its tail to
   -- overflow pages, and scope checks should not have to follow them.
   vector BLOB NOT NULL

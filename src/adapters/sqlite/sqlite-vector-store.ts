@@ -36,6 +36,7 @@ interface MemoryRow extends ScopeColumns {
   metadata: string
   created_at: string
   updated_at: string
+  observed_at: string
 }
 
 /**
@@ -264,6 +265,7 @@ function memoryColumns(memory: MemoryWrite) {
     hash: memory.hash,
     metadata: JSON.stringify(memory.metadata),
     updated_at: memory.updatedAt,
+    observed_at: memory.observedAt,
     vector: encodeVector(memory.vector),
   }
 }
@@ -277,5 +279,6 @@ function toStoredMemory(row: MemoryRow): StoredMemory {
     scope: fromScopeColumns(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    observedAt: row.observed_at,
   }
 }

@@ -14,6 +14,7 @@ export interface AppliedChanges {
 export interface ApplyTarget {
   scope: Scope
   metadata: Metadata
+  observedAt: Date
   speaker: Speaker
 }
 
@@ -36,13 +37,13 @@ export async function applyMemoryUpdates(
   const history: HistoryRecord[] = []
   for (const change of changes) {
     if (change.event === 'ADD') {
-      const memory = newMemory(change.text, vectorOf(vectors, change.text), target.scope, target.metadata, now)
+      const memory = newMemory(change.text, vectorOf(vectors, change.text), target.scope, target.metadata, now, target.observedAt)
       inserts.push(memory)
       events.push({ id: memory.id, memory: memory.text, event: 'ADD' })
       history.push(memoryHistory('ADD', memory, null, memory.text, now, target.speaker))
     } else if (change.event === 'UPDATE') {
       const metadata = { ...change.target.metadata, ...target.metadata }
-      const memory = revisedMemory(change.target, change.text, vectorOf(vectors, change.text), metadata, now)
+      const memory = revisedMemory(change.target, change.text, vectorOf(vectors, change.text), metadata, now, target.observedAt)
       updates.push(memory)
       events.push({ id: memory.id, memory: memory.text, event: 'UPDATE', previousMemory: change.target.text })
       history.push(memoryHistory('UPDATE', memory, change.target.text, memory.text, now, target.speaker))
