@@ -315,13 +315,11 @@ export interface GraphStore {
   relations(query: { scope: Scope; validOnly: boolean; limit: number }): Promise<StoredRelation[]>
   /** Entities visible to a scope, by name. */
   entities(query: { scope: Scope; limit: number }): Promise<StoredEntity[]>
-  /** Relations whose memory ids include any of these. */
-  relationsFromMemories(memoryIds: string[]): Promise<StoredRelation[]>
   /**
-   * Drops a deleted memory from provenance: relations whose only provenance it was are removed,
+   * Drops a deleted memory, of exactly `scope`, from provenance: relations whose only provenance it was are removed,
    * the others lose it from `memoryIds`. Returns the removed relations.
    */
-  forgetMemory(memoryId: string): Promise<StoredRelation[]>
+  forgetMemory(memoryId: string, scope: Scope): Promise<StoredRelation[]>
   /** Deletes every entity and relation the scope can see; never everything for an empty scope. */
   deleteScope(scope: Scope): Promise<void>
   reset(): Promise<void>

@@ -26,7 +26,7 @@ export async function update(ctx: PipelineContext, id: unknown, text: unknown): 
 export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
   const memory = await existing(ctx, id)
   await ctx.vectorStore.delete([memory.id])
-  const removed = ctx.graph === null ? [] : await ctx.graph.forgetMemory(memory.id)
+  const removed = ctx.graph === null ? [] : await ctx.graph.forgetMemory(memory.id, memory.scope)
   const now = ctx.now()
   await recordOrThrow(ctx, [
     memoryHistory('DELETE', memory, memory.text, null, now),

@@ -237,7 +237,7 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
 
       await store.deleteScope(ALICE)
       expect(await store.entities({ scope: ALICE, limit: 10 })).toEqual([])
-      expect(await store.relationsFromMemories(['m1'])).toMatchObject([{ scope: { userId: 'carol' } }])
+      expect(await store.relations({ scope: { userId: 'carol' }, validOnly: false, limit: 10 })).toMatchObject([{ scope: { userId: 'carol' }, memoryIds: ['m1'] }])
       expect(await store.entities({ scope: { userId: 'carol' }, limit: 10 })).toHaveLength(2)
     })
   })
@@ -352,14 +352,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
           assertion('bob', 'LIVES_IN', 'paris', { memoryIds: ['m1', 'm2'] }),
         ]),
       )
-      expect((await store.relationsFromMemories(['m1'])).map((relation) => relation.relationship)).toEqual(['MANAGES', 'LIVES_IN'])
-      expect((await store.relationsFromMemories(['m2', 'unknown'])).map((relation) => relation.relationship)).toEqual(['LIVES_IN'])
-
-      const removed = await store.forgetMemory('m1')
+      const removed = await store.forgetMemory('m1', ALICE)
       expect(removed).toMatchObject([{ relationship: 'MANAGES', memoryIds: ['m1'] }])
       expect(await store.relations({ scope: ALICE, validOnly: false, limit: 10 })).toMatchObject([{ relationship: 'LIVES_IN', memoryIds: ['m2'] }])
-      expect(await store.relationsFromMemories(['m1'])).toEqual([])
-      expect(await store.forgetMemory('m1')).toEqual([])
+      expect(await store.forgetMemory('m1', ALICE)).toEqual([])
       // Entities stay: they may be mentioned again.
       expect(await store.entities({ scope: ALICE, limit: 10 })).toHaveLength(3)
     })

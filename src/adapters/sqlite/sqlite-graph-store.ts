@@ -202,15 +202,6 @@ export class SqliteGraphStore implements GraphStore {
     })
   }
 
-  /** Relations of any scope citing any of these memories, oldest first. */
-  async relationsFromMemories(memoryIds: string[]): Promise<StoredRelation[]> {
-    if (memoryIds.length === 0) return []
-    return this.#db.run(() => {
-      const rows = this.#db.statement('graph/relations-from-memories').all({ memory_ids: JSON.stringify(memoryIds) })
-      return (rows as RelationRow[]).map(toStoredRelation)
-    })
-  }
-
   /**
    * Drops a deleted memory from provenance in one transaction: relations it was the only
    * provenance of are deleted, the others just lose it. Their entities stay.
