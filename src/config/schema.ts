@@ -20,16 +20,21 @@ const retrySettings = {
   timeoutMs: z.number().int().positive().optional(),
 }
 
+/** What both OpenAI adapters need to reach a server; keys and URLs fall back to the environment. */
+const openaiConnection = {
+  model: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.string().url().optional(),
+  ...retrySettings,
+}
+
 const openaiLLM = z
   .object({
     provider: z.literal('openai'),
     config: z
       .object({
-        model: z.string().min(1).optional(),
-        apiKey: z.string().min(1).optional(),
-        baseURL: z.string().url().optional(),
+        ...openaiConnection,
         temperature: z.number().min(0).max(2).optional(),
-        ...retrySettings,
       })
       .strict()
       .default({}),
@@ -70,11 +75,8 @@ const openaiEmbedder = z
     provider: z.literal('openai'),
     config: z
       .object({
-        model: z.string().min(1).optional(),
-        apiKey: z.string().min(1).optional(),
-        baseURL: z.string().url().optional(),
+        ...openaiConnection,
         dimensions: z.number().int().positive().optional(),
-        ...retrySettings,
       })
       .strict()
       .default({}),
@@ -96,21 +98,20 @@ const langchainEmbedder = z
 
 export const embedderConfigSchema = z.discriminatedUnion('provider', [localEmbedder, openaiEmbedder, langchainEmbedder])
 
-const sqliteVectorStore = z
-  .object({
-    provider: z.literal('sqlite'),
-    config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
-  })
-  .strict()
+/** An embedded store: a SQLite file, by default under `dataDir`. */
+const sqliteStore = () =>
+  z
+    .object({
+      provider: z.literal('sqlite'),
+      config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
+    })
+    .strict()
+
+const sqliteVectorStore = sqliteStore()
 
 export const vectorStoreConfigSchema = z.discriminatedUnion('provider', [sqliteVectorStore])
 
-const sqliteGraphStore = z
-  .object({
-    provider: z.literal('sqlite'),
-    config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
-  })
-  .strict()
+const sqliteGraphStore = sqliteStore()
 
 const noGraphStore = z.object({ provider: z.literal('none') }).strict()
 

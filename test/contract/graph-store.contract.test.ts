@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { EngramError } from '../../src/errors.js'
 import type { Scope } from '../../src/input.js'
 import { entityKey, matchText } from '../../src/normalize.js'
 import type { EntityWrite, GraphChanges, GraphEvent, GraphStore, RelationOp, StoredRelation, TraversalPath, Vector } from '../../src/ports.js'
 import { GRAPH_STORE_BACKENDS } from './backends.js'
+import { rejection } from '../helpers/rejection.js'
 
 const DIMENSION = 8
 
@@ -54,14 +54,6 @@ function relationOf(event: GraphEvent | undefined): StoredRelation {
 const describePath = (path: TraversalPath): string =>
   path.path.map((relation) => `${relation.source.name} ${relation.relationship} ${relation.destination.name}`).join(' / ')
 
-async function rejection(promise: Promise<unknown>): Promise<EngramError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(EngramError)
-  return error as EngramError
-}
 
 describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => {
   let store: GraphStore

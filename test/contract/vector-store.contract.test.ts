@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { EngramError } from '../../src/errors.js'
 import type { Metadata, Scope } from '../../src/input.js'
 import type { MemoryWrite, Vector, VectorStore } from '../../src/ports.js'
 import { VECTOR_STORE_BACKENDS } from './backends.js'
+import { rejection } from '../helpers/rejection.js'
 
 const DIMENSION = 8
 
@@ -39,14 +39,6 @@ function memory(id: string, text: string, options: { vector?: Vector; scope?: Sc
 const ids = (hits: Array<{ memory: { id: string } } | { id: string }>) =>
   hits.map((hit) => ('memory' in hit ? hit.memory.id : hit.id))
 
-async function rejection(promise: Promise<unknown>): Promise<EngramError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(EngramError)
-  return error as EngramError
-}
 
 describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) => {
   let store: VectorStore

@@ -1,26 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import { OpenAIEmbedder } from '../../src/adapters/openai/openai-embedder.js'
 import { DEFAULT_OPENAI_MODEL, OpenAILLM } from '../../src/adapters/openai/openai-llm.js'
 import { EngramError } from '../../src/errors.js'
-import { callTool, callTools, type ToolSpec } from '../../src/llm/call-tool.js'
+import { callTool, callTools } from '../../src/llm/call-tool.js'
+import { extractFactsTool } from '../../src/prompts/extract-facts.js'
+import { updateGraphTools } from '../../src/prompts/update-graph.js'
 import { withRetry } from '../../src/llm/retry.js'
 import type { ChatMessage } from '../../src/ports.js'
 import { FakeOpenAIServer, reply, type FakeOpenAIScript } from '../doubles/fake-openai-server.js'
 
-const extractFacts = {
-  name: 'extract_facts',
-  description: 'Record the facts worth remembering.',
-  schema: z.object({ facts: z.array(z.string()) }),
-} satisfies ToolSpec
-
-const addRelation = {
-  name: 'add_relation',
-  description: 'Add a relation.',
-  schema: z.object({ source: z.string(), relationship: z.string(), destination: z.string() }),
-} satisfies ToolSpec
-
-const noop = { name: 'noop', description: 'Change nothing.', schema: z.object({}) } satisfies ToolSpec
+// The real tools of the protocol (SPEC §3), as the pipelines offer them.
+const extractFacts = extractFactsTool
+const { add_relation: addRelation, noop } = updateGraphTools
 
 const messages: ChatMessage[] = [
   { role: 'system', content: 'Extract facts.' },
@@ -73,7 +64,7 @@ describe('OpenAILLM through the real openai client', () => {
           type: 'function',
           function: {
             name: 'extract_facts',
-            description: 'Record the facts worth remembering.',
+            description: extractFacts.description,
             parameters: { type: 'object', properties: { facts: { type: 'array', items: { type: 'string' } } }, required: ['facts'] },
           },
         },

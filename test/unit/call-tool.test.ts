@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { EngramError } from '../../src/errors.js'
-import { callTool, callTools, type ToolSpec } from '../../src/llm/call-tool.js'
+import { callTool, callTools } from '../../src/llm/call-tool.js'
+import { extractFactsTool } from '../../src/prompts/extract-facts.js'
+import { updateGraphTools } from '../../src/prompts/update-graph.js'
 import type { ChatMessage, ChatResponse, LLM } from '../../src/ports.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 
-const extractFacts = {
-  name: 'extract_facts',
-  description: 'Record the facts worth remembering.',
-  schema: z.object({ facts: z.array(z.string()) }),
-} satisfies ToolSpec
-
-const addRelation = {
-  name: 'add_relation',
-  description: 'Add a relation.',
-  schema: z.object({ source: z.string(), relationship: z.string(), destination: z.string(), valid_from: z.string().optional() }),
-} satisfies ToolSpec
-
-const noop = { name: 'noop', description: 'Change nothing.', schema: z.object({}) } satisfies ToolSpec
+// The real tools of the protocol (SPEC §3), as the pipelines offer them.
+const extractFacts = extractFactsTool
+const { add_relation: addRelation, noop } = updateGraphTools
 
 const messages: ChatMessage[] = [
   { role: 'system', content: 'Extract facts.' },
@@ -37,10 +29,10 @@ describe('callTool', () => {
     expect(request?.tools).toEqual([
       {
         name: 'extract_facts',
-        description: 'Record the facts worth remembering.',
+        description: extractFacts.description,
         parameters: {
           type: 'object',
-          properties: { facts: { type: 'array', items: { type: 'string' } } },
+          properties: { facts: { type: 'array', description: extractFacts.schema.shape.facts.description, items: { type: 'string' } } },
           required: ['facts'],
         },
       },
