@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FakeOpenAIServer } from '../doubles/fake-openai-server.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
 const run = promisify(execFile)
@@ -81,6 +82,36 @@ describe('engram CLI (built bin, real local embedder)', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('EMBEDDER_UNAVAILABLE')
     expect(result.stderr).toContain('npx engram fetch-model')
+  })
+
+  it('adds through an OpenAI-compatible server named by OPENAI_BASE_URL and prints the graph in every format', async () => {
+    const server = await FakeOpenAIServer.byTool({
+      extract_facts: () => ({ facts: ['Works at Acme'] }),
+      extract_graph: () => ({
+        entities: [{ name: 'I', type: 'person' }, { name: "Acme 'Labs'", type: 'organization' }],
+        relations: [{ source: 'I', relationship: 'works at', destination: "Acme 'Labs'" }],
+      }),
+    })
+    try {
+      const llmEnv = { OPENAI_BASE_URL: server.url, ENGRAM_LLM_MODEL: 'fake-model' }
+      const added = await engram(withData(['add', "I work at Acme 'Labs'", '--user', 'gina', '--json']), llmEnv)
+      expect(added.code).toBe(0)
+      expect(JSON.parse(added.stdout).relations.added).toMatchObject([{ source: 'gina', relationship: 'WORKS_AT', destination: "Acme 'Labs'" }])
+
+      const json = JSON.parse((await engram(withData(['graph', '--user', 'gina', '--json']))).stdout)
+      expect(json.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(["Acme 'Labs'", 'gina'])
+      const cypher = (await engram(withData(['graph', '--user', 'gina', '--format', 'cypher']))).stdout
+      expect(cypher).toContain("(e0:__Entity__ {name: ")
+      expect(cypher).toMatch(/\(e\d\)-\[:WORKS_AT \{valid_from: '[^']+', mentions: 1, memory_ids: \['[0-9a-f-]{36}'\], user_id: 'gina'/)
+      expect(cypher).toContain("name: 'Acme \\'Labs\\''")
+      const graphml = (await engram(withData(['graph', '--user', 'gina', '--format', 'graphml']))).stdout
+      expect(graphml).toContain('<data key="e_relationship">WORKS_AT</data>')
+      expect(graphml).toContain('Acme &apos;Labs&apos;')
+      const bad = await engram(withData(['graph', '--user', 'gina', '--format', 'dot']))
+      expect(bad.code).toBe(2)
+    } finally {
+      await server.close()
+    }
   })
 
   it('runs the demo without an LLM: explains what to set, stores verbatim and searches', async () => {
