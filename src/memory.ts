@@ -175,7 +175,7 @@ export class Memory {
   get graph(): GraphInspector {
     return {
       export: (scope, format = 'json') => this.#use((ctx) => exportGraph(ctx, scope, format)),
-      cypher: () => this.#use((ctx) => runCypher(ctx)),
+      cypher: (query, params) => this.#use((ctx) => runCypher(ctx, query, params)),
     }
   }
 

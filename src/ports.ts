@@ -143,8 +143,8 @@ export interface VectorStore {
   nearest(query: NearestQuery): Promise<NearestHit[]>
   /** Vector and keyword search fused, best first. */
   search(query: HybridQuery): Promise<HybridHit[]>
-  /** Deletes every memory the scope can see (same matching as reads); returns their ids. */
-  deleteScope(scope: Scope): Promise<string[]>
+  /** Deletes every memory the scope can see (same matching as reads); returns what it deleted. */
+  deleteScope(scope: Scope): Promise<StoredMemory[]>
   reset(): Promise<void>
   close(): Promise<void>
 }
@@ -322,6 +322,11 @@ export interface GraphStore {
   forgetMemory(memoryId: string, scope: Scope): Promise<StoredRelation[]>
   /** Deletes every entity and relation the scope can see; never everything for an empty scope. */
   deleteScope(scope: Scope): Promise<void>
+  /**
+   * Capability: runs a caller's Cypher read-only (graph stores that speak Cypher). Absent on
+   * stores that do not; `memory.graph.cypher()` then says so.
+   */
+  readCypher?(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>>
   reset(): Promise<void>
   close(): Promise<void>
 }

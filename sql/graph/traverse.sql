@@ -39,6 +39,8 @@ WITH RECURSIVE
     FROM walk AS w
     JOIN relations AS r INDEXED BY relations_target_id ON r.target_id = w.entity_id
     WHERE w.hops < :hops
+      -- A relation to itself was already followed by the outgoing branch.
+      AND r.source_id <> r.target_id
       AND instr(w.path, '"' || r.id || '"') = 0
       AND (r.valid_to IS NULL OR r.valid_to > :as_of)
       AND (:as_of IS NULL OR r.valid_from <= :as_of)

@@ -39,8 +39,17 @@ export async function createEmbedder(config: ResolvedConfig['embedder']): Promis
 }
 
 export async function createVectorStore(config: ResolvedConfig['vectorStore']): Promise<VectorStore> {
-  const { SqliteVectorStore } = await import('./sqlite/sqlite-vector-store.js')
-  return SqliteVectorStore.open({ path: config.path })
+  switch (config.provider) {
+    case 'sqlite': {
+      const { SqliteVectorStore } = await import('./sqlite/sqlite-vector-store.js')
+      return SqliteVectorStore.open({ path: config.path })
+    }
+    case 'weaviate': {
+      const { WeaviateVectorStore } = await import('./weaviate/weaviate-vector-store.js')
+      const { provider: _provider, ...options } = config
+      return WeaviateVectorStore.open(options)
+    }
+  }
 }
 
 export async function createHistoryStore(config: ResolvedConfig['history']): Promise<HistoryStore | null> {
@@ -50,7 +59,17 @@ export async function createHistoryStore(config: ResolvedConfig['history']): Pro
 }
 
 export async function createGraphStore(config: ResolvedConfig['graphStore']): Promise<GraphStore | null> {
-  if (config.provider === 'none') return null
-  const { SqliteGraphStore } = await import('./sqlite/sqlite-graph-store.js')
-  return SqliteGraphStore.open({ path: config.path })
+  switch (config.provider) {
+    case 'none':
+      return null
+    case 'sqlite': {
+      const { SqliteGraphStore } = await import('./sqlite/sqlite-graph-store.js')
+      return SqliteGraphStore.open({ path: config.path })
+    }
+    case 'neo4j': {
+      const { Neo4jGraphStore } = await import('./neo4j/neo4j-graph-store.js')
+      const { provider: _provider, ...options } = config
+      return Neo4jGraphStore.open(options)
+    }
+  }
 }

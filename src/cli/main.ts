@@ -2,6 +2,7 @@ import { EngramError, Memory } from '../index.js'
 import { type ParsedArgs, parseCommandLine, UsageError } from './args.js'
 import { demo } from './commands/demo.js'
 import { fetchModel } from './commands/fetch-model.js'
+import { services } from './commands/services.js'
 import * as memoryCommands from './commands/memory-commands.js'
 import type { MemoryCommand } from './commands/memory-commands.js'
 
@@ -17,6 +18,8 @@ commands:
   graph              print a scope's knowledge graph (--format json|cypher|graphml)
   demo               the whole loop on the embedded defaults, in a temporary folder
   fetch-model        download the local embedding model once (--dir DIR)
+  services up|down|status   local Neo4j and Weaviate (built once, cached under ~/.cache/engram);
+                     up prints the settings as export lines (--json: {"env": {...}})
 
 options:
   --user ID  --agent ID  --run ID   the scope (add, search and list need one)
@@ -41,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return args.command === undefined && !args.values.help ? 2 : 0
   }
   if (args.command === 'demo') return demo(args)
+  if (args.command === 'services') return services(args)
   const command = MEMORY_COMMANDS[args.command]
   if (command === undefined) throw new UsageError(`unknown command "${args.command}" (engram --help lists them)`)
   return runMemoryCommand(command, args)

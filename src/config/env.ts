@@ -9,6 +9,11 @@ export interface EnvSettings {
   embedder?: string
   dataDir?: string
   modelDir?: string
+  neo4jUri?: string
+  neo4jUsername?: string
+  neo4jPassword?: string
+  weaviateUrl?: string
+  weaviateGrpcPort?: string
 }
 
 /** The environment variables Engram falls back to (SPEC §2), in one place for error messages and docs. */
@@ -19,6 +24,11 @@ export const ENV_VARS = {
   embedder: 'ENGRAM_EMBEDDER',
   dataDir: 'ENGRAM_DATA_DIR',
   modelDir: 'ENGRAM_MODEL_DIR',
+  neo4jUri: 'NEO4J_URI',
+  neo4jUsername: 'NEO4J_USERNAME',
+  neo4jPassword: 'NEO4J_PASSWORD',
+  weaviateUrl: 'WEAVIATE_URL',
+  weaviateGrpcPort: 'WEAVIATE_GRPC_PORT',
 } as const satisfies Record<keyof EnvSettings, string>
 
 /** Reads the variables of {@link ENV_VARS}; empty strings count as unset. */

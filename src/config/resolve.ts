@@ -4,7 +4,7 @@ import { describeZodError, EngramError } from '../errors.js'
 import type { EnvSettings } from './env.js'
 import { ENV_VARS } from './env.js'
 import { defaultModelDir } from '../adapters/local/model-files.js'
-import type { EmbedderConfig, GraphStoreConfig, LLMConfig } from './schema.js'
+import type { EmbedderConfig, GraphStoreConfig, LLMConfig, VectorStoreConfig } from './schema.js'
 import { configSchema } from './schema.js'
 
 /** Default limits; see `limits` in the config schema for what each bounds. */
@@ -15,6 +15,9 @@ export const DEFAULT_LIMITS = {
   chunkTokens: 2000,
 } as const
 
+/** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
+export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
+
 /** Default graph settings (SPEC §2). */
 export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2 } as const
 
@@ -23,8 +26,13 @@ export interface ResolvedConfig {
   /** `null` when no LLM is configured: `infer:false`, search and reads still work. */
   readonly llm: LLMConfig | null
   readonly embedder: EmbedderConfig
-  readonly vectorStore: { provider: 'sqlite'; path: string }
-  readonly graphStore: { provider: 'sqlite'; path: string } | { provider: 'none' }
+  readonly vectorStore:
+    | { provider: 'sqlite'; path: string }
+    | { provider: 'weaviate'; url: string; grpcPort: number; apiKey?: string; collection?: string }
+  readonly graphStore:
+    | { provider: 'sqlite'; path: string }
+    | { provider: 'neo4j'; url: string; username: string; password: string; database?: string }
+    | { provider: 'none' }
   readonly history: { disabled: boolean; path: string }
   readonly dataDir: string
   readonly graph: { entityThreshold: number; hops: number }
@@ -48,8 +56,8 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
   return deepFreeze({
     llm: resolveLLM(config.llm, env),
     embedder: resolveEmbedder(config.embedder, env),
-    vectorStore: { provider: 'sqlite', path: config.vectorStore?.config.path ?? join(dataDir, 'memories.db') },
-    graphStore: resolveGraphStore(config.graphStore, dataDir),
+    vectorStore: resolveVectorStore(config.vectorStore, env, dataDir),
+    graphStore: resolveGraphStore(config.graphStore, env, dataDir),
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
     dataDir,
     graph: { ...DEFAULT_GRAPH, ...config.graph },
@@ -67,9 +75,38 @@ function resolveLLM(llm: LLMConfig | undefined, env: EnvSettings): LLMConfig | n
   return { provider: 'openai', config: withOpenAIEnv({ ...llm.config, model: llm.config.model ?? env.llmModel }, env) }
 }
 
-function resolveGraphStore(graphStore: GraphStoreConfig | undefined, dataDir: string): ResolvedConfig['graphStore'] {
-  if (graphStore?.provider === 'none') return { provider: 'none' }
-  return { provider: 'sqlite', path: graphStore?.config.path ?? join(dataDir, 'graph.db') }
+/** Weaviate when configured, or when `WEAVIATE_URL` is set and nothing is configured; else SQLite. */
+function resolveVectorStore(vectorStore: VectorStoreConfig | undefined, env: EnvSettings, dataDir: string): ResolvedConfig['vectorStore'] {
+  const chosen = vectorStore ?? (env.weaviateUrl !== undefined ? { provider: 'weaviate' as const, config: {} } : undefined)
+  if (chosen?.provider !== 'weaviate') return { provider: 'sqlite', path: chosen?.config.path ?? join(dataDir, 'memories.db') }
+  const url = chosen.config.url ?? env.weaviateUrl
+  if (url === undefined) throw new EngramError('INVALID_CONFIG', `the weaviate vector store needs a URL: set vectorStore.config.url or ${ENV_VARS.weaviateUrl}`)
+  const grpcPort = chosen.config.grpcPort ?? (env.weaviateGrpcPort !== undefined ? Number(env.weaviateGrpcPort) : DEFAULT_WEAVIATE_GRPC_PORT)
+  if (!Number.isInteger(grpcPort) || grpcPort < 1 || grpcPort > 65535) {
+    throw new EngramError('INVALID_CONFIG', `${ENV_VARS.weaviateGrpcPort} must be a port number, not "${env.weaviateGrpcPort}"`)
+  }
+  return { provider: 'weaviate', url, grpcPort, ...pick(chosen.config, 'apiKey', 'collection') }
+}
+
+/** Neo4j when configured, or when `NEO4J_URI` is set and nothing is configured; else SQLite, or none. */
+function resolveGraphStore(graphStore: GraphStoreConfig | undefined, env: EnvSettings, dataDir: string): ResolvedConfig['graphStore'] {
+  const chosen = graphStore ?? (env.neo4jUri !== undefined ? { provider: 'neo4j' as const, config: {} } : undefined)
+  if (chosen?.provider === 'none') return { provider: 'none' }
+  if (chosen?.provider !== 'neo4j') return { provider: 'sqlite', path: chosen?.config.path ?? join(dataDir, 'graph.db') }
+  const url = chosen.config.url ?? env.neo4jUri
+  if (url === undefined) throw new EngramError('INVALID_CONFIG', `the neo4j graph store needs a URL: set graphStore.config.url or ${ENV_VARS.neo4jUri}`)
+  return {
+    provider: 'neo4j',
+    url,
+    username: chosen.config.username ?? env.neo4jUsername ?? 'neo4j',
+    password: chosen.config.password ?? env.neo4jPassword ?? '',
+    ...pick(chosen.config, 'database'),
+  }
+}
+
+/** The named fields of an object that are set. */
+function pick<T extends object, K extends keyof T>(value: T, ...keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]])) as Partial<Pick<T, K>>
 }
 
 function resolveEmbedder(embedder: EmbedderConfig | undefined, env: EnvSettings): EmbedderConfig {

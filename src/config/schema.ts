@@ -109,13 +109,47 @@ const sqliteStore = () =>
 
 const sqliteVectorStore = sqliteStore()
 
-export const vectorStoreConfigSchema = z.discriminatedUnion('provider', [sqliteVectorStore])
+const weaviateVectorStore = z
+  .object({
+    provider: z.literal('weaviate'),
+    config: z
+      .object({
+        /** HTTP endpoint, e.g. `http://127.0.0.1:8080`. Default: `WEAVIATE_URL`. */
+        url: z.string().url().optional(),
+        /** gRPC port on the same host. Default: `WEAVIATE_GRPC_PORT`, else 50051. */
+        grpcPort: z.number().int().min(1).max(65535).optional(),
+        apiKey: z.string().min(1).optional(),
+        /** Collection name. Default `EngramMemory`. */
+        collection: z.string().regex(/^[A-Z][A-Za-z0-9_]*$/, 'a Weaviate collection name: a capital letter, then letters, digits or _').optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+
+export const vectorStoreConfigSchema = z.discriminatedUnion('provider', [sqliteVectorStore, weaviateVectorStore])
 
 const sqliteGraphStore = sqliteStore()
 
+const neo4jGraphStore = z
+  .object({
+    provider: z.literal('neo4j'),
+    config: z
+      .object({
+        /** Bolt URL, e.g. `bolt://127.0.0.1:7687`. Default: `NEO4J_URI`. */
+        url: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'a bolt:// or neo4j:// URL').optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        database: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+
 const noGraphStore = z.object({ provider: z.literal('none') }).strict()
 
-export const graphStoreConfigSchema = z.discriminatedUnion('provider', [sqliteGraphStore, noGraphStore])
+export const graphStoreConfigSchema = z.discriminatedUnion('provider', [sqliteGraphStore, neo4jGraphStore, noGraphStore])
 
 export const configSchema = z
   .object({

@@ -27,10 +27,13 @@ export async function exportGraph(ctx: PipelineContext, scope: unknown, format: 
   return WRITERS[parsedFormat]({ scope: parsedScope, entities, relations })
 }
 
-/** `memory.graph.cypher`: read-only Cypher, which only a Neo4j graph store can answer. */
-export async function runCypher(ctx: PipelineContext): Promise<never> {
-  requireGraph(ctx)
-  throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
+/** `memory.graph.cypher`: read-only Cypher, answered by a graph store that speaks Cypher (Neo4j). */
+export async function runCypher(ctx: PipelineContext, query: unknown, params: unknown): Promise<Array<Record<string, unknown>>> {
+  const graph = requireGraph(ctx)
+  if (graph.readCypher === undefined) {
+    throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
+  }
+  return graph.readCypher(parseInput(z.string().trim().min(1), query, 'query'), parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params'))
 }
 
 function requireGraph(ctx: PipelineContext): GraphStore {

@@ -37,8 +37,7 @@ export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
 /** `Memory.deleteAll`: every memory, entity and relation the scope can see; a history row per memory. */
 export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<void> {
   const parsed = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
-  const memories = await ctx.vectorStore.list({ scope: parsed, limit: Number.MAX_SAFE_INTEGER })
-  await ctx.vectorStore.delete(memories.map((memory) => memory.id))
+  const memories = await ctx.vectorStore.deleteScope(parsed)
   await ctx.graph?.deleteScope(parsed)
   const now = ctx.now()
   await recordOrThrow(ctx, memories.map((memory) => memoryHistory('DELETE', memory, memory.text, null, now)))

@@ -6,12 +6,17 @@ import { afterAll } from 'vitest'
 import { SqliteHistoryStore } from '../../src/adapters/sqlite/sqlite-history-store.js'
 import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
 import { SqliteGraphStore } from '../../src/adapters/sqlite/sqlite-graph-store.js'
+import type { EngramConfig, MemoryAdapters } from '../../src/index.js'
 import type { GraphStore, HistoryStore, VectorStore } from '../../src/ports.js'
+import { selectedBackends } from '../setup/backend-selection.js'
+import { neo4jGraphStore } from './neo4j-backend.js'
+import { weaviateVectorStore } from './weaviate-backend.js'
 
 /**
  * The only place that knows which store backends exist. Each contract suite runs once per
- * backend listed here. `ENGRAM_BACKENDS=sqlite,weaviate` narrows a run (CI runs one backend per
- * job); unset, every backend runs. A new backend is one entry in the right list.
+ * backend listed here, and the Memory-level suites once per backend combination.
+ * `ENGRAM_BACKENDS=sqlite,weaviate` narrows a run; unset, every backend runs, and
+ * test/setup/services.ts starts the servers they need. A new backend is one entry in the right list.
  */
 export interface StoreBackend<S> {
   readonly name: string
@@ -26,6 +31,7 @@ export interface StoreBackend<S> {
 
 const vectorStores: Array<StoreBackend<VectorStore>> = [
   { name: 'sqlite', location: temporaryDatabase, open: (path = temporaryDatabase()) => SqliteVectorStore.open({ path }) },
+  weaviateVectorStore,
 ]
 
 const historyStores: Array<StoreBackend<HistoryStore>> = [
@@ -34,21 +40,40 @@ const historyStores: Array<StoreBackend<HistoryStore>> = [
 
 const graphStores: Array<StoreBackend<GraphStore>> = [
   { name: 'sqlite', location: temporaryDatabase, open: (path = temporaryDatabase()) => SqliteGraphStore.open({ path }) },
+  neo4jGraphStore,
 ]
 
-export const VECTOR_STORE_BACKENDS = selectBackends(vectorStores)
-export const HISTORY_STORE_BACKENDS = selectBackends(historyStores)
-export const GRAPH_STORE_BACKENDS = selectBackends(graphStores)
-
-/** Keeps the backends `ENGRAM_BACKENDS` names; a name no list knows is a typo and fails the run. */
-function selectBackends<S>(backends: Array<StoreBackend<S>>): Array<StoreBackend<S>> {
-  const wanted = process.env.ENGRAM_BACKENDS?.split(',').map((name) => name.trim()).filter((name) => name !== '')
-  if (wanted === undefined || wanted.length === 0) return backends
-  const known = new Set([...vectorStores, ...historyStores, ...graphStores].map((backend) => backend.name))
-  const unknown = wanted.filter((name) => !known.has(name))
-  if (unknown.length > 0) throw new Error(`ENGRAM_BACKENDS names unknown backends: ${unknown.join(', ')} (known: ${[...known].join(', ')})`)
-  return backends.filter((backend) => wanted.includes(backend.name))
+/** A whole Memory's stores: the embedded defaults, or the production pair. */
+export interface MemoryBackend {
+  readonly name: string
+  /**
+   * Adapters to pass to `Memory.create`; for the embedded stores, none: the config names them,
+   * so that NEO4J_URI / WEAVIATE_URL in the environment (set by the global setup) cannot redirect them.
+   */
+  adapters(): Promise<Pick<MemoryAdapters, 'vectorStore' | 'graphStore'>>
+  readonly config: Pick<EngramConfig, 'vectorStore' | 'graphStore'>
 }
+
+/** The embedded stores, named explicitly: the environment may point the defaults at servers. */
+export const EMBEDDED_STORES: MemoryBackend['config'] = { vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'sqlite' } }
+
+const memoryBackends: Array<MemoryBackend & { needs: string[] }> = [
+  { name: 'sqlite', needs: ['sqlite'], adapters: async () => ({}), config: EMBEDDED_STORES },
+  {
+    name: 'neo4j+weaviate',
+    needs: ['neo4j', 'weaviate'],
+    adapters: async () => ({ vectorStore: await weaviateVectorStore.open(), graphStore: await neo4jGraphStore.open() }),
+    config: {},
+  },
+]
+
+const selected = selectedBackends()
+const chosen = <B extends { name: string }>(backends: B[]) => backends.filter((backend) => selected.has(backend.name as never))
+
+export const VECTOR_STORE_BACKENDS = chosen(vectorStores)
+export const HISTORY_STORE_BACKENDS = chosen(historyStores)
+export const GRAPH_STORE_BACKENDS = chosen(graphStores)
+export const MEMORY_BACKENDS: MemoryBackend[] = memoryBackends.filter((backend) => backend.needs.every((name) => selected.has(name as never)))
 
 let temporaryFolder: string | undefined
 

@@ -216,12 +216,14 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(sorted(ids(await store.search({ scope, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
     })
 
-    it('deleteScope deletes exactly what the scope sees and returns those ids', async () => {
+    it('deleteScope deletes exactly what the scope sees and returns those memories', async () => {
       await seed()
-      expect((await store.deleteScope({ userId: 'a', agentId: 'x' })).sort()).toEqual(['ax', 'axr'])
+      expect(ids(await store.deleteScope({ userId: 'a', agentId: 'x' })).sort()).toEqual(['ax', 'axr'])
       expect(ids(await store.list({ scope: { userId: 'a' }, limit: 100 })).sort()).toEqual(['a', 'ay'])
       expect(ids(await store.list({ scope: { agentId: 'x' }, limit: 100 }))).toEqual(['x'])
-      expect((await store.deleteScope({ userId: 'a' })).sort()).toEqual(['a', 'ay'])
+      const deleted = await store.deleteScope({ userId: 'a' })
+      expect(ids(deleted).sort()).toEqual(['a', 'ay'])
+      expect(deleted.find((gone) => gone.id === 'ay')).toMatchObject({ text: 'shared words ay', scope: scopes.ay })
       expect(await store.deleteScope({ userId: 'a' })).toEqual([])
       expect(ids(await store.list({ scope: {}, limit: 100 })).sort()).toEqual(['b', 'x'])
     })

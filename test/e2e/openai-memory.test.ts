@@ -4,13 +4,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Memory } from '../../src/index.js'
 import { FakeOpenAIServer, reply } from '../doubles/fake-openai-server.js'
+import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
 /**
  * The whole product path with nothing scripted in-process: the real `openai` client talks HTTP to
- * a local OpenAI-compatible fake, the real local embedding model embeds, real SQLite stores.
+ * a local OpenAI-compatible fake, the real local embedding model embeds, and the stores are real:
+ * the embedded SQLite files, and Neo4j + Weaviate.
  */
-describe('end to end: openai provider over HTTP, local embedder, embedded stores', () => {
+describe.each(MEMORY_BACKENDS)('$name: end to end with the openai provider over HTTP and the local embedder', (backend) => {
   let server: FakeOpenAIServer
   let memory: Memory
   let dataDir: string
@@ -29,13 +31,18 @@ describe('end to end: openai provider over HTTP, local embedder, embedded stores
       }),
     })
     dataDir = mkdtempSync(join(tmpdir(), 'engram-e2e-'))
-    memory = await Memory.create({
-      dataDir,
-      llm: { provider: 'openai', config: { baseURL: server.url, apiKey: 'test-key', model: 'fake-model', maxRetries: 2 } },
-      embedder: { provider: 'local', config: { modelDir: testModelDir() } },
-    })
+    memory = await Memory.create(
+      {
+        dataDir,
+        ...backend.config,
+        llm: { provider: 'openai', config: { baseURL: server.url, apiKey: 'test-key', model: 'fake-model', maxRetries: 2 } },
+        embedder: { provider: 'local', config: { modelDir: testModelDir() } },
+      },
+      await backend.adapters(),
+    )
   })
   afterAll(async () => {
+    await memory.reset()
     await memory.close()
     await server.close()
     rmSync(dataDir, { recursive: true, force: true })

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EngramError, type Memory } from '../../src/index.js'
 import { ScriptedLLM } from '../doubles/scripted-llm.js'
+import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 
 /** Every public method, scope isolation, and bad input leaving the stores untouched. */
-describe('Memory public API', () => {
+describe.each(MEMORY_BACKENDS)('$name: Memory public API', (backend) => {
   let memory: Memory
   let dispose: () => Promise<void>
   const llm = new ScriptedLLM({ extract_facts: () => ({ facts: ['Should never be stored'] }) })
 
   beforeAll(async () => {
-    ;({ memory, dispose } = await openTempMemory({ llm }, { limits: { maxInputBytes: 2000 } }))
+    ;({ memory, dispose } = await openTempMemory({ llm }, { limits: { maxInputBytes: 2000 } }, backend))
   })
   afterAll(() => dispose())
   beforeEach(() => memory.reset())

@@ -10,7 +10,10 @@ describe('configuration', () => {
   const saved = { ...process.env }
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'engram-config-'))
-    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ENGRAM_LLM_MODEL', 'ENGRAM_EMBEDDER']) delete process.env[name]
+    // The global setup points NEO4J_URI / WEAVIATE_URL at test servers; these tests are about the defaults.
+    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ENGRAM_LLM_MODEL', 'ENGRAM_EMBEDDER', 'NEO4J_URI', 'NEO4J_USERNAME', 'NEO4J_PASSWORD', 'WEAVIATE_URL', 'WEAVIATE_GRPC_PORT']) {
+      delete process.env[name]
+    }
   })
   afterEach(() => {
     process.env = { ...saved }

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AddResult, ChatRequest, Memory } from '../../src/index.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
+import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 
 type Triple = [string, string, string]
@@ -19,7 +20,7 @@ const triples = (relations: Array<{ source: string; relationship: string; destin
   relations.map((relation) => `${relation.source} ${relation.relationship} ${relation.destination}`).sort()
 const promptOf = (request: ChatRequest) => request.messages.map((message) => message.content).join('\n')
 
-describe('graph pipeline (embedded SQLite graph, scripted LLM)', () => {
+describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend) => {
   let dispose: (() => Promise<void>) | undefined
   afterEach(async () => {
     await dispose?.()
@@ -27,7 +28,7 @@ describe('graph pipeline (embedded SQLite graph, scripted LLM)', () => {
   })
   let dataDir = ''
   async function open(llm: ScriptedLLM, clock?: () => Date): Promise<Memory> {
-    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}) })
+    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}) }, {}, backend)
     dispose = opened.dispose
     dataDir = opened.dataDir
     return opened.memory
@@ -284,6 +285,52 @@ describe('graph pipeline (embedded SQLite graph, scripted LLM)', () => {
     const graph = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
     expect(graph.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(['Acme Corp', 'alice'])
     expect(graphHistory().filter((row) => row.event === 'ENTITY_MERGED')).toMatchObject([{ target: 'entity', new_value: 'Acme Corp' }])
+  })
+
+  it('answers read-only Cypher on Neo4j (the README inspection queries) and refuses writes; the embedded store says it cannot', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: [
+        graphArgs([['alice', 'person'], ['Bob', 'person']], [['alice', 'MANAGES', 'Bob']]),
+        graphArgs([['Bob', 'person'], ['Paris', 'city']], [['Bob', 'LIVES_IN', 'Paris']]),
+      ],
+      required: [toolCall('add_relation', { source: 'Bob', relationship: 'LIVES_IN', destination: 'Paris' })],
+    })
+    const memory = await open(llm)
+    await memory.add('I manage Bob', { userId: 'alice' })
+    await memory.add('Bob lives in Paris', { userId: 'alice' })
+    if (backend.name === 'sqlite') {
+      await expect(memory.graph.cypher('MATCH (n) RETURN n')).rejects.toMatchObject({ code: 'INVALID_CONFIG' })
+      return
+    }
+    const user = { user: 'alice' }
+    const entities = await memory.graph.cypher(
+      'MATCH (e:__Entity__ {user_id: $user}) RETURN e.name AS name, e.type AS type, e.mentions AS mentions ORDER BY e.mentions DESC, e.name',
+      user,
+    )
+    expect(entities).toEqual([
+      { name: 'Bob', type: 'person', mentions: 2 },
+      { name: 'Paris', type: 'city', mentions: 1 },
+      { name: 'alice', type: 'person', mentions: 1 },
+    ])
+    const valid = await memory.graph.cypher(
+      'MATCH (s:__Entity__ {user_id: $user})-[r]->(d:__Entity__) WHERE r.valid_to IS NULL RETURN s.name AS source, type(r) AS relationship, d.name AS destination, r.valid_from AS since ORDER BY source',
+      user,
+    )
+    expect(valid.map((row) => `${row.source} ${row.relationship} ${row.destination}`)).toEqual(['Bob LIVES_IN Paris', 'alice MANAGES Bob'])
+    const lastWeek = await memory.graph.cypher(
+      "MATCH (s:__Entity__ {user_id: $user})-[r]->(d:__Entity__) WHERE datetime(r.updated_at) >= datetime() - duration('P7D') RETURN s.name AS source, type(r) AS relationship, d.name AS destination, r.valid_to AS until ORDER BY r.updated_at DESC",
+      user,
+    )
+    expect(lastWeek).toHaveLength(2)
+    const path = await memory.graph.cypher(
+      'MATCH p = shortestPath((a:__Entity__ {user_id: $user, key: $from})-[*..4]-(b:__Entity__ {user_id: $user, key: $to})) RETURN [n IN nodes(p) | n.name] AS names, [r IN relationships(p) | type(r)] AS relationships',
+      { ...user, from: 'alice', to: 'paris' },
+    )
+    expect(path).toEqual([{ names: ['alice', 'Bob', 'Paris'], relationships: ['MANAGES', 'LIVES_IN'] }])
+    await expect(memory.graph.cypher("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
+    await expect(memory.graph.cypher('MATCH (n) DETACH DELETE n')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect(await memory.graph.cypher('MATCH (n:__Entity__ {user_id: $user}) RETURN count(n) AS n', user)).toEqual([{ n: 3 }])
   })
 
   it('records graph operations in the history store and reports a failed graph stage without losing the facts', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { EMBEDDED_STORES } from '../contract/backends.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
 const root = join(import.meta.dirname, '../..')
@@ -16,7 +17,7 @@ describe('package exports (built dist/)', () => {
     const engram = await load()
     expect(engram.ERROR_CODES).toContain('INVALID_INPUT')
     const dataDir = mkdtempSync(join(tmpdir(), 'engram-exports-'))
-    const memory = await engram.Memory.create({ dataDir, embedder: { provider: 'local', config: { modelDir: testModelDir() } } })
+    const memory = await engram.Memory.create({ dataDir, ...EMBEDDED_STORES, embedder: { provider: 'local', config: { modelDir: testModelDir() } } })
     try {
       await memory.add('Alice is employed at a bank', { userId: 'a', infer: false })
       const { results } = await memory.search('Where does Alice work?', { userId: 'a' })

@@ -1,7 +1,7 @@
 import { EngramError } from '../../errors.js'
 import { isTransientFault, retryPolicyOf, retrying, type RetryPolicy } from '../../llm/retry.js'
 import type { Embedder, Vector } from '../../ports.js'
-import { normalizeVector } from '../normalize-vector.js'
+import { normalizeVector } from '../vector-math.js'
 import type { LangChainEmbeddings } from './langchain-types.js'
 
 /** Options of {@link LangChainEmbedder}; the retry settings default as in `retrying` (3 retries). */

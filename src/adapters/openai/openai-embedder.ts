@@ -2,7 +2,7 @@ import type OpenAI from 'openai'
 import { EngramError } from '../../errors.js'
 import { retryPolicyOf, retrying, type RetryPolicy } from '../../llm/retry.js'
 import type { Embedder, Vector } from '../../ports.js'
-import { normalizeVector } from '../normalize-vector.js'
+import { normalizeVector } from '../vector-math.js'
 import { translateOpenAIError } from './openai-errors.js'
 import { createOpenAIClient, type OpenAIConnectionOptions } from './openai-llm.js'
 

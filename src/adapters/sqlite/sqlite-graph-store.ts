@@ -16,7 +16,7 @@ import type {
   Vector,
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
-import { blobSimilarity } from './dot-product.js'
+import { blobSimilarity } from './blob-similarity.js'
 import { requireScopeForDelete, scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import { entityValues, scopeKey, scopeValues, toStoredEntity, toStoredRelation } from './sqlite-graph-rows.js'

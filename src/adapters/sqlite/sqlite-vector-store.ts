@@ -13,8 +13,8 @@ import type {
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import { ftsQuery } from './fts-query.js'
-import { fuseByReciprocalRank } from './reciprocal-rank-fusion.js'
-import type { KeywordCandidate, VectorCandidate } from './reciprocal-rank-fusion.js'
+import { fuseByReciprocalRank, candidatePoolSize } from '../reciprocal-rank-fusion.js'
+import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
 import { scopeClause } from './scope-clause.js'
 import { requireScopeForDelete } from './scope-predicates.js'
 import { fromScopeColumns, toScopeColumns } from './scope-columns.js'
@@ -24,10 +24,6 @@ import { decodeVector, encodeVector } from './vector-blob.js'
 import { VectorCache } from './vector-cache.js'
 import type { VectorChanges } from './vector-cache.js'
 
-// Each list of a hybrid search fetches more than `limit`, so that a memory ranked modestly in both
-// lists can still fuse into the top; 50 keeps small limits from starving the fusion.
-const CANDIDATE_FACTOR = 4
-const MIN_CANDIDATES = 50
 
 interface MemoryRow extends ScopeColumns {
   id: string
@@ -145,7 +141,7 @@ export class SqliteVectorStore implements VectorStore {
    * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
    */
   async search(query: HybridQuery): Promise<HybridHit[]> {
-    const candidates = Math.max(query.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
+    const candidates = candidatePoolSize(query.limit)
     const match = ftsQuery(query.text)
     return this.#withQuery(query.vector, (handle) => {
       const byVector = this.#nearest(query, handle, candidates)
@@ -157,16 +153,16 @@ export class SqliteVectorStore implements VectorStore {
   /**
    * Deletes every memory the scope can see (the matching of reads) in one transaction.
    *
-   * @returns the deleted ids.
+   * @returns the deleted memories.
    * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
    */
-  async deleteScope(scope: Scope): Promise<string[]> {
+  async deleteScope(scope: Scope): Promise<StoredMemory[]> {
     requireScopeForDelete(scope)
     return this.#write((changes) => {
       const clause = scopeClause(this.#db, { scope })
-      const rows = this.#db.statement('vector/delete-scope', { scope: clause.sql }).all(...clause.params) as Array<{ id: string; seq: number }>
+      const rows = this.#db.statement('vector/delete-scope', { scope: clause.sql }).all(...clause.params) as Array<MemoryRow & { seq: number }>
       for (const row of rows) changes.removed.push(row.seq)
-      return rows.map((row) => row.id)
+      return rows.map(toStoredMemory)
     })
   }
 

@@ -1,5 +1,5 @@
 import type { Vector } from '../../ports.js'
-import { dot } from './dot-product.js'
+import { dot } from '../vector-math.js'
 
 /** What one committed write transaction did to the stored vectors, by memory seq. */
 export interface VectorChanges {

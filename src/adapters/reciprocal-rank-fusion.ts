@@ -1,4 +1,4 @@
-import type { HybridHit, StoredMemory } from '../../ports.js'
+import type { HybridHit, StoredMemory } from '../ports.js'
 
 /*
  * Hybrid search fuses two ranked lists by Reciprocal Rank Fusion: each list adds 1 / (k + rank).
@@ -11,6 +11,15 @@ import type { HybridHit, StoredMemory } from '../../ports.js'
  * formula, so the embedded and production backends rank alike.
  */
 const K = 60
+
+/**
+ * How many candidates each list of a hybrid search fetches: more than `limit`, so that a memory
+ * ranked modestly in both lists can still fuse into the top; at least 50 so that small limits do
+ * not starve the fusion.
+ */
+export function candidatePoolSize(limit: number): number {
+  return Math.max(limit * 4, 50)
+}
 
 /** The best possible fused score (first in both lists); dividing by it maps scores into 0..1. */
 const BEST = 2 / (K + 1)

@@ -1,24 +1,6 @@
 import { EngramError } from '../../errors.js'
-import type { Vector } from '../../ports.js'
+import { dot } from '../vector-math.js'
 import { decodeVector } from './vector-blob.js'
-
-/** Four running sums instead of one: independent additions pipeline, ~30% faster at 384-d (measured). */
-export function dot(x: Vector, y: Vector): number {
-  let a = 0
-  let b = 0
-  let c = 0
-  let d = 0
-  const whole = x.length - (x.length % 4)
-  let i = 0
-  for (; i < whole; i += 4) {
-    a += x[i]! * y[i]!
-    b += x[i + 1]! * y[i + 1]!
-    c += x[i + 2]! * y[i + 2]!
-    d += x[i + 3]! * y[i + 3]!
-  }
-  for (; i < x.length; i++) a += x[i]! * y[i]!
-  return a + b + c + d
-}
 
 /**
  * A SQL function over two vector BLOBs (vector-blob.ts): their dot product, which is the cosine

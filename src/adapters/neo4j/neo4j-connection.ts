@@ -1,0 +1,160 @@
+import neo4j from 'neo4j-driver'
+import type { Driver, ManagedTransaction, QueryResult, Session } from 'neo4j-driver'
+import { EngramError } from '../../errors.js'
+import type { Scope } from '../../input.js'
+import { Statements } from '../../statements.js'
+import { translateNeo4jError } from './neo4j-errors.js'
+import type { Neo4jTarget } from './neo4j-errors.js'
+import { plainValue } from './neo4j-values.js'
+
+/** Fills for the `{{slot}}` markers of a statement: text that code vouches for, never a value. */
+export type Slots = Readonly<Record<string, string>>
+
+/** Runs statements of `cypher/` by name inside one transaction. */
+export interface CypherRunner {
+  /** The rows of one statement, as plain objects keyed by the RETURN names. */
+  rows<Row>(name: string, params?: Record<string, unknown>, slots?: Slots): Promise<Row[]>
+}
+
+// The fragment for each scope id below cypher/where/, each over an entity bound to `e`.
+const SCOPE_FRAGMENTS = [
+  ['userId', 'where/user-id'],
+  ['agentId', 'where/agent-id'],
+  ['runId', 'where/run-id'],
+] as const
+
+/**
+ * One driver for one Neo4j database, and the statements of `cypher/`. Every call runs in a
+ * session of its own and turns driver errors into EngramErrors (neo4j-errors.ts). Integers come
+ * back as JavaScript numbers (`disableLosslessIntegers`): the graph's counts stay far below 2^53.
+ */
+export class Neo4jConnection {
+  readonly target: Neo4jTarget
+  readonly #driver: Driver
+  readonly #statements: Statements
+
+  private constructor(driver: Driver, target: Neo4jTarget, statements: Statements) {
+    this.#driver = driver
+    this.target = target
+    this.#statements = statements
+  }
+
+  /**
+   * Connects and checks that the server answers. Without `username`, `neo4j` is sent, which a
+   * server without authentication accepts like any other name.
+   *
+   * @throws EngramError STORE_UNAVAILABLE when the server cannot be reached or refuses the credentials.
+   */
+  static async open(options: { url: string; username?: string; password?: string; database?: string }): Promise<Neo4jConnection> {
+    const target = { url: options.url, database: options.database }
+    const statements = Statements.load('cypher')
+    let driver: Driver
+    try {
+      driver = neo4j.driver(options.url, neo4j.auth.basic(options.username ?? 'neo4j', options.password ?? ''), {
+        disableLosslessIntegers: true,
+        userAgent: 'engram',
+      })
+    } catch (error) {
+      // A malformed URL throws here, before any connection.
+      throw translateNeo4jError(error, target)
+    }
+    const connection = new Neo4jConnection(driver, target, statements)
+    try {
+      await driver.verifyConnectivity(options.database === undefined ? {} : { database: options.database })
+    } catch (error) {
+      await driver.close()
+      throw translateNeo4jError(error, target)
+    }
+    return connection
+  }
+
+  /** Runs `work` in a read transaction (retried by the driver on transient faults). */
+  read<T>(work: (runner: CypherRunner) => Promise<T>): Promise<T> {
+    return this.#session('READ', (session) => session.executeRead((tx) => work(this.#runner(tx))))
+  }
+
+  /**
+   * Runs a caller's Cypher in a read transaction, where Neo4j itself refuses every write.
+   *
+   * @throws EngramError INVALID_INPUT for a write, a syntax error or another client error.
+   */
+  async readOnly(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+    try {
+      const result = await this.#session('READ', (session) => session.executeRead((tx) => tx.run(query, params)))
+      return result.records.map((record) => plainValue(record.toObject()) as Record<string, unknown>)
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause
+      if (typeof cause?.code === 'string' && cause.code.startsWith('Neo.ClientError.')) {
+        const refused = cause.code === 'Neo.ClientError.Statement.AccessMode' ? 'memory.graph.cypher() is read-only: ' : ''
+        throw new EngramError('INVALID_INPUT', `${refused}${(cause as unknown as Error).message}`, { cause })
+      }
+      throw error
+    }
+  }
+
+  /** Runs `work` in one write transaction: all or nothing; retried by the driver on transient faults (deadlocks). */
+  write<T>(work: (runner: CypherRunner) => Promise<T>): Promise<T> {
+    return this.#session('WRITE', (session) => session.executeWrite((tx) => work(this.#runner(tx))))
+  }
+
+  /**
+   * Runs one statement in an auto-commit transaction: schema changes, and `CALL … IN
+   * TRANSACTIONS`, which an explicit transaction cannot run.
+   */
+  autoCommit<Row>(name: string, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return this.#session('WRITE', async (session) => rowsOf<Row>(await session.run(this.#text(name), params)))
+  }
+
+  /**
+   * The `{{scope}}` fill for a read by visibility: the where/*.cypher fragment of each id the
+   * scope has; the statement's `$user_id`, `$agent_id`, `$run_id` parameters supply the ids.
+   */
+  scopeSlot(scope: Scope): string {
+    return SCOPE_FRAGMENTS.filter(([field]) => scope[field] !== undefined)
+      .flatMap(([, name]) => withoutComments(this.#statements.get(name)))
+      .join('\n')
+  }
+
+  async close(): Promise<void> {
+    await this.#driver.close()
+  }
+
+  #runner(tx: ManagedTransaction): CypherRunner {
+    return { rows: async <Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}) => rowsOf<Row>(await tx.run(this.#text(name, slots), params)) }
+  }
+
+  async #session<T>(mode: 'READ' | 'WRITE', work: (session: Session) => Promise<T>): Promise<T> {
+    const session = this.#driver.session({ defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE, database: this.target.database })
+    try {
+      return await work(session)
+    } catch (error) {
+      throw translateNeo4jError(error, this.target)
+    } finally {
+      await session.close()
+    }
+  }
+
+  /**
+   * The statement's text with its slots filled. The header and other whole-line comments stay in
+   * the files for readers; the server gets one line naming the file instead, which is what its
+   * query log then shows, and a few hundred bytes less per call.
+   */
+  #text(name: string, slots: Slots = {}): string {
+    const lines = withoutComments(this.#statements.get(name)).map((line) =>
+      line.replace(/\{\{(\w+)\}\}/g, (marker, slot: string) => {
+        const fill = slots[slot]
+        if (fill === undefined) throw new Error(`cypher/${name}: no fill for ${marker}`)
+        return fill
+      }),
+    )
+    return [`// engram cypher/${name}`, ...lines].join('\n')
+  }
+}
+
+function withoutComments(text: string): string[] {
+  return text.split('\n').filter((line) => !line.trimStart().startsWith('//'))
+}
+
+function rowsOf<Row>(result: QueryResult): Row[] {
+  return result.records.map((record) => record.toObject() as Row)
+}

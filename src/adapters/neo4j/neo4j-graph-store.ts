@@ -1,0 +1,271 @@
+import neo4j from 'neo4j-driver'
+import type { Scope } from '../../input.js'
+import type {
+  EntityMatch,
+  GraphChanges,
+  GraphEvent,
+  GraphStore,
+  LinkedEntity,
+  StoredEntity,
+  StoredRelation,
+  TraversalPath,
+  TraversalQuery,
+  Vector,
+} from '../../ports.js'
+import { requireScopeForDelete } from '../sqlite/scope-predicates.js'
+import { toScopeColumns } from '../sqlite/scope-columns.js'
+import { applyChanges } from './apply-changes.js'
+import { byScore, EntityVectorIndex, isSearchable } from './entity-vector-index.js'
+import type { ScoredEntity } from './entity-vector-index.js'
+import { isoTime, requireHops, requireRelationshipType } from './graph-input.js'
+import { luceneQueries } from './lucene-query.js'
+import { Neo4jConnection } from './neo4j-connection.js'
+import { scopeParams, similarityOf, toStoredEntity, toStoredRelation, vectorParam } from './neo4j-records.js'
+import type { EntityRecord, RelationRecord } from './neo4j-records.js'
+
+/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`). */
+export interface Neo4jGraphStoreOptions {
+  /** Bolt URL, e.g. `bolt://127.0.0.1:7687` (`neo4j://` for a cluster). */
+  url: string
+  /** Default `neo4j`. */
+  username?: string
+  /** Default empty, for a server without authentication. */
+  password?: string
+  /** Default: the server's default database (Community Edition has only that one). */
+  database?: string
+}
+
+// Run in this order by open(): constraints before the indexes, then wait until all are online.
+// The vector index waits for the first embeddings, whose dimension it needs (entity-vector-index.ts).
+const SCHEMA = [
+  'schema/entity-key-unique',
+  'schema/entity-id-unique',
+  'schema/entity-scope-key-index',
+  'schema/entity-user-id-index',
+  'schema/entity-agent-id-index',
+  'schema/entity-run-id-index',
+  'schema/entity-match-text-index',
+] as const
+
+/** How long open() waits for the schema's indexes to come online. */
+const SCHEMA_ONLINE_SECONDS = 300
+
+/**
+ * The graph store on Neo4j 5 (SPEC §4): `__Entity__` nodes and typed relationships with validity
+ * intervals and provenance, the same model and answers as the embedded SQLite store (the
+ * contract suite holds both to it). Statements are the files of `cypher/`.
+ *
+ * Writes and entity resolution use the exact scope, as the `scope_key` property; reads use
+ * visibility (a present scope id must match, an absent one does not constrain), starting from
+ * the scope's entities through the scope property indexes. A relation has the exact scope of
+ * its entities, so the relations a scope can see are found from its entities. Similarity uses
+ * the `entity_embedding` vector index, keyword links the `entity_match_text` full-text index.
+ * Timestamps are stored as `Date.toISOString()` strings, like the SQLite store's, so that
+ * comparing them as strings (validity intervals, ordering) is correct.
+ */
+export class Neo4jGraphStore implements GraphStore {
+  readonly #connection: Neo4jConnection
+  readonly #vectors: EntityVectorIndex
+
+  private constructor(connection: Neo4jConnection) {
+    this.#connection = connection
+    this.#vectors = new EntityVectorIndex(connection)
+  }
+
+  /**
+   * Connects and creates the constraints and indexes that do not exist yet (idempotent; several
+   * stores and processes may share one database). The vector index follows with the first write.
+   *
+   * @throws EngramError STORE_UNAVAILABLE when the server cannot be reached, refuses the
+   *   credentials or lacks the database.
+   */
+  static async open(options: Neo4jGraphStoreOptions): Promise<Neo4jGraphStore> {
+    const connection = await Neo4jConnection.open(options)
+    try {
+      for (const statement of SCHEMA) await connection.autoCommit(statement)
+      await connection.autoCommit('schema/await-indexes', { seconds: neo4j.int(SCHEMA_ONLINE_SECONDS) })
+    } catch (error) {
+      await connection.close()
+      throw error
+    }
+    return new Neo4jGraphStore(connection)
+  }
+
+  /** Entities of exactly this scope with these keys, by key. */
+  async entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]> {
+    if (keys.length === 0) return []
+    const rows = await this.#connection.read((runner) =>
+      runner.rows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeParams(scope).scope_key, keys }),
+    )
+    return rows.map(({ entity }) => toStoredEntity(entity))
+  }
+
+  /**
+   * For each vector, the most similar entity of exactly this scope if its similarity is at least
+   * `minSimilarity`, else null: vector index searches that widen until the scope's best is
+   * certain (entity-vector-index.ts).
+   *
+   * @throws EngramError INVALID_CONFIG when the vectors' dimension differs from the stored embeddings'.
+   */
+  async similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>> {
+    if (vectors.length === 0) return []
+    const filter = { scope_key: scopeParams(scope).scope_key, user_id: null, agent_id: null, run_id: null }
+    const found = await this.#vectors.nearest(vectors, 1, minSimilarity, filter)
+    return found.map(([best]) => (best === undefined ? null : { entity: toStoredEntity(best.entity), similarity: similarityOf(best.score) }))
+  }
+
+  /** Valid relations of exactly this scope touching any of these entities, oldest first. */
+  async validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]> {
+    if (entityIds.length === 0) return []
+    const rows = await this.#connection.read((runner) =>
+      runner.rows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeParams(scope).scope_key, entity_ids: entityIds }),
+    )
+    return rows.map(({ relation }) => toStoredRelation(relation))
+  }
+
+  /**
+   * Applies one add's changes in one write transaction, all or nothing: entities upserted by
+   * (exact scope, key) in one statement, then the relation ops in order, batched (apply-changes.ts).
+   * Returns what happened, in that order. The vector index is created first if this is the
+   * first write with embeddings.
+   *
+   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   *   written), an assert whose endpoint is neither stored nor written, or a time that is not a
+   *   date; NOT_FOUND for an invalidate of a relation that is not valid in this scope (a
+   *   concurrent add may have ended it); INVALID_CONFIG for embeddings of another dimension than
+   *   the stored ones; STORE_UNAVAILABLE. Any of them rolls back the whole call.
+   */
+  async apply(changes: GraphChanges): Promise<GraphEvent[]> {
+    for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
+    await this.#vectors.prepareFor(changes.entities)
+    return this.#connection.write((runner) => applyChanges(runner, changes))
+  }
+
+  /**
+   * Entities visible to the scope whose embedding is at least `minSimilarity` similar to `vector`
+   * or whose name occurs in `text` as whole words (`text` being `matchText(query)`): keyword
+   * links first, then by similarity, at most `limit`; both lists found through their index.
+   *
+   * @throws EngramError INVALID_CONFIG when the vector's dimension differs from the stored embeddings'.
+   */
+  async linkEntities(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): Promise<LinkedEntity[]> {
+    if (query.limit <= 0) return []
+    const visibility = toScopeColumns(query.scope)
+    const [keywordHits, [vectorHits = []]] = await Promise.all([
+      this.#keywordEntities(query),
+      this.#vectors.nearest([query.vector], query.limit, query.minSimilarity, { scope_key: null, ...visibility }),
+    ])
+    const keywordIds = new Set(keywordHits.map(({ entity }) => entity.id))
+    const linked = (hits: ScoredEntity[], keyword: boolean): LinkedEntity[] =>
+      hits.map(({ entity, score }) => ({ entity: toStoredEntity(entity), similarity: similarityOf(score), keyword }))
+    return [...linked(keywordHits, true), ...linked(vectorHits.filter(({ entity }) => !keywordIds.has(entity.id)), false)].slice(0, query.limit)
+  }
+
+  /**
+   * The shortest `limit` paths of up to `hops` relations from the seeds, in one query over the
+   * relations visible to the scope and valid now (or at `asOf`); shortest first, then by the
+   * seed's position in `seeds`. See cypher/read/traverse.cypher for how the walk is bounded.
+   *
+   * @throws EngramError INVALID_INPUT for `hops` outside 1..4 or an `asOf` that is not a date.
+   */
+  async traverse(query: TraversalQuery): Promise<TraversalPath[]> {
+    requireHops(query.hops)
+    const seeds = [...new Set(query.seeds)]
+    if (seeds.length === 0 || query.limit <= 0) return []
+    const asOf = query.asOf === undefined ? null : isoTime(query.asOf, 'asOf')
+    const [row] = await this.#connection.read((runner) =>
+      runner.rows<{ paths: Array<{ seed_id: string; relations: RelationRecord[] }> }>('read/traverse', {
+        seeds,
+        hops: neo4j.int(query.hops),
+        limit: neo4j.int(query.limit),
+        as_of: asOf,
+        ...toScopeColumns(query.scope),
+      }),
+    )
+    return (row?.paths ?? []).map((path) => ({ seedId: path.seed_id, path: path.relations.map(toStoredRelation) }))
+  }
+
+  /** Relations visible to the scope, newest first (one add's relations in reverse order of writing). */
+  async relations(query: { scope: Scope; validOnly: boolean; limit: number }): Promise<StoredRelation[]> {
+    const rows = await this.#connection.read((runner) =>
+      runner.rows<{ relation: RelationRecord }>(
+        'read/list-relations',
+        { ...toScopeColumns(query.scope), valid_only: query.validOnly, limit: neo4j.int(query.limit) },
+        { scope: this.#connection.scopeSlot(query.scope) },
+      ),
+    )
+    return rows.map(({ relation }) => toStoredRelation(relation))
+  }
+
+  /** Entities visible to the scope, by name. */
+  async entities(query: { scope: Scope; limit: number }): Promise<StoredEntity[]> {
+    const rows = await this.#connection.read((runner) =>
+      runner.rows<{ entity: EntityRecord }>(
+        'read/list-entities',
+        { ...toScopeColumns(query.scope), limit: neo4j.int(query.limit) },
+        { scope: this.#connection.scopeSlot(query.scope) },
+      ),
+    )
+    return rows.map(({ entity }) => toStoredEntity(entity))
+  }
+
+  /**
+   * Drops a deleted memory, of exactly `scope`, from provenance in one transaction: relations it
+   * was the only provenance of are deleted, the others just lose it. Their entities stay.
+   *
+   * @returns the deleted relations, as they were, oldest first.
+   */
+  async forgetMemory(memoryId: string, scope: Scope): Promise<StoredRelation[]> {
+    const rows = await this.#connection.write((runner) =>
+      runner.rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scopeParams(scope).scope_key }),
+    )
+    return rows.map(({ relation }) => toStoredRelation(relation))
+  }
+
+  /**
+   * Deletes every entity the scope can see (the matching of reads) and so every relation it can
+   * see, in one transaction.
+   *
+   * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
+   */
+  async deleteScope(scope: Scope): Promise<void> {
+    requireScopeForDelete(scope)
+    await this.#connection.write((runner) => runner.rows('delete/scope', { ...toScopeColumns(scope) }, { scope: this.#connection.scopeSlot(scope) }))
+  }
+
+  /**
+   * Deletes every entity and relation of every scope, in batches (not one transaction: a failure
+   * halfway leaves fewer entities, and calling reset again finishes). Other labels are left alone.
+   */
+  async reset(): Promise<void> {
+    await this.#connection.autoCommit('delete/all')
+  }
+
+  /** Closes the driver and its connections. */
+  /** Read-only Cypher for `memory.graph.cypher()`: a read transaction, so Neo4j refuses writes. */
+  readCypher(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+    return this.#connection.readOnly(query, params)
+  }
+
+  async close(): Promise<void> {
+    await this.#connection.close()
+  }
+
+  /** Keyword links through the full-text index (lucene-query.ts), best similarity first, ties by id. */
+  async #keywordEntities(query: { scope: Scope; vector: Vector; text: string }): Promise<ScoredEntity[]> {
+    const lucene = luceneQueries(query.text, query.scope)
+    if (lucene.length === 0) return []
+    const rows = await this.#connection.read((runner) =>
+      runner.rows<{ entity: EntityRecord; score: number | null }>('read/keyword-entities', {
+        lucene_queries: lucene,
+        text: query.text,
+        // Null for a vector the cosine function refuses (isSearchable); the statement then scores null.
+        vector: isSearchable(query.vector) ? vectorParam(query.vector) : null,
+        ...toScopeColumns(query.scope),
+      }),
+    )
+    // A zero query vector has no cosine; the SQLite store's dot product makes it 0, i.e. score ½.
+    const hits = rows.map(({ entity, score }) => ({ entity, score: score ?? 0.5 }))
+    return hits.sort(byScore)
+  }
+}

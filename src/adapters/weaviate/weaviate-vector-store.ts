@@ -1,0 +1,394 @@
+import weaviate from 'weaviate-client'
+import type { Collection, DataObject, FilterValue, WeaviateClient } from 'weaviate-client'
+import { EngramError } from '../../errors.js'
+import type { Scope } from '../../input.js'
+import type {
+  HybridHit,
+  HybridQuery,
+  MemoryWrite,
+  NearestHit,
+  NearestQuery,
+  ScopeFilter,
+  StoredMemory,
+  Vector,
+  VectorStore,
+} from '../../ports.js'
+import { dot } from '../vector-math.js'
+import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../config/resolve.js'
+import { candidatePoolSize, fuseByReciprocalRank } from '../reciprocal-rank-fusion.js'
+import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
+import { requireScopeForDelete } from '../sqlite/scope-predicates.js'
+import { keywordQuery } from './keyword-text.js'
+import {
+  objectId,
+  openMemoryCollection,
+  recordDimension,
+  replacedProperties,
+  RETURNED_PROPERTIES,
+  storedDimension,
+  toObject,
+  toStoredMemory,
+} from './memory-collection.js'
+import type { MemoryProperties } from './memory-collection.js'
+import { dimensionMismatch, statusCode, translateWeaviateError } from './weaviate-errors.js'
+import type { WeaviateCallContext } from './weaviate-errors.js'
+import { whereClause } from './weaviate-filters.js'
+
+/** The collection used when none is configured. */
+const DEFAULT_COLLECTION = 'EngramMemory'
+
+/** Weaviate's default gRPC port. */
+
+// Weaviate class names: a capital letter, then letters, digits and underscores.
+const COLLECTION_NAME = /^[A-Z][_0-9A-Za-z]*$/
+
+
+// Objects per gRPC batch insert, and ids per id filter or delete: well below Weaviate's message
+// size and its cap on objects one delete may match.
+const BATCH_SIZE = 500
+
+/** Options of {@link WeaviateVectorStore.open}. */
+export interface WeaviateVectorStoreOptions {
+  /** The server's HTTP address, e.g. `http://127.0.0.1:8080`; gRPC is reached on the same host. */
+  url: string
+  /** Default {@link DEFAULT_WEAVIATE_GRPC_PORT}. */
+  grpcPort?: number
+  /** For servers with API-key authentication. */
+  apiKey?: string
+  /** Default `EngramMemory`. A capital letter, then letters, digits and `_`. */
+  collection?: string
+}
+
+/**
+ * The production vector store: one Weaviate collection (memory-collection.ts) that holds every
+ * scope's memories, with Engram's vectors in a cosine HNSW index and a BM25 index over folded
+ * words (keyword-text.ts). Scope and metadata filters (weaviate-filters.ts) are part of every
+ * query. Hybrid search runs the vector and the keyword query side by side and fuses them here with
+ * the embedded store's Reciprocal Rank Fusion, so that both backends score and explain alike.
+ *
+ * Weaviate has no transactions: an insert checks its ids first and deletes what it wrote if the
+ * batch fails part-way; two processes inserting the same id at the same moment are not detected.
+ */
+export class WeaviateVectorStore implements VectorStore {
+  readonly #client: WeaviateClient
+  readonly #context: WeaviateCallContext
+  readonly #collection: Collection<MemoryProperties>
+  /** The collection's dimension as last read; another connection's reset() may change it. */
+  #dimension: number | undefined
+
+  private constructor(client: WeaviateClient, collection: Collection<MemoryProperties>, context: WeaviateCallContext) {
+    this.#client = client
+    this.#collection = collection
+    this.#context = context
+  }
+
+  /**
+   * Connects to the server and opens the collection, creating it if it does not exist.
+   *
+   * @throws EngramError INVALID_CONFIG for a malformed URL or collection name, or a collection of
+   *   that name that Engram did not create; STORE_UNAVAILABLE when the server cannot be reached.
+   */
+  static async open(options: WeaviateVectorStoreOptions): Promise<WeaviateVectorStore> {
+    const collection = options.collection ?? DEFAULT_COLLECTION
+    if (!COLLECTION_NAME.test(collection)) {
+      throw new EngramError('INVALID_CONFIG', `vectorStore.config.collection "${collection}" is not a Weaviate collection name: a capital letter, then letters, digits and _`)
+    }
+    const endpoint = parseUrl(options.url)
+    const context = { url: options.url, collection }
+    let client: WeaviateClient
+    try {
+      client = await weaviate.connectToCustom({
+        httpHost: endpoint.hostname,
+        httpPort: endpoint.port,
+        httpPath: endpoint.path,
+        httpSecure: endpoint.secure,
+        grpcHost: endpoint.hostname,
+        grpcPort: options.grpcPort ?? DEFAULT_WEAVIATE_GRPC_PORT,
+        grpcSecure: endpoint.secure,
+        ...(options.apiKey === undefined ? {} : { authCredentials: new weaviate.ApiKey(options.apiKey) }),
+      })
+    } catch (error) {
+      throw translateWeaviateError(error, context)
+    }
+    try {
+      return new WeaviateVectorStore(client, await openMemoryCollection(client, collection), context)
+    } catch (error) {
+      await client.close()
+      throw translateWeaviateError(error, context)
+    }
+  }
+
+  /**
+   * Stores new memories, all or none. The first insert into an empty collection fixes its vector dimension.
+   *
+   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the collection's;
+   *   INVALID_INPUT for an id that already exists or appears twice; STORE_UNAVAILABLE.
+   */
+  async insert(memories: MemoryWrite[]): Promise<void> {
+    if (memories.length === 0) return
+    await this.#run(async () => {
+      await this.#requireDimension(memories.map((memory) => memory.vector))
+      await this.#refuseTakenIds(memories.map((memory) => memory.id))
+      await this.#insertAllOrNothing(memories.map(toObject))
+      if (this.#dimension === undefined) {
+        this.#dimension = memories[0]!.vector.length
+        await recordDimension(this.#collection, this.#dimension)
+      }
+    })
+  }
+
+  /**
+   * Replaces text, hash, vector, metadata, updatedAt and observedAt of an existing memory; scope
+   * and createdAt stay.
+   *
+   * @throws EngramError NOT_FOUND if no memory has this id; INVALID_CONFIG on a dimension mismatch.
+   */
+  async update(memory: MemoryWrite): Promise<void> {
+    await this.#run(async () => {
+      await this.#requireDimension([memory.vector])
+      try {
+        // PATCH: merges these properties into the object and replaces its vector.
+        await this.#collection.data.update({ id: objectId(memory.id), properties: replacedProperties(memory), vectors: Array.from(memory.vector) })
+      } catch (error) {
+        if (statusCode(error) === 404) {
+          throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`, { cause: error })
+        }
+        throw error
+      }
+    })
+  }
+
+  /** Deletes memories by id; unknown ids are ignored. */
+  async delete(ids: string[]): Promise<void> {
+    await this.#run(() => this.#deleteObjects(ids.map(objectId)))
+  }
+
+  /** One memory, or `null`. */
+  async get(id: string): Promise<StoredMemory | null> {
+    return this.#run(async () => {
+      const object = await this.#collection.query.fetchObjectById(objectId(id), { returnProperties: [...RETURNED_PROPERTIES] })
+      return object === null ? null : toStoredMemory(object.properties)
+    })
+  }
+
+  /** The memories the scope can see that match the filters, newest first. */
+  async list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]> {
+    return this.#run(async () => {
+      const result = await this.#collection.query.fetchObjects({
+        filters: this.#where(filter),
+        limit: filter.limit,
+        sort: this.#collection.sort.byProperty('created_at', false),
+        returnProperties: [...RETURNED_PROPERTIES],
+      })
+      return result.objects.map((object) => toStoredMemory(object.properties))
+    })
+  }
+
+  /**
+   * k-nearest neighbours by cosine similarity, best first, among the memories the scope and
+   * filters admit. Below Weaviate's flat-search cutoff (40,000 objects a filter admits, by
+   * default) the search is exact; above it, it is HNSW's approximation.
+   *
+   * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the collection's.
+   */
+  async nearest(query: NearestQuery): Promise<NearestHit[]> {
+    return this.#run(async () => {
+      await this.#requireDimension([query.vector])
+      return this.#nearest(query, query.limit)
+    })
+  }
+
+  /**
+   * Hybrid search: the vector list and the BM25 list (each the best max(limit × 4, 50) the scope
+   * and filters admit) fused by Reciprocal Rank Fusion, best first, with the embedded store's
+   * scores and `explain`. Weaviate's own hybrid query (`rankedFusion`) uses the same formula but
+   * reports neither the ranks nor the similarity of keyword-only hits, hence two queries, sent
+   * together. A query text without letters or digits searches by vector only.
+   *
+   * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the collection's.
+   */
+  async search(query: HybridQuery): Promise<HybridHit[]> {
+    return this.#run(async () => {
+      await this.#requireDimension([query.vector])
+      const candidates = candidatePoolSize(query.limit)
+      const words = keywordQuery(query.text)
+      const [byVector, byKeyword] = await Promise.all([
+        this.#nearest(query, candidates),
+        words === null ? [] : this.#keyword(query, words, candidates),
+      ])
+      return fuseByReciprocalRank(byVector, byKeyword, query.limit)
+    })
+  }
+
+  /**
+   * Deletes every memory the scope can see (the matching of reads), a page at a time: each page
+   * is read with its ids, then deleted by those ids, so the result names exactly what was deleted.
+   *
+   * @returns the deleted memories.
+   * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
+   */
+  async deleteScope(scope: Scope): Promise<StoredMemory[]> {
+    requireScopeForDelete(scope)
+    return this.#run(async () => {
+      const deleted: StoredMemory[] = []
+      const filters = this.#where({ scope })
+      for (;;) {
+        const page = await this.#collection.query.fetchObjects({ filters, limit: BATCH_SIZE, returnProperties: [...RETURNED_PROPERTIES] })
+        await this.#deleteObjects(page.objects.map((object) => object.uuid))
+        deleted.push(...page.objects.map((object) => toStoredMemory(object.properties)))
+        if (page.objects.length < BATCH_SIZE) return deleted
+      }
+    })
+  }
+
+  /**
+   * Deletes every memory of every scope by dropping and re-creating the collection, which also
+   * forgets the vector dimension, so another embedding model may follow.
+   */
+  async reset(): Promise<void> {
+    await this.#run(async () => {
+      await this.#client.collections.delete(this.#context.collection)
+      this.#dimension = undefined
+      // Opening, not creating: another connection may be resetting the same collection.
+      await openMemoryCollection(this.#client, this.#context.collection)
+    })
+  }
+
+  /** Closes the client's connections. */
+  async close(): Promise<void> {
+    await this.#client.close()
+  }
+
+  /** Runs one operation, translating whatever the client throws. */
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw translateWeaviateError(error, this.#context)
+    }
+  }
+
+  #where(filter: ScopeFilter): FilterValue | undefined {
+    return whereClause(this.#collection.filter, filter)
+  }
+
+  /**
+   * Checks that the vectors share one dimension and that it is the collection's. A mismatch with
+   * the remembered dimension is read again first: another connection may have reset the collection.
+   */
+  async #requireDimension(vectors: Vector[]): Promise<void> {
+    const length = vectors[0]!.length
+    const other = vectors.find((vector) => vector.length !== length)
+    if (other !== undefined) {
+      throw new EngramError('INVALID_CONFIG', `vectors of ${length} and ${other.length} dimensions cannot be stored together; one store holds one embedding model's vectors`)
+    }
+    if (this.#dimension !== length) this.#dimension = await storedDimension(this.#collection)
+    if (this.#dimension !== undefined && this.#dimension !== length) {
+      throw dimensionMismatch(`holds ${this.#dimension}-dimensional vectors but got ${length}`, this.#context)
+    }
+  }
+
+  /** @throws EngramError INVALID_INPUT for an id given twice or already stored. */
+  async #refuseTakenIds(ids: string[]): Promise<void> {
+    const twice = ids.find((id, index) => ids.indexOf(id) !== index)
+    if (twice !== undefined) throw new EngramError('INVALID_INPUT', `memory id ${twice} appears twice in one insert; ids must be unique`)
+    for (const batch of batches(ids)) {
+      const found = await this.#collection.query.fetchObjects({
+        filters: this.#collection.filter.byId().containsAny(batch.map(objectId)),
+        limit: batch.length,
+        returnProperties: ['memory_id'],
+      })
+      const taken = found.objects[0]?.properties.memory_id
+      if (taken !== undefined) throw new EngramError('INVALID_INPUT', `memory ${taken} already exists; ids must be unique`)
+    }
+  }
+
+  /** Batch inserts; if any object fails, deletes the ones already written and throws the first failure. */
+  async #insertAllOrNothing(objects: Array<DataObject<MemoryProperties>>): Promise<void> {
+    const written: string[] = []
+    try {
+      for (const batch of batches(objects)) {
+        const result = await this.#collection.data.insertMany(batch)
+        written.push(...Object.values(result.uuids))
+        const [failure] = Object.values(result.errors)
+        if (failure !== undefined) throw new Error(failure.message)
+      }
+    } catch (error) {
+      await this.#deleteObjects(written)
+      throw error
+    }
+  }
+
+  async #deleteObjects(uuids: string[]): Promise<void> {
+    for (const batch of batches(uuids)) {
+      const result = await this.#collection.data.deleteMany(this.#collection.filter.byId().containsAny(batch))
+      if (result.failed > 0) throw new Error(`${result.failed} of ${batch.length} objects could not be deleted`)
+    }
+  }
+
+  async #nearest(query: NearestQuery, limit: number): Promise<VectorCandidate[]> {
+    const result = await this.#collection.query.nearVector(Array.from(query.vector), {
+      filters: this.#where(query),
+      limit,
+      returnMetadata: ['distance'],
+      returnProperties: [...RETURNED_PROPERTIES],
+    })
+    // The cosine metric's distance is 1 - cosine similarity.
+    const candidates = result.objects.map((object) => ({ memory: toStoredMemory(object.properties), similarity: 1 - object.metadata!.distance! }))
+    return breakTies(candidates, (candidate) => candidate.similarity)
+  }
+
+  async #keyword(query: HybridQuery, words: string, limit: number): Promise<KeywordCandidate[]> {
+    const result = await this.#collection.query.bm25(words, {
+      queryProperties: ['keywords'],
+      filters: this.#where(query),
+      limit,
+      returnMetadata: ['score'],
+      returnProperties: [...RETURNED_PROPERTIES],
+      // The vectors, to report the similarity of hits the vector list did not reach.
+      includeVector: true,
+    })
+    const candidates = result.objects.map((object) => ({
+      memory: toStoredMemory(object.properties),
+      similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])),
+      keywordScore: object.metadata!.score!,
+    }))
+    return breakTies(candidates, (candidate) => candidate.keywordScore)
+  }
+}
+
+/**
+ * Best first, and equal scores oldest first, as the embedded store orders them (by row number):
+ * Weaviate returns ties in no particular order, and a tie in one list decides fused ranks.
+ */
+function breakTies<T extends VectorCandidate>(candidates: T[], score: (candidate: T) => number): T[] {
+  return candidates.sort(
+    (a, b) => score(b) - score(a) || compare(a.memory.createdAt, b.memory.createdAt) || compare(a.memory.id, b.memory.id),
+  )
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+function* batches<T>(items: T[]): Iterable<T[]> {
+  for (let start = 0; start < items.length; start += BATCH_SIZE) yield items.slice(start, start + BATCH_SIZE)
+}
+
+function parseUrl(url: string): { hostname: string; port: number; path: string; secure: boolean } {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch (error) {
+    throw new EngramError('INVALID_CONFIG', `vectorStore.config.url "${url}" is not a URL (e.g. http://127.0.0.1:8080)`, { cause: error })
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new EngramError('INVALID_CONFIG', `vectorStore.config.url "${url}" must start with http:// or https://`)
+  }
+  const secure = parsed.protocol === 'https:'
+  return {
+    // `URL` keeps the brackets of an IPv6 host; the client adds its own.
+    hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port),
+    path: parsed.pathname.replace(/\/$/, ''),
+    secure,
+  }
+}
