@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AddResult, ChatRequest, Memory } from '../../src/index.js'
+import { HashEmbedder } from '../doubles/hash-embedder.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
@@ -27,8 +28,8 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     dispose = undefined
   })
   let dataDir = ''
-  async function open(llm: ScriptedLLM, clock?: () => Date): Promise<Memory> {
-    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}) }, {}, backend)
+  async function open(llm: ScriptedLLM, clock?: () => Date, embedder?: HashEmbedder): Promise<Memory> {
+    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}), ...(embedder ? { embedder } : {}) }, {}, backend)
     dispose = opened.dispose
     dataDir = opened.dataDir
     return opened.memory
@@ -331,6 +332,39 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     await expect(memory.graph.cypher("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
     await expect(memory.graph.cypher('MATCH (n) DETACH DELETE n')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(await memory.graph.cypher('MATCH (n:__Entity__ {user_id: $user}) RETURN count(n) AS n', user)).toEqual([{ n: 3 }])
+  })
+
+  it('keeps concurrent adds to one scope in order: no lost update, one entity per key, every history row', async () => {
+    // Each add says the user now likes fruit N. Run one after another (the per-scope queue), every
+    // add sees the previous ones' memories and entities; overlapping, they would all see none.
+    const count = 12
+    let factCalls = 0
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [`Likes fruit ${factCalls++}`] }),
+      update_memory: (request: ChatRequest) => ({ memory: [{ id: 'new', text: promptOf(request).match(/- (Likes fruit \d+)/)![1]!, event: 'ADD' }] }),
+      extract_graph: (request: ChatRequest) => {
+        const fruit = promptOf(request).match(/fruit (\d+)/)![1]!
+        return graphArgs([['alice', 'person'], [`fruit ${fruit}`, 'food']], [['alice', 'LIKES', `fruit ${fruit}`]])
+      },
+      required: (request: ChatRequest) => {
+        const added = promptOf(request).match(/- alice -- LIKES --> (fruit \d+)/)![1]!
+        return toolCall('add_relation', { source: 'alice', relationship: 'LIKES', destination: added })
+      },
+    })
+    // Wide hash vectors, so "fruit 3" and "fruit 11" do not collide and merge as one entity.
+    const memory = await open(llm, undefined, new HashEmbedder(4096))
+    const results = await Promise.all(Array.from({ length: count }, (_, index) => memory.add(`I like fruit ${index}`, { userId: 'alice' })))
+    expect(results.every((result) => result.errors === undefined)).toBe(true)
+    const stored = await memory.getAll({ userId: 'alice' })
+    expect(stored.results).toHaveLength(count)
+    expect(stored.relations).toHaveLength(count)
+    // Every update prompt after the first saw all earlier memories: the adds did not overlap.
+    const shown = llm.callsTo('update_memory').map((request) => (promptOf(request).match(/^\d+: /gm) ?? []).length)
+    expect(shown).toEqual(Array.from({ length: count - 1 }, (_, index) => Math.min(index + 1, 5)))
+    const graph = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json'))
+    expect(graph.entities.filter((entity: { key: string }) => entity.key === 'alice')).toHaveLength(1)
+    expect(graph.entities).toHaveLength(count + 1)
+    for (const result of results) expect(await memory.history(result.results[0]!.id)).toHaveLength(1)
   })
 
   it('records graph operations in the history store and reports a failed graph stage without losing the facts', async () => {
