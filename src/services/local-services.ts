@@ -22,11 +22,6 @@ export interface LocalServices {
   stop(): Promise<void>
 }
 
-interface Running {
-  env: Partial<ServiceEnv>
-  stop(): Promise<void>
-}
-
 /**
  * Builds (once, cached) and starts Neo4j 5.26 (in-process harness behind a small Java launcher)
  * and Weaviate 1.39 (built from the Go module proxy) on free loopback ports, side by side; both
@@ -35,7 +30,7 @@ interface Running {
 export async function startLocalServices(options: { cacheDir: string; dataDir: string; neo4j?: boolean; weaviate?: boolean }): Promise<LocalServices> {
   const { cacheDir, dataDir } = options
   await mkdir(dataDir, { recursive: true })
-  const starts: Array<Promise<Running>> = []
+  const starts: Array<Promise<LocalServices>> = []
   if (options.neo4j ?? true) starts.push(startNeo4j(cacheDir, join(dataDir, 'neo4j')))
   if (options.weaviate ?? true) starts.push(startWeaviate(cacheDir, join(dataDir, 'weaviate')))
   const settled = await Promise.allSettled(starts)
@@ -51,13 +46,13 @@ export async function startLocalServices(options: { cacheDir: string; dataDir: s
   return { env: Object.assign({}, ...running.map((service) => service.env)) as Partial<ServiceEnv>, stop }
 }
 
-async function startNeo4j(cacheDir: string, dataDir: string): Promise<Running> {
+async function startNeo4j(cacheDir: string, dataDir: string): Promise<LocalServices> {
   await ensureNeo4jLauncher({ cacheDir })
   const neo4j = await startLocalNeo4j({ cacheDir, dataDir })
   return { env: { NEO4J_URI: neo4j.uri, NEO4J_USERNAME: neo4j.username, NEO4J_PASSWORD: neo4j.password }, stop: () => neo4j.stop() }
 }
 
-async function startWeaviate(cacheDir: string, dataDir: string): Promise<Running> {
+async function startWeaviate(cacheDir: string, dataDir: string): Promise<LocalServices> {
   await ensureWeaviateBinary({ cacheDir })
   const weaviate = await startLocalWeaviate({ cacheDir, dataDir })
   return { env: { WEAVIATE_URL: weaviate.url, WEAVIATE_GRPC_PORT: String(weaviate.grpcPort) }, stop: () => weaviate.stop() }

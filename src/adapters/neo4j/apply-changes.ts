@@ -3,10 +3,11 @@ import neo4j from 'neo4j-driver'
 import { EngramError } from '../../errors.js'
 import { assertRelationshipType, UNTYPED_ENTITY } from '../../normalize.js'
 import type { GraphChanges, GraphEvent, RelationOp } from '../../ports.js'
-import { isoTime } from './graph-input.js'
+import { isoTime } from '../graph-input.js'
 import type { CypherRunner } from './neo4j-connection.js'
-import { entityParams, scopeParams, toStoredEntity, toStoredRelation } from './neo4j-records.js'
-import type { EntityRecord, RelationRecord, ScopeParams } from './neo4j-records.js'
+import { type EntityRecord, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
+import { entityParams, toStoredRelation } from './neo4j-records.js'
+import type { RelationRecord } from './neo4j-records.js'
 
 /*
  * The statements of one GraphStore.apply, inside its write transaction: every entity in one
@@ -32,7 +33,7 @@ type Run = { kind: 'assert'; ops: Array<Positioned<Assert>> } | { kind: 'invalid
 /** What the runs of one apply share: its scope, time and the entity id of every endpoint key. */
 interface ApplyContext {
   readonly runner: CypherRunner
-  readonly scope: ScopeParams
+  readonly scope: ScopeValues
   readonly now: string
   readonly entityIds: ReadonlyMap<string, string>
 }
@@ -58,7 +59,7 @@ interface RelationRow {
  *   relation that is not valid in this scope. The caller's transaction then rolls back.
  */
 export async function applyChanges(runner: CypherRunner, changes: GraphChanges): Promise<GraphEvent[]> {
-  const scope = scopeParams(changes.scope)
+  const scope = scopeValues(changes.scope)
   const now = isoTime(changes.now, 'now')
   const events: GraphEvent[] = []
   const entityIds = new Map<string, string>()
@@ -79,7 +80,7 @@ export async function applyChanges(runner: CypherRunner, changes: GraphChanges):
 }
 
 /** Endpoint key → entity id: those written by this apply, plus those of asserts already stored in the exact scope (one read). */
-async function resolveEndpoints(runner: CypherRunner, ops: readonly RelationOp[], scope: ScopeParams, written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+async function resolveEndpoints(runner: CypherRunner, ops: readonly RelationOp[], scope: ScopeValues, written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const ids = new Map(written)
   const missing = new Set(ops.flatMap((op) => (op.op === 'assert' ? [op.sourceKey, op.destinationKey] : [])).filter((key) => !ids.has(key)))
   if (missing.size === 0) return ids

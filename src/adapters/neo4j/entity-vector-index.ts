@@ -3,7 +3,7 @@ import type { EntityWrite, Vector } from '../../ports.js'
 import type { Neo4jConnection } from './neo4j-connection.js'
 import { dimensionMismatch } from './neo4j-errors.js'
 import { scoreOf, vectorParam } from './neo4j-records.js'
-import type { EntityRecord, ScopeParams } from './neo4j-records.js'
+import type { EntityRecord, ScopeValues } from '../graph-records.js'
 
 /** An entity the vector index found, with its index score `(1 + cosine) / 2`. */
 export interface ScoredEntity {
@@ -12,7 +12,7 @@ export interface ScoredEntity {
 }
 
 /** Which entities a search keeps: one exact scope (`scope_key`), or those visible to the ids (`scope_key` null). */
-export type EntityFilter = Pick<ScopeParams, 'user_id' | 'agent_id' | 'run_id'> & { scope_key: string | null }
+export type EntityFilter = Pick<ScopeValues, 'user_id' | 'agent_id' | 'run_id'> & { scope_key: string | null }
 
 /** One row of `read/nearest-entities`. */
 interface NearestRow {

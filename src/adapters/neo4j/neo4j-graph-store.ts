@@ -12,16 +12,17 @@ import type {
   TraversalQuery,
   Vector,
 } from '../../ports.js'
-import { requireScopeForDelete } from '../sqlite/scope-predicates.js'
-import { toScopeColumns } from '../sqlite/scope-columns.js'
+import { requireScopeForDelete } from '../scope-columns.js'
+import { toScopeColumns } from '../scope-columns.js'
 import { applyChanges } from './apply-changes.js'
 import { byScore, EntityVectorIndex, isSearchable } from './entity-vector-index.js'
 import type { ScoredEntity } from './entity-vector-index.js'
-import { isoTime, requireHops, requireRelationshipType } from './graph-input.js'
+import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { luceneQueries } from './lucene-query.js'
 import { Neo4jConnection } from './neo4j-connection.js'
-import { scopeParams, similarityOf, toStoredEntity, toStoredRelation, vectorParam } from './neo4j-records.js'
-import type { EntityRecord, RelationRecord } from './neo4j-records.js'
+import { type EntityRecord, scopeValues, toStoredEntity } from '../graph-records.js'
+import { similarityOf, toStoredRelation, vectorParam } from './neo4j-records.js'
+import type { RelationRecord } from './neo4j-records.js'
 
 /** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`). */
 export interface Neo4jGraphStoreOptions {
@@ -95,7 +96,7 @@ export class Neo4jGraphStore implements GraphStore {
   async entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]> {
     if (keys.length === 0) return []
     const rows = await this.#connection.read((runner) =>
-      runner.rows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeParams(scope).scope_key, keys }),
+      runner.rows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeValues(scope).scope_key, keys }),
     )
     return rows.map(({ entity }) => toStoredEntity(entity))
   }
@@ -109,7 +110,7 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>> {
     if (vectors.length === 0) return []
-    const filter = { scope_key: scopeParams(scope).scope_key, user_id: null, agent_id: null, run_id: null }
+    const filter = { scope_key: scopeValues(scope).scope_key, user_id: null, agent_id: null, run_id: null }
     const found = await this.#vectors.nearest(vectors, 1, minSimilarity, filter)
     return found.map(([best]) => (best === undefined ? null : { entity: toStoredEntity(best.entity), similarity: similarityOf(best.score) }))
   }
@@ -118,7 +119,7 @@ export class Neo4jGraphStore implements GraphStore {
   async validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]> {
     if (entityIds.length === 0) return []
     const rows = await this.#connection.read((runner) =>
-      runner.rows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeParams(scope).scope_key, entity_ids: entityIds }),
+      runner.rows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeValues(scope).scope_key, entity_ids: entityIds }),
     )
     return rows.map(({ relation }) => toStoredRelation(relation))
   }
@@ -217,7 +218,7 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async forgetMemory(memoryId: string, scope: Scope): Promise<StoredRelation[]> {
     const rows = await this.#connection.write((runner) =>
-      runner.rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scopeParams(scope).scope_key }),
+      runner.rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scopeValues(scope).scope_key }),
     )
     return rows.map(({ relation }) => toStoredRelation(relation))
   }

@@ -1,26 +1,12 @@
-import type { Scope } from '../../input.js'
-import { matchText } from '../../normalize.js'
-import type { EntityWrite, StoredEntity, StoredRelation, Vector } from '../../ports.js'
-import { fromScopeColumns, toScopeColumns } from '../sqlite/scope-columns.js'
-import type { ScopeColumns } from '../sqlite/scope-columns.js'
-import { scopeKey } from '../sqlite/sqlite-graph-rows.js'
+import type { EntityWrite, StoredRelation, Vector } from '../../ports.js'
+import { entityMatchText } from '../graph-records.js'
+import { fromScopeColumns, type ScopeColumns } from '../scope-columns.js'
 
 /*
  * The maps the statements in cypher/ return and take, and their mapping to the records of the
  * GraphStore port. The graph holds the SQLite store's model (SPEC §4) under the same property
- * names, scope columns and scope key included, so one module of scope helpers serves both.
+ * names, scope columns and scope key included: ../graph-records.ts holds what both share.
  */
-
-/** An `__Entity__` node as the statements project it (every property but the embedding and match text). */
-export interface EntityRecord extends ScopeColumns {
-  id: string
-  key: string
-  name: string
-  type: string
-  mentions: number
-  created_at: string
-  updated_at: string
-}
 
 /** An endpoint as relation projections carry it. */
 interface EndpointRecord {
@@ -43,24 +29,15 @@ export interface RelationRecord extends ScopeColumns {
   target: EndpointRecord
 }
 
-/** The scope parameters of writes and exact-scope reads: the visibility properties plus the exact scope. */
-export type ScopeParams = ScopeColumns & { scope_key: string }
-
-export function scopeParams(scope: Scope): ScopeParams {
-  return { ...toScopeColumns(scope), scope_key: scopeKey(scope) }
-}
-
 /** One row of `write/upsert-entities`' `$entities`. */
 export function entityParams(entity: EntityWrite, position: number, id: string) {
-  const match = matchText(entity.name)
   return {
     position,
     id,
     key: entity.key,
     name: entity.name,
     type: entity.type,
-    // A name without letters or digits pads to blanks, which would "occur" in any query.
-    match_text: match.trim() === '' ? null : match,
+    match_text: entityMatchText(entity.name),
     embedding: vectorParam(entity.vector),
   }
 }
@@ -81,19 +58,6 @@ export function similarityOf(score: number): number {
 /** The index score of a cosine similarity: the inverse of {@link similarityOf}. */
 export function scoreOf(similarity: number): number {
   return (1 + similarity) / 2
-}
-
-export function toStoredEntity(record: EntityRecord): StoredEntity {
-  return {
-    id: record.id,
-    key: record.key,
-    name: record.name,
-    type: record.type,
-    scope: fromScopeColumns(record),
-    mentions: record.mentions,
-    createdAt: record.created_at,
-    updatedAt: record.updated_at,
-  }
 }
 
 export function toStoredRelation(record: RelationRecord): StoredRelation {

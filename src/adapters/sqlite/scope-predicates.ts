@@ -1,4 +1,3 @@
-import { EngramError } from '../../errors.js'
 import type { Scope } from '../../input.js'
 import type { ScopeClause } from './scope-clause.js'
 import type { SqliteConnection } from './sqlite-connection.js'
@@ -26,15 +25,4 @@ export function scopePredicates(connection: SqliteConnection, scope: Scope, fold
     params.push(id)
   }
   return { sql: fragments.join('\n'), params }
-}
-
-/**
- * Refuses a scope without any id before a delete by visibility, which would match every row.
- *
- * @throws EngramError INVALID_INPUT for an empty scope.
- */
-export function requireScopeForDelete(scope: Scope): void {
-  if (scope.userId === undefined && scope.agentId === undefined && scope.runId === undefined) {
-    throw new EngramError('INVALID_INPUT', 'deleteScope needs at least one of userId, agentId or runId; use reset() to delete everything')
-  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EngramError } from '../../errors.js'
 import type { Scope } from '../../input.js'
-import { assertRelationshipType, RELATIONSHIP_TYPE_PATTERN, UNTYPED_ENTITY } from '../../normalize.js'
+import { UNTYPED_ENTITY } from '../../normalize.js'
 import type {
   EntityMatch,
   GraphChanges,
@@ -17,10 +17,13 @@ import type {
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import { blobSimilarity } from './blob-similarity.js'
-import { requireScopeForDelete, scopePredicates } from './scope-predicates.js'
+import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
+import { requireScopeForDelete } from '../scope-columns.js'
+import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
-import { entityValues, scopeKey, scopeValues, toStoredEntity, toStoredRelation } from './sqlite-graph-rows.js'
-import type { EntityRow, RelationRow, ScopeValues } from './sqlite-graph-rows.js'
+import { type EntityRecord, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
+import { entityValues, toStoredRelation } from './sqlite-graph-rows.js'
+import type { RelationRow } from './sqlite-graph-rows.js'
 import { encodeVector } from './vector-blob.js'
 
 /** The scope predicates of reads over `entities AS e` and over `relations`/`relation_records AS r`. */
@@ -28,7 +31,6 @@ const ENTITY_SCOPE = 'graph/where/entities'
 const RELATION_SCOPE = 'graph/where/relations'
 
 /** ports.ts TraversalQuery: deeper walks are refused rather than allowed to explode. */
-const MAX_HOPS = 4
 
 /** What one `apply` transaction needs besides the statements: its scope, time and the entities it has seen. */
 interface ApplyContext {
@@ -86,7 +88,7 @@ export class SqliteGraphStore implements GraphStore {
       const mostSimilar = this.#db.statement('graph/most-similar-entity')
       const exactScope = scopeKey(scope)
       return vectors.map((vector) => {
-        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector) }) as (EntityRow & { similarity: number }) | undefined
+        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector) }) as (EntityRecord & { similarity: number }) | undefined
         return row !== undefined && row.similarity >= minSimilarity ? { entity: toStoredEntity(row), similarity: row.similarity } : null
       })
     })
@@ -118,7 +120,7 @@ export class SqliteGraphStore implements GraphStore {
       const upsert = this.#db.statement('graph/upsert-entity')
       for (const entity of changes.entities) {
         const id = randomUUID()
-        const row = upsert.get({ ...entityValues(entity, id), ...context.scope, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRow
+        const row = upsert.get({ ...entityValues(entity, id), ...context.scope, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRecord
         context.entityIds.set(row.key, row.id)
         if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
       }
@@ -143,7 +145,7 @@ export class SqliteGraphStore implements GraphStore {
         text: query.text,
         min_similarity: query.minSimilarity,
         limit: query.limit,
-      }) as Array<EntityRow & { similarity: number; keyword: number }>
+      }) as Array<EntityRecord & { similarity: number; keyword: number }>
       return rows.map((row) => ({ entity: toStoredEntity(row), similarity: row.similarity, keyword: row.keyword === 1 }))
     })
   }
@@ -156,9 +158,7 @@ export class SqliteGraphStore implements GraphStore {
    * @throws EngramError INVALID_INPUT for `hops` outside 1..4 or an `asOf` that is not a date.
    */
   async traverse(query: TraversalQuery): Promise<TraversalPath[]> {
-    if (!Number.isInteger(query.hops) || query.hops < 1 || query.hops > MAX_HOPS) {
-      throw new EngramError('INVALID_INPUT', `traverse: hops must be an integer from 1 to ${MAX_HOPS}, got ${query.hops}`)
-    }
+    requireHops(query.hops)
     const seeds = [...new Set(query.seeds)]
     if (seeds.length === 0 || query.limit <= 0) return []
     const asOf = query.asOf === undefined ? null : isoTime(query.asOf, 'asOf')
@@ -198,7 +198,7 @@ export class SqliteGraphStore implements GraphStore {
     return this.#db.run(() => {
       const clause = scopePredicates(this.#db, query.scope, ENTITY_SCOPE)
       const rows = this.#db.statement('graph/list-entities', { scope: clause.sql }).all(...clause.params, { limit: query.limit })
-      return (rows as EntityRow[]).map(toStoredEntity)
+      return (rows as EntityRecord[]).map(toStoredEntity)
     })
   }
 
@@ -245,8 +245,8 @@ export class SqliteGraphStore implements GraphStore {
     this.#db.statement(statement, { scope: clause.sql }).run(...clause.params)
   }
 
-  #entitiesByKey(exactScope: string, keys: readonly string[]): EntityRow[] {
-    return this.#db.statement('graph/select-entities-by-key').all({ scope_key: exactScope, keys: JSON.stringify(keys) }) as EntityRow[]
+  #entitiesByKey(exactScope: string, keys: readonly string[]): EntityRecord[] {
+    return this.#db.statement('graph/select-entities-by-key').all({ scope_key: exactScope, keys: JSON.stringify(keys) }) as EntityRecord[]
   }
 
   /** Reinforces the valid relation with the op's endpoints and type, or starts a new one. */
@@ -296,25 +296,4 @@ export class SqliteGraphStore implements GraphStore {
   #relation(id: string): StoredRelation {
     return toStoredRelation(this.#db.statement('graph/select-relation').get({ id }) as RelationRow)
   }
-}
-
-/** {@link assertRelationshipType} with the error every caller of the port can handle. */
-function requireRelationshipType(type: string): void {
-  try {
-    assertRelationshipType(type)
-  } catch (error) {
-    throw new EngramError('INVALID_INPUT', `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (SPEC §4); nothing was written`, { cause: error })
-  }
-}
-
-/**
- * The time in `Date.toISOString()` form, the only form stored, so that text comparison orders
- * times correctly ("2024-01-01" and "2024-01-01T00:00:00.000Z" would not compare equal).
- *
- * @throws EngramError INVALID_INPUT when `text` is not a date.
- */
-function isoTime(text: string, field: string): string {
-  const time = Date.parse(text)
-  if (Number.isNaN(time)) throw new EngramError('INVALID_INPUT', `${field} ${JSON.stringify(text)} is not an ISO-8601 time`)
-  return new Date(time).toISOString()
 }

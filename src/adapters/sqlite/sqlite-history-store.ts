@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { HistoryRecord, HistoryStore, HistoryTarget, StoredHistoryRecord } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import type { HistoryEntry } from '../../types.js'
-import { fromScopeColumns, toScopeColumns } from './scope-columns.js'
-import type { ScopeColumns } from './scope-columns.js'
+import { fromScopeColumns, toScopeColumns } from '../scope-columns.js'
+import type { ScopeColumns } from '../scope-columns.js'
 import { SqliteConnection } from './sqlite-connection.js'
 
 interface HistoryRow extends ScopeColumns {

@@ -17,7 +17,7 @@ import { dot } from '../vector-math.js'
 import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../config/resolve.js'
 import { candidatePoolSize, fuseByReciprocalRank } from '../reciprocal-rank-fusion.js'
 import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
-import { requireScopeForDelete } from '../sqlite/scope-predicates.js'
+import { requireScopeForDelete } from '../scope-columns.js'
 import { keywordQuery } from './keyword-text.js'
 import {
   objectId,

@@ -1,10 +1,9 @@
-import { EngramError } from '../../errors.js'
-import { assertRelationshipType, RELATIONSHIP_TYPE_PATTERN } from '../../normalize.js'
+import { EngramError } from '../errors.js'
+import { assertRelationshipType, RELATIONSHIP_TYPE_PATTERN } from '../normalize.js'
 
 /*
  * Checks of GraphStore input that every graph store makes the same way, with the EngramError
- * codes of the port (ports.ts). The SQLite store holds the same checks as private functions;
- * requireScopeForDelete is shared from its scope-predicates.ts.
+ * codes of the port (ports.ts).
  */
 
 /** ports.ts TraversalQuery: deeper walks are refused rather than allowed to explode. */

@@ -1,0 +1,54 @@
+import type { Scope } from '../input.js'
+import { matchText } from '../normalize.js'
+import type { StoredEntity } from '../ports.js'
+import { fromScopeColumns, type ScopeColumns, toScopeColumns } from './scope-columns.js'
+
+/*
+ * What the graph stores share about their records: both keep SPEC §4's model under the same
+ * property names (SQLite columns, Neo4j properties), scope columns and exact-scope key included.
+ */
+
+/** An entity as the statements return it (every property but the embedding and match text). */
+export interface EntityRecord extends ScopeColumns {
+  id: string
+  key: string
+  name: string
+  type: string
+  mentions: number
+  created_at: string
+  updated_at: string
+}
+
+export function toStoredEntity(record: EntityRecord): StoredEntity {
+  return {
+    id: record.id,
+    key: record.key,
+    name: record.name,
+    type: record.type,
+    scope: fromScopeColumns(record),
+    mentions: record.mentions,
+    createdAt: record.created_at,
+    updatedAt: record.updated_at,
+  }
+}
+
+/**
+ * The exact scope as one comparable value: `{userId:"a"}` and `{userId:"a", agentId:"x"}` get
+ * different keys, so writes and resolution never cross between them (absent ids match only absent ids).
+ */
+export function scopeKey(scope: Scope): string {
+  return JSON.stringify([scope.userId ?? null, scope.agentId ?? null, scope.runId ?? null])
+}
+
+/** The scope values of a write or an exact-scope read: visibility columns plus the exact scope. */
+export type ScopeValues = ScopeColumns & { scope_key: string }
+
+export function scopeValues(scope: Scope): ScopeValues {
+  return { ...toScopeColumns(scope), scope_key: scopeKey(scope) }
+}
+
+/** The stored match text of an entity name; null for a name without letters or digits, which pads to blanks that would "occur" in any query. */
+export function entityMatchText(name: string): string | null {
+  const match = matchText(name)
+  return match.trim() === '' ? null : match
+}
