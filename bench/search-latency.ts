@@ -1,135 +1,159 @@
 /**
- * How fast is search in the embedded vector store at 10,000 memories in one scope?
+ * Search latency against store size: one scope grown to each size in turn (e.g. 1k, 10k, 100k
+ * memories, a tenth as many entities, three relations per entity; see synthetic-store.ts), then
+ * `memory.search` with graph traversal at hops=2, limit 10. Each query names one of the scope's
+ * entities plus a few common words, so the graph side links, walks and scores as for a real
+ * question. The query embedding is excluded (vectors are precomputed; the model's own time is in
+ * the embedder table). Also timed at each size: entity resolution as an add does it (two names
+ * by key, two by embedding similarity), which must stay flat as the scope grows.
  *
- * Builds a SQLite vector store holding 10,000 memories of one user plus 10,000 of other users
- * (random unit 384-d vectors, as from all-MiniLM-L6-v2; sentences drawn from a small vocabulary so
- * the keyword index has realistic postings), then times `search` and `nearest` (limit 10) with
- * random query vectors and three-word queries. Target: median search well under 50 ms.
- *
- * Run: npx tsx bench/search-latency.ts   Writes bench/results/search-latency.json.
+ * After the largest size: the process's resident memory, the services' (Neo4j + Weaviate), and
+ * the embedded files' size on disk.
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
-import { SqliteVectorStore } from '../src/adapters/sqlite/sqlite-vector-store.js'
-import type { MemoryWrite, Vector } from '../src/ports.js'
-import { median, p95 } from './lib/stats.js'
+import { entityKey } from '../src/normalize.js'
+import type { Embedder, Vector } from '../src/ports.js'
+import { type BackendName, memoryOver, openStores, serviceProcesses } from './lib/backends.js'
+import { randomUnitVector } from './lib/random.js'
+import { round, summarize, type Summary } from './lib/stats.js'
+import { timedPort } from './lib/timed-port.js'
+import { RELATIONS_PER_ENTITY, SyntheticScope } from './lib/synthetic-store.js'
 
-const DIMENSION = 384
-const SCOPED = 10_000
-const OTHERS = 10_000
-const OTHER_USERS = 100
-const QUERIES = 200
+const QUERIES = 100
 const WARM_UP = 10
-const LIMIT = 10
-const BATCH = 500
+const RESOLUTIONS = 100
+const TEMPLATES = ['what do I know about', 'where does', 'who is close to', 'tell me about']
 
-// Seeded, so every run measures the same data and queries.
-let seed = 42
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+export interface ScalePoint {
+  memories: number
+  entities: number
+  relations: number
+  /** Time to grow the scope from the previous size to this one, through the bulk write paths. */
+  loadSeconds: { memories: number; graph: number }
+  firstSearchMs: number
+  searchMs: Summary
+  /** Relations returned per search (the graph side did real work). */
+  relationsPerSearch: number
+  entityResolutionMs: Summary
+  /** Mean time per search inside each store method (calls side by side overlap). */
+  storeMsPerSearch: Record<string, number>
 }
 
-function randomUnitVector(): Vector {
-  // Sums of uniforms approximate a Gaussian, whose normalised samples are uniform on the sphere.
-  const vector = new Float32Array(DIMENSION).map(() => random() + random() + random() - 1.5)
-  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0))
-  return vector.map((value) => value / norm)
+export interface Footprint {
+  memories: number
+  nodeRssMiB: { beforeLoad: number; afterLoad: number }
+  servicesRssMiB?: Record<string, number>
+  /** Embedded backend: the SQLite files after closing (WAL checkpointed). */
+  diskMiB?: { memories: number; graph: number; total: number; perThousandMemories: number }
 }
 
-const WORDS = (
-  'coffee tea breakfast lunch dinner pizza pasta salad soup bread cheese apple banana orange ' +
-  'running cycling swimming hiking yoga tennis football chess guitar piano music jazz rock ' +
-  'book novel poetry history science math physics art painting photo camera travel paris ' +
-  'london tokyo berlin beach mountain lake forest garden dog cat bird horse sister brother ' +
-  'mother father friend colleague manager doctor teacher meeting project deadline report ' +
-  'email phone laptop python typescript database server cloud budget holiday birthday ' +
-  'wedding movie series game weekend morning evening allergy vegetarian spicy sweet likes ' +
-  'prefers hates visits works lives studies plays reads watches cooks remembers plans'
-).split(' ')
-
-/** Zipf-like: low indexes are far more frequent, as in real text. */
-const word = (): string => WORDS[Math.floor(WORDS.length * random() ** 2)]!
-
-function sentence(): string {
-  return Array.from({ length: 6 + Math.floor(random() * 9) }, word).join(' ')
+export interface ScaleResult {
+  backend: BackendName
+  points: ScalePoint[]
+  footprint: Footprint
 }
 
-function memory(index: number, userId: string, createdAt: string): MemoryWrite {
-  const text = sentence()
-  return {
-    id: `m${index}`,
-    text,
-    hash: createHash('md5').update(text).digest('hex'),
-    metadata: { source: 'bench' },
-    scope: { userId },
-    createdAt,
-    updatedAt: createdAt,
-    observedAt: createdAt,
-    vector: randomUnitVector(),
+/** Answers queries from precomputed vectors: the query embedding's time is not Engram's. */
+class PrecomputedEmbedder implements Embedder {
+  readonly model = 'precomputed'
+  readonly vectors = new Map<string, Vector>()
+  async embed(texts: string[]): Promise<Vector[]> {
+    return texts.map((text) => {
+      const vector = this.vectors.get(text)
+      if (vector === undefined) throw new Error(`no precomputed vector for ${text}`)
+      return vector
+    })
   }
+  async close(): Promise<void> {}
 }
 
-async function time(calls: number, call: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = []
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now()
-    await call()
-    samples.push(performance.now() - started)
-  }
-  return samples
-}
+const mib = (bytes: number): number => round(bytes / 2 ** 20)
 
-const folder = mkdtempSync(join(tmpdir(), 'engram-bench-'))
-try {
-  const path = join(folder, 'memories.db')
-  const writer = await SqliteVectorStore.open({ path })
-  const now = new Date().toISOString()
-  const memories = Array.from({ length: SCOPED + OTHERS }, (_, index) =>
-    memory(index, index < SCOPED ? 'bench-user' : `other-${index % OTHER_USERS}`, now),
+/** `checkpoint` receives the points so far after each size, footprint pending. */
+export async function searchScaling(backend: BackendName, sizes: readonly number[], checkpoint?: (partial: ScaleResult) => void): Promise<ScaleResult> {
+  const beforeLoad = process.memoryUsage().rss
+  const stores = await openStores(backend)
+  const embedder = new PrecomputedEmbedder()
+  const storeTimes = new Map<string, number>()
+  const memory = await memoryOver(
+    { ...stores, vectorStore: timedPort(stores.vectorStore, 'vectorStore', storeTimes), graphStore: timedPort(stores.graphStore, 'graph', storeTimes) },
+    undefined,
+    embedder,
   )
-  const insertStarted = performance.now()
-  for (let start = 0; start < memories.length; start += BATCH) await writer.insert(memories.slice(start, start + BATCH))
-  const insertPerSecond = memories.length / ((performance.now() - insertStarted) / 1000)
-  await writer.close()
-
-  // A fresh connection: its first search loads every vector into the cache (see vector-cache.ts).
-  const store = await SqliteVectorStore.open({ path })
-
   const scope = { userId: 'bench-user' }
-  const searchOnce = () => store.search({ scope, vector: randomUnitVector(), text: `${word()} ${word()} ${word()}`, limit: LIMIT })
-  const nearestOnce = () => store.nearest({ scope, vector: randomUnitVector(), limit: LIMIT })
-  const [firstSearch] = await time(1, searchOnce)
-  await time(WARM_UP, searchOnce)
-  const search = await time(QUERIES, searchOnce)
-  const nearest = await time(QUERIES, nearestOnce)
-  await store.close()
-
-  const round = (ms: number) => Math.round(ms * 100) / 100
-  const result = {
-    date: new Date().toISOString(),
-    node: process.version,
-    memories: { inScope: SCOPED, otherScopes: OTHERS, dimension: DIMENSION },
-    queries: QUERIES,
-    limit: LIMIT,
-    insertPerSecond: Math.round(insertPerSecond),
-    firstSearchMs: round(firstSearch!),
-    search: { medianMs: round(median(search)), p95Ms: round(p95(search)) },
-    nearest: { medianMs: round(median(nearest)), p95Ms: round(p95(nearest)) },
+  const grown = new SyntheticScope(scope, stores.vectorStore, stores.graphStore)
+  const points: ScalePoint[] = []
+  let footprint: Footprint
+  try {
+    for (const size of sizes) {
+      const load = await grown.growTo(size)
+      console.log(`${backend}: ${size} memories loaded (memories ${Math.round(load.memoriesMs / 1000)} s, graph ${Math.round(load.graphMs / 1000)} s)`)
+      const queries = Array.from({ length: WARM_UP + QUERIES }, (_, index) => {
+        const text = `${TEMPLATES[index % TEMPLATES.length]} ${grown.names[1 + Math.floor(grown.random() * (grown.names.length - 1))]} ${grown.word()} ${grown.word()}`
+        embedder.vectors.set(text, randomUnitVector(grown.random))
+        return text
+      })
+      const timings: number[] = []
+      let relations = 0
+      for (const [index, text] of queries.entries()) {
+        if (index === WARM_UP) storeTimes.clear()
+        const started = performance.now()
+        const result = await memory.search(text, { ...scope, hops: 2, limit: 10 })
+        const elapsed = performance.now() - started
+        if (index >= WARM_UP) {
+          timings.push(elapsed)
+          relations += result.relations.length
+        }
+      }
+      points.push({
+        memories: size,
+        entities: grown.names.length,
+        relations: (grown.names.length - 1) * RELATIONS_PER_ENTITY,
+        loadSeconds: { memories: round(load.memoriesMs / 1000), graph: round(load.graphMs / 1000) },
+        firstSearchMs: round(timings[0]!),
+        searchMs: summarize(timings),
+        relationsPerSearch: round(relations / QUERIES),
+        storeMsPerSearch: Object.fromEntries([...storeTimes].map(([method, total]) => [method, round(total / QUERIES)])),
+        entityResolutionMs: summarize(await timeResolution(grown)),
+      })
+      console.log(JSON.stringify(points.at(-1)))
+      checkpoint?.({ backend, points, footprint: { memories: grown.memories, nodeRssMiB: { beforeLoad: mib(beforeLoad), afterLoad: mib(process.memoryUsage().rss) } } })
+    }
+    footprint = { memories: grown.memories, nodeRssMiB: { beforeLoad: mib(beforeLoad), afterLoad: mib(process.memoryUsage().rss) } }
+    if (backend === 'neo4j+weaviate') {
+      footprint.servicesRssMiB = Object.fromEntries((await serviceProcesses()).map((service) => [`${service.command} (pid ${service.pid})`, mib(service.rssBytes)]))
+    }
+  } finally {
+    await memory.close()
   }
-  console.log(`SQLite vector store, ${SCOPED} memories in scope + ${OTHERS} in other scopes, ${DIMENSION}-d, limit ${LIMIT}`)
-  console.table({ search: result.search, nearest: result.nearest })
-  console.log(`insert: ${result.insertPerSecond} memories/s (batches of ${BATCH})`)
-  console.log(`first search after opening (loads ${SCOPED + OTHERS} vectors): ${result.firstSearchMs} ms`)
-  const results = fileURLToPath(new URL('results/', import.meta.url))
-  mkdirSync(results, { recursive: true })
-  writeFileSync(join(results, 'search-latency.json'), `${JSON.stringify(result, null, 2)}\n`)
-} finally {
-  rmSync(folder, { recursive: true, force: true })
+  if (backend === 'embedded') {
+    const size = (path: string) => ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (statOrZero(path + suffix)), 0)
+    const memories = size(stores.files[0]!)
+    const graph = size(stores.files[1]!)
+    footprint.diskMiB = { memories: mib(memories), graph: mib(graph), total: mib(memories + graph), perThousandMemories: round(mib(memories + graph) / (grown.memories / 1000)) }
+  }
+  return { backend, points, footprint }
+}
+
+/** Entity resolution as an add runs it: two names by exact key, then two new names by embedding similarity. */
+async function timeResolution(grown: SyntheticScope): Promise<number[]> {
+  const timings: number[] = []
+  for (let run = 0; run < RESOLUTIONS; run += 1) {
+    const known = [1, 2].map(() => entityKey(grown.names[Math.floor(grown.random() * grown.names.length)]!))
+    const vectors = [randomUnitVector(grown.random), randomUnitVector(grown.random)]
+    const started = performance.now()
+    await grown.graph.entitiesByKey(grown.scope, [...known, `new person ${run}`, `new place ${run}`])
+    await grown.graph.similarEntities(grown.scope, vectors, 0.85)
+    timings.push(performance.now() - started)
+  }
+  return timings
+}
+
+function statOrZero(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
 }

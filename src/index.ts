@@ -5,7 +5,11 @@
  */
 export { Memory } from './memory.js'
 export type { GraphInspector, MemoryAdapters } from './memory.js'
+export type { RecoveryReport } from './journal/recover.js'
 export type { GraphExportFormat } from './operations/inspect-graph.js'
+export type { ScopeTransfer } from './transfer/scope-transfer.js'
+export { parseTransferLine, toJsonLine } from './transfer/transfer-records.js'
+export type { ConversationLine, TransferLine, TransferRecord } from './transfer/transfer-records.js'
 export { EngramError, ERROR_CODES } from './errors.js'
 export type { ErrorCode } from './errors.js'
 export type { EngramConfig } from './config/schema.js'
@@ -30,6 +34,9 @@ export type {
   GraphStore,
   HistoryRecord,
   HistoryStore,
+  Journal,
+  JournalEntry,
+  JournalState,
   LLM,
   MemoryWrite,
   StoredMemory,

@@ -1,4 +1,4 @@
-import { createEmbedder, createGraphStore, createHistoryStore, createLLM, createVectorStore } from './adapters/registry.js'
+import { createEmbedder, createGraphStore, createHistoryStore, createJournal, createLLM, createVectorStore } from './adapters/registry.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
@@ -10,8 +10,12 @@ import { get, getAll, history } from './operations/read.js'
 import { search } from './operations/search.js'
 import { remove, removeAll, reset, update } from './operations/write.js'
 import type { PipelineContext } from './pipelines/context.js'
-import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from './ports.js'
+import type { Embedder, GraphStore, HistoryStore, Journal, LLM, VectorStore } from './ports.js'
+import { recoverJournal, type RecoveryReport } from './journal/recover.js'
 import { ScopeQueue } from './scope-queue.js'
+import { exportScope } from './transfer/export-scope.js'
+import { restoreRecords } from './transfer/restore-records.js'
+import type { ScopeTransfer } from './transfer/scope-transfer.js'
 import type { AddResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from './types.js'
 
 /**
@@ -24,6 +28,7 @@ export interface MemoryAdapters {
   vectorStore?: VectorStore
   graphStore?: GraphStore
   historyStore?: HistoryStore
+  journal?: Journal
   /** The clock used for timestamps. Default: `() => new Date()`. */
   clock?: () => Date
 }
@@ -31,18 +36,29 @@ export interface MemoryAdapters {
 /** Read access to the knowledge graph (SPEC §4), as `memory.graph`. */
 export interface GraphInspector {
   /**
-   * The scope's graph as text: `json`, `cypher` (a CREATE statement that rebuilds it) or `graphml`.
+   * The scope's graph as text: `json`, `cypher` (a CREATE statement that rebuilds it), `graphml`, or
+   * `html` (a self-contained page that draws it, with validity and provenance on hover).
    * Invalidated relations are included, with their `valid_to`.
    *
    * @throws EngramError INVALID_INPUT; INVALID_CONFIG when no graph store is configured
    */
   export(scope: Scope, format?: GraphExportFormat): Promise<string>
   /**
-   * Runs a read-only Cypher query (Neo4j graph store only; writes are rejected).
+   * Runs a read-only Cypher query (Neo4j graph store only; writes are rejected). With `scope`, the
+   * query is confined to that scope: it is rewritten so that every node and relationship it can
+   * match, count or test is one the scope can see (SPEC §1 visibility), and constructs that cannot
+   * be confined (procedure calls, LOAD CSV, USE, variable-length relationships, plugin functions)
+   * are refused. Without `scope` it reads the whole Engram database, every user's graph: give that
+   * form only to code that may read all scopes.
    *
-   * @throws EngramError INVALID_CONFIG on the embedded graph store
+   * @example
+   * ```ts
+   * const rows = await memory.graph.cypher('MATCH (e:__Entity__) RETURN e.name AS name', {}, { userId: 'alice' })
+   * ```
+   * @throws EngramError INVALID_INPUT for a write, a syntax error or a construct a scoped query
+   *   refuses; INVALID_CONFIG on the embedded graph store
    */
-  cypher(query: string, params?: Record<string, unknown>): Promise<Array<Record<string, unknown>>>
+  cypher(query: string, params?: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>>
 }
 
 /**
@@ -87,7 +103,12 @@ export class Memory {
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
-      return new Memory({ llm, embedder, vectorStore, graph, history: historyStore, config: resolved, now: adapters.clock ?? (() => new Date()) })
+      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
+      const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, config: resolved, now: adapters.clock ?? (() => new Date()) })
+      // Adds a crash interrupted are completed (or undone) before anything else runs; an entry a
+      // store cannot take yet stays journaled for `recover()` or the next start.
+      await memory.recover()
+      return memory
     } catch (error) {
       // Release whatever opened before the failure, so a bad config leaks no file handles.
       await Promise.allSettled(opened.map((port) => port.close()))
@@ -128,9 +149,18 @@ export class Memory {
     return this.#use((ctx) => search(ctx, query, options))
   }
 
-  /** One memory by id, or `null`. @throws EngramError INVALID_INPUT */
-  get(id: string): Promise<MemoryItem | null> {
-    return this.#use((ctx) => get(ctx, id))
+  /**
+   * One memory by id, or `null`. With `scope`, a memory that scope cannot see (the read rule of
+   * `search`) is `null` as well, so an id leaked from another tenant reveals nothing.
+   *
+   * @throws EngramError INVALID_INPUT
+   * @example
+   * ```ts
+   * const item = await memory.get(id, { userId: 'alice' }) // null unless alice's scope sees it
+   * ```
+   */
+  get(id: string, scope?: Scope): Promise<MemoryItem | null> {
+    return this.#use((ctx) => get(ctx, id, scope))
   }
 
   /**
@@ -166,17 +196,40 @@ export class Memory {
     return this.#use((ctx) => removeAll(ctx, scope))
   }
 
-  /** The changes to one memory, oldest first; empty when history is disabled. @throws EngramError INVALID_INPUT */
-  history(id: string): Promise<HistoryEntry[]> {
-    return this.#use((ctx) => history(ctx, id))
+  /**
+   * The changes to one memory, oldest first; empty when history is disabled. With `scope`, only
+   * changes to a memory that scope can see: another scope's memory has no history for it.
+   *
+   * @throws EngramError INVALID_INPUT
+   */
+  history(id: string, scope?: Scope): Promise<HistoryEntry[]> {
+    return this.#use((ctx) => history(ctx, id, scope))
   }
 
   /** Inspection of the knowledge graph: export a scope's graph, or query Neo4j read-only. */
   get graph(): GraphInspector {
     return {
       export: (scope, format = 'json') => this.#use((ctx) => exportGraph(ctx, scope, format)),
-      cypher: (query, params) => this.#use((ctx) => runCypher(ctx, query, params)),
+      cypher: (query, params, scope) => this.#use((ctx) => runCypher(ctx, query, params, scope)),
     }
+  }
+
+  /** Export of a scope's memories, graph and history as records, and their lossless restore. */
+  get transfer(): ScopeTransfer {
+    return {
+      export: (scope) => this.#use((ctx) => exportScope(ctx, scope)),
+      restore: (records) => this.#use((ctx) => restoreRecords(ctx, records)),
+    }
+  }
+
+  /**
+   * Completes adds that a crash interrupted and undoes the writes of adds that failed half-way,
+   * from the operation journal, so that facts, graph and history agree. Runs on its own in
+   * `create`; call it again after a store that was unreachable is back. Entries another live
+   * process is writing are left alone.
+   */
+  recover(): Promise<RecoveryReport> {
+    return this.#use((ctx) => recoverJournal(ctx, (scope, work) => this.#adds.run(scope, work)))
   }
 
   /** Deletes everything in every store, every scope, history included. */
@@ -188,8 +241,8 @@ export class Memory {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const { embedder, vectorStore, graph, history: historyStore } = this.#ctx
-    await Promise.allSettled([embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close()])
+    const { embedder, vectorStore, graph, history: historyStore, journal } = this.#ctx
+    await Promise.allSettled([embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close(), journal.close()])
   }
 
   async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {

@@ -6,14 +6,37 @@ export const UNTYPED_ENTITY = 'entity'
 /** SPEC §4: the only relationship types that may reach a query (Cypher cannot parameterise them). */
 export const RELATIONSHIP_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/
 
-/** Entity key: lower-case, trimmed, single spaces (SPEC §4); NFC so equal-looking names match. */
+/**
+ * Longest entity name (and type) kept, in code points. A name is a few words; a longer one is model
+ * output gone wrong, and the (scope, key) uniqueness index has a size limit in Neo4j (about 8 KB).
+ */
+export const MAX_ENTITY_NAME_LENGTH = 256
+
+/**
+ * Entity key: lower-case, trimmed, single spaces (SPEC §4); NFC so equal-looking names match.
+ * Empty, so that the entity is dropped, for a name longer than {@link MAX_ENTITY_NAME_LENGTH}.
+ */
 export function entityKey(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase()
+  const key = entityName(name).toLowerCase()
+  return [...key].length > MAX_ENTITY_NAME_LENGTH ? '' : key
 }
 
-/** Display name: trimmed with single spaces, otherwise as written. */
+/**
+ * Display name: trimmed with single spaces, otherwise as written. Model output is not validated
+ * like public input, so lone surrogates become U+FFFD and control characters (NUL included) spaces:
+ * what is stored is what every store can return unchanged.
+ */
 export function entityName(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/gu, ' ')
+  return name.toWellFormed().normalize('NFC').replace(/[\s\p{Cc}]+/gu, ' ').trim()
+}
+
+/**
+ * Free text the model wrote that becomes a memory (facts, updated memory texts), brought to the
+ * form public input must have (README "Input"): lone surrogates become U+FFFD and NUL characters
+ * are dropped, so that every store returns it unchanged.
+ */
+export function modelText(text: string): string {
+  return text.toWellFormed().replaceAll('\u0000', '')
 }
 
 /**
@@ -25,7 +48,9 @@ export function entityName(name: string): string {
 export function relationshipType(raw: string): string | null {
   const latin = raw.normalize('NFD').replace(/\p{M}+/gu, '')
   const snake = latin
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    // camelCase and digit-to-word boundaries; an ALL-CAPS type such as "AB1C" is left whole.
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([0-9])([A-Z][a-z])/g, '$1_$2')
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^[^A-Z]+/, '')

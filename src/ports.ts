@@ -49,6 +49,8 @@ export interface ChatResponse {
   /** Any plain text the model produced beside (or instead of) tool calls. */
   text: string
   usage?: TokenUsage
+  /** The reply stopped at the token budget, so its tool arguments may be cut short (call-tool then retries). */
+  truncated?: boolean
 }
 
 /**
@@ -147,6 +149,11 @@ export interface VectorStore {
   deleteScope(scope: Scope): Promise<StoredMemory[]>
   reset(): Promise<void>
   close(): Promise<void>
+  /**
+   * Writes memories exactly as given (id, scope, hash, metadata, timestamps), replacing a memory
+   * with the same id: the restore of an export (src/transfer), so running it twice changes nothing.
+   */
+  restore(memories: MemoryWrite[]): Promise<void>
 }
 
 // ──────────────────────────── History ────────────────────────────
@@ -185,6 +192,48 @@ export interface HistoryStore {
   /** Every change to one memory, relation or entity, oldest first, with its provenance (`memoryIds`). */
   forTarget(target: HistoryTarget, targetId: string): Promise<StoredHistoryRecord[]>
   reset(): Promise<void>
+  close(): Promise<void>
+  /** Every record the scope can see (the matching of reads), in the order appended: what an export writes. */
+  scopeRecords(scope: Scope): Promise<StoredHistoryRecord[]>
+  /** Appends records as they are, ids included, in order; a record whose id is already stored is skipped. */
+  restore(records: StoredHistoryRecord[]): Promise<void>
+}
+
+// ──────────────────────────── Journal ────────────────────────────
+
+/**
+ * `pending`: the writes are under way, or were interrupted; recovery completes them (redo).
+ * `rolling_back`: the add failed and reported it; recovery undoes what it wrote.
+ * `done`: every write happened; only bookkeeping (the graph's operation record) is left.
+ */
+export type JournalState = 'pending' | 'rolling_back' | 'done'
+
+/** One add's intent: everything it will write, recorded before the first write. */
+export interface JournalEntry {
+  /** Also the graph apply's `operationId`. */
+  id: string
+  state: JournalState
+  /** The process that owns the entry while it is being written. */
+  ownerPid: number
+  /** What to write, as JSON text (the journal does not interpret it). */
+  plan: string
+  /** How far the writes got, as JSON text. */
+  progress: string
+  createdAt: string
+}
+
+/**
+ * The operation journal (SQLite): an add writes its intent here before it touches a store and
+ * its completion after, so that an interrupted add can be completed or rolled back.
+ */
+export interface Journal {
+  begin(entry: JournalEntry): Promise<void>
+  /** Records a new state and progress of an entry. */
+  mark(id: string, state: JournalState, progress: string): Promise<void>
+  /** Drops a finished entry. */
+  finish(id: string): Promise<void>
+  /** Entries not finished, oldest first. */
+  unfinished(): Promise<JournalEntry[]>
   close(): Promise<void>
 }
 
@@ -252,6 +301,17 @@ export interface GraphChanges {
   now: string
   entities: EntityWrite[]
   relations: RelationOp[]
+  /**
+   * Memories this add deleted: after the relation ops, each is dropped from provenance as by
+   * `forgetMemory` (relations it alone supported are removed: `RELATION_REMOVED` events).
+   */
+  forgetMemoryIds?: string[]
+  /**
+   * Makes the apply idempotent: the store records this id and the events in the same
+   * transaction, and an apply whose id is already recorded changes nothing and returns the
+   * recorded events. The journal's redo after a crash relies on it (see `appliedOperation`).
+   */
+  operationId?: string
 }
 
 /** What `GraphStore.apply` did, in order: the pipeline turns these into results and history. */
@@ -260,6 +320,8 @@ export type GraphEvent =
   | { event: 'RELATION_ADDED'; relation: StoredRelation }
   | { event: 'RELATION_REINFORCED'; relation: StoredRelation }
   | { event: 'RELATION_INVALIDATED'; relation: StoredRelation }
+  /** A relation whose only provenance was a memory of `forgetMemoryIds`, deleted. */
+  | { event: 'RELATION_REMOVED'; relation: StoredRelation; memoryId: string }
 
 export interface EntityMatch {
   entity: StoredEntity
@@ -322,11 +384,29 @@ export interface GraphStore {
   forgetMemory(memoryId: string, scope: Scope): Promise<StoredRelation[]>
   /** Deletes every entity and relation the scope can see; never everything for an empty scope. */
   deleteScope(scope: Scope): Promise<void>
+  /** The events recorded by the apply with this `operationId`, or null when no such apply committed. */
+  appliedOperation(operationId: string): Promise<GraphEvent[] | null>
+  /** Forgets the records of these operation ids once their journal entries are complete. */
+  clearOperations(operationIds: string[]): Promise<void>
   /**
    * Capability: runs a caller's Cypher read-only (graph stores that speak Cypher). Absent on
-   * stores that do not; `memory.graph.cypher()` then says so.
+   * stores that do not; `memory.graph.cypher()` then says so. With `scope`, the query is confined:
+   * it sees only the entities and relations that scope can see (visibility, as for reads), or it
+   * is refused with INVALID_INPUT; without, it reads the whole database.
    */
-  readCypher?(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>>
+  readCypher?(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>>
   reset(): Promise<void>
   close(): Promise<void>
+  /**
+   * Writes entities and relations exactly as given (ids, scope, mentions, timestamps, validity,
+   * provenance), replacing those with the same id, in one transaction: the restore of an export
+   * (src/transfer). A relation's endpoints must be stored or among `entities`.
+   */
+  restore(graph: GraphRestore): Promise<void>
+}
+
+/** What {@link GraphStore.restore} writes: entities with their name embeddings, and relations, whose endpoints it names by id. */
+export interface GraphRestore {
+  entities: Array<StoredEntity & { vector: Vector }>
+  relations: Array<Omit<StoredRelation, 'source' | 'destination'> & { source: Pick<EntityRef, 'id'>; destination: Pick<EntityRef, 'id'> }>
 }

@@ -1,6 +1,6 @@
 import type { Scope } from '../input.js'
 import { matchText } from '../normalize.js'
-import type { StoredEntity } from '../ports.js'
+import type { GraphEvent, StoredEntity } from '../ports.js'
 import { fromScopeColumns, type ScopeColumns, toScopeColumns } from './scope-columns.js'
 
 /*
@@ -51,4 +51,9 @@ export function scopeValues(scope: Scope): ScopeValues {
 export function entityMatchText(name: string): string | null {
   const match = matchText(name)
   return match.trim() === '' ? null : match
+}
+
+/** The events an idempotent apply recorded (GraphChanges.operationId), as both stores keep them: JSON text. */
+export function recordedEvents(json: string): GraphEvent[] {
+  return JSON.parse(json) as GraphEvent[]
 }

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
-import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from '../ports.js'
+import type { Embedder, GraphStore, HistoryStore, Journal, LLM, VectorStore } from '../ports.js'
 
 /**
  * Provider name → adapter, each behind a dynamic import so that a provider's client library
@@ -17,6 +17,11 @@ export async function createLLM(config: NonNullable<ResolvedConfig['llm']>): Pro
     case 'langchain': {
       const { LangChainLLM } = await import('./langchain/langchain-llm.js')
       return withRetry(new LangChainLLM(config.config), { maxRetries: config.config.maxRetries })
+    }
+    case 'llamacpp': {
+      // In-process: no transport faults to retry.
+      const { LlamaCppLLM } = await import('./llamacpp/llamacpp-llm.js')
+      return LlamaCppLLM.open(config.config)
     }
   }
 }
@@ -56,6 +61,11 @@ export async function createHistoryStore(config: ResolvedConfig['history']): Pro
   if (config.disabled) return null
   const { SqliteHistoryStore } = await import('./sqlite/sqlite-history-store.js')
   return SqliteHistoryStore.open({ path: config.path })
+}
+
+export async function createJournal(config: ResolvedConfig['journal']): Promise<Journal> {
+  const { SqliteJournal } = await import('./sqlite/sqlite-journal.js')
+  return SqliteJournal.open({ path: config.path })
 }
 
 export async function createGraphStore(config: ResolvedConfig['graphStore']): Promise<GraphStore | null> {

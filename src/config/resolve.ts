@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describeZodError, EngramError } from '../errors.js'
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input.js'
 import type { EnvSettings } from './env.js'
 import { ENV_VARS } from './env.js'
 import { defaultModelDir } from '../adapters/local/model-files.js'
@@ -13,6 +14,7 @@ export const DEFAULT_LIMITS = {
   // About a page and a half of conversation: small enough for any chat model's context together
   // with the instructions, large enough that ordinary adds are one chunk (one LLM call).
   chunkTokens: 2000,
+  ...DEFAULT_INPUT_LIMITS,
 } as const
 
 /** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
@@ -34,10 +36,11 @@ export interface ResolvedConfig {
     | { provider: 'neo4j'; url: string; username: string; password: string; database?: string }
     | { provider: 'none' }
   readonly history: { disabled: boolean; path: string }
+  readonly journal: { path: string }
   readonly dataDir: string
   readonly graph: { entityThreshold: number; hops: number }
   readonly prompts: { facts?: string; updateMemory?: string; extractGraph?: string; updateGraph?: string }
-  readonly limits: { maxInputBytes: number; chunkTokens: number }
+  readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
 }
 
 /**
@@ -59,6 +62,7 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     vectorStore: resolveVectorStore(config.vectorStore, env, dataDir),
     graphStore: resolveGraphStore(config.graphStore, env, dataDir),
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
+    journal: { path: config.journal?.path ?? join(dataDir, 'journal.db') },
     dataDir,
     graph: { ...DEFAULT_GRAPH, ...config.graph },
     prompts: { ...config.prompts },

@@ -55,7 +55,25 @@ const langchainLLM = z
   })
   .strict()
 
-export const llmConfigSchema = z.discriminatedUnion('provider', [openaiLLM, langchainLLM])
+const llamacppLLM = z
+  .object({
+    provider: z.literal('llamacpp'),
+    config: z
+      .object({
+        /** Path of a GGUF chat model; `npx engram fetch-model --llm` fetches a small one. */
+        modelPath: z.string().min(1),
+        /** Context window in tokens (prompt and reply). Default 4096, at most the model's training context. */
+        contextSize: z.number().int().min(512).optional(),
+        /** CPU threads. Default: half the cores, at least one. */
+        threads: z.number().int().min(1).optional(),
+        /** Most tokens one reply may have. Default 1024. */
+        maxTokens: z.number().int().min(16).optional(),
+      })
+      .strict(),
+  })
+  .strict()
+
+export const llmConfigSchema = z.discriminatedUnion('provider', [openaiLLM, langchainLLM, llamacppLLM])
 
 const localEmbedder = z
   .object({
@@ -164,6 +182,13 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** The operation journal that makes adds recoverable after a crash (SQLite; default `<dataDir>/journal.db`). */
+    journal: z
+      .object({
+        path: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     dataDir: z.string().min(1).optional(),
     graph: z
       .object({
@@ -187,6 +212,16 @@ export const configSchema = z
         maxInputBytes: z.number().int().positive().optional(),
         /** Extraction budget: a longer conversation is split into consecutive chunks of about this many tokens. Default 2000. */
         chunkTokens: z.number().int().min(64).optional(),
+        /** Keys in one metadata or filters object. Default 64. */
+        maxMetadataKeys: z.number().int().positive().optional(),
+        /** Characters in one metadata key. Default 128. */
+        maxMetadataKeyLength: z.number().int().positive().optional(),
+        /** UTF-8 bytes of one metadata string value. Default 4096. */
+        maxMetadataValueBytes: z.number().int().positive().optional(),
+        /** UTF-8 bytes of one metadata object as JSON. Default 16384. */
+        maxMetadataBytes: z.number().int().positive().optional(),
+        /** UTF-8 bytes of a search query. Default 16384. */
+        maxQueryBytes: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),

@@ -1,13 +1,17 @@
 import { EngramError } from '../errors.js'
-import { addOptionsSchema, type Message, messagesSchema, parseInput } from '../input.js'
+import { inputSchemas, type Message, messagesSchema, parseInput } from '../input.js'
 import { definedScope } from '../memory-records.js'
 import type { AddInput } from '../pipelines/add-input.js'
 import { chunkConversation } from '../pipelines/chunk-conversation.js'
 import type { PipelineContext } from '../pipelines/context.js'
-import { runFactPipeline } from '../pipelines/fact-pipeline.js'
-import { commitGraph, planGraph } from '../pipelines/graph-pipeline.js'
+import { planFacts } from '../pipelines/fact-pipeline.js'
+import { graphWrites, NO_GRAPH_PLAN, planGraph } from '../pipelines/graph-pipeline.js'
 import { requireLLM } from '../pipelines/require-llm.js'
-import { storeVerbatim } from '../pipelines/store-verbatim.js'
+import { type FactWrites, NO_FACT_WRITES } from '../pipelines/steps/plan-memory-writes.js'
+import { graphOutcome, type RelationWrites } from '../pipelines/steps/plan-relation-writes.js'
+import { planVerbatim } from '../pipelines/store-verbatim.js'
+import { type CommitOutcome, commitAdd, hasVectorWrites } from '../journal/commit-add.js'
+import type { JournalPlan } from '../journal/journal-plan.js'
 import type { LLM } from '../ports.js'
 import type { AddResult, StageError } from '../types.js'
 
@@ -21,9 +25,11 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
   const result: AddResult = { results: [], relations: { added: [], updated: [], invalidated: [] } }
   const errors: StageError[] = []
   if (!input.infer) {
-    const stored = await storeVerbatim(ctx, input)
-    result.results.push(...stored.events)
-    errors.push(...historyErrors(stored.historyError))
+    const writes = await planVerbatim(ctx, input)
+    const committed = await commitAdd(ctx, journalPlan(input, writes, null))
+    if (committed.factsError !== undefined) throw committed.factsError
+    result.results.push(...writes.events)
+    errors.push(...historyErrors(committed.historyError))
     return withErrors(result, errors)
   }
   const llm = requireLLM(ctx)
@@ -33,7 +39,7 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
     if (failures.length === 0) continue
     // Nothing at all was written: the caller gets the error itself rather than an empty result.
     if (index === 0 && failures.length === (input.graph ? 2 : 1)) throw failures[0]
-    const reasons = failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('; ')
+    const reasons = failures.map(messageOf).join('; ')
     if (index < chunks.length - 1) errors.push({ stage: 'facts', message: `chunks ${index + 2}..${chunks.length} were not processed after: ${reasons}` })
     break
   }
@@ -42,36 +48,55 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
 
 /**
  * One chunk: the fact pipeline and the graph plan run side by side, so the add takes as long as
- * the slower one; the graph write then cites the facts' memory ids. A failed stage becomes an
- * `errors` entry and does not undo the other (SPEC §6). Returns the failures.
+ * the slower one; then every write of the chunk goes through the journal at once, the graph's
+ * relations citing the facts' memory ids. A failed stage becomes an `errors` entry and does not
+ * undo the other (SPEC §6). Returns the failures.
  */
 async function addChunk(ctx: PipelineContext, llm: LLM, input: AddInput, result: AddResult, errors: StageError[]): Promise<unknown[]> {
   const graph = input.graph ? ctx.graph : null
   const [facts, plan] = await Promise.all([
-    settle(runFactPipeline(ctx, llm, input)),
+    settle(planFacts(ctx, llm, input)),
     graph === null ? undefined : settle(planGraph(ctx, llm, graph, input, input.observedAt)),
   ])
   const failures: unknown[] = []
-  if (facts.ok) {
-    result.results.push(...facts.value.events)
-    errors.push(...facts.value.problems.map((message) => ({ stage: 'facts' as const, message })), ...historyErrors(facts.value.historyError))
-  } else {
-    failures.push(facts.error)
-    errors.push({ stage: 'facts', message: messageOf(facts.error) })
+  const fail = (stage: 'facts' | 'graph', error: unknown) => {
+    failures.push(error)
+    errors.push({ stage, message: messageOf(error) })
   }
-  if (graph === null || plan === undefined) return failures
-  const written = plan.ok ? await settle(commitGraph(ctx, graph, plan.value, input, facts.ok ? facts.value.supporting : [])) : plan
-  if (written.ok) {
-    result.relations.added.push(...written.value.added)
-    result.relations.updated.push(...written.value.updated)
-    result.relations.invalidated.push(...written.value.invalidated)
-    errors.push(...historyErrors(written.value.historyError))
-  } else {
-    failures.push(written.error)
-    errors.push({ stage: 'graph', message: messageOf(written.error) })
+  if (!facts.ok) fail('facts', facts.error)
+  if (plan !== undefined && !plan.ok) fail('graph', plan.error)
+  const factWrites = facts.ok ? facts.value.writes : NO_FACT_WRITES
+  // Memories this add deletes leave the graph's provenance even when it writes no relation.
+  const relationWrites =
+    ctx.graph === null
+      ? null
+      : graphWrites(ctx, plan?.ok ? plan.value : NO_GRAPH_PLAN, input, facts.ok ? facts.value.supporting : [], factWrites.deletes.map((memory) => memory.id))
+  const writes = journalPlan(input, factWrites, relationWrites)
+  const committed: CommitOutcome = hasVectorWrites(writes) || writes.graph !== null ? await commitAdd(ctx, writes) : { graphEvents: null }
+  if (committed.factsError !== undefined) fail('facts', committed.factsError)
+  else result.results.push(...factWrites.events)
+  if (committed.graphError !== undefined) fail('graph', committed.graphError)
+  if (committed.graphEvents !== null) {
+    const outcome = graphOutcome(committed.graphEvents)
+    result.relations.added.push(...outcome.added)
+    result.relations.updated.push(...outcome.updated)
+    result.relations.invalidated.push(...outcome.invalidated)
   }
-  if (plan.ok) errors.push(...plan.value.problems.map((message) => ({ stage: 'graph' as const, message })))
+  errors.push(...historyErrors(committed.historyError))
+  if (facts.ok) errors.push(...facts.value.problems.map((message) => ({ stage: 'facts' as const, message })))
+  if (plan?.ok) errors.push(...plan.value.problems.map((message) => ({ stage: 'graph' as const, message })))
   return failures
+}
+
+/** What the journal records for one chunk's writes. */
+function journalPlan(input: AddInput, facts: FactWrites, relations: RelationWrites | null): JournalPlan {
+  return {
+    scope: input.scope,
+    vector: { inserts: facts.inserts, updates: facts.updates, deletes: facts.deletes },
+    history: facts.history,
+    graph: relations?.changes ?? null,
+    graphHistory: relations?.merges ?? [],
+  }
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
@@ -86,7 +111,7 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 
 /** Parses and bounds an add's input; nothing has been written when this throws. */
 export function parseAddInput(ctx: PipelineContext, messages: unknown, options: unknown): AddInput {
-  const opts = parseInput(addOptionsSchema, options, 'options')
+  const opts = parseInput(inputSchemas(ctx.config.limits).addOptions, options, 'options')
   const conversation = toMessages(parseInput(messagesSchema, messages, 'messages'))
   if (!conversation.some((message) => message.content.trim().length > 0)) {
     throw new EngramError('INVALID_INPUT', 'invalid messages: there must be at least one message with non-empty content')

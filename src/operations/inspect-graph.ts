@@ -4,15 +4,16 @@ import { parseInput, requiredScopeSchema } from '../input.js'
 import { definedScope } from '../memory-records.js'
 import { exportCypher } from '../export/cypher-export.js'
 import { exportGraphml } from '../export/graphml-export.js'
+import { exportHtml } from '../export/html-export.js'
 import { exportJson } from '../export/json-export.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import type { GraphStore } from '../ports.js'
 
 /** Formats of `memory.graph.export` (SPEC §4). */
-export const GRAPH_EXPORT_FORMATS = ['json', 'cypher', 'graphml'] as const
+export const GRAPH_EXPORT_FORMATS = ['json', 'cypher', 'graphml', 'html'] as const
 export type GraphExportFormat = (typeof GRAPH_EXPORT_FORMATS)[number]
 
-const WRITERS = { json: exportJson, cypher: exportCypher, graphml: exportGraphml } as const
+const WRITERS = { json: exportJson, cypher: exportCypher, graphml: exportGraphml, html: exportHtml } as const
 
 /** `memory.graph.export`: the scope's entities and every relation, invalidated ones too. */
 export async function exportGraph(ctx: PipelineContext, scope: unknown, format: unknown): Promise<string> {
@@ -27,13 +28,20 @@ export async function exportGraph(ctx: PipelineContext, scope: unknown, format: 
   return WRITERS[parsedFormat]({ scope: parsedScope, entities, relations })
 }
 
-/** `memory.graph.cypher`: read-only Cypher, answered by a graph store that speaks Cypher (Neo4j). */
-export async function runCypher(ctx: PipelineContext, query: unknown, params: unknown): Promise<Array<Record<string, unknown>>> {
+/**
+ * `memory.graph.cypher`: read-only Cypher, answered by a graph store that speaks Cypher (Neo4j);
+ * confined to `scope` when one is given (an object with at least one id), the whole database
+ * otherwise.
+ */
+export async function runCypher(ctx: PipelineContext, query: unknown, params: unknown, scope: unknown): Promise<Array<Record<string, unknown>>> {
   const graph = requireGraph(ctx)
   if (graph.readCypher === undefined) {
     throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
   }
-  return graph.readCypher(parseInput(z.string().trim().min(1), query, 'query'), parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params'))
+  const text = parseInput(z.string().trim().min(1), query, 'query')
+  const values = parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params')
+  if (scope === undefined) return graph.readCypher(text, values)
+  return graph.readCypher(text, values, definedScope(parseInput(requiredScopeSchema, scope, 'scope')))
 }
 
 function requireGraph(ctx: PipelineContext): GraphStore {

@@ -1,21 +1,28 @@
-import { getAllOptionsSchema, memoryIdSchema, parseInput } from '../input.js'
+import type { Scope } from '../input.js'
+import { inputSchemas, memoryIdSchema, parseInput, requiredScopeSchema } from '../input.js'
 import { definedScope, toMemoryItem } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
-import { toRelation } from '../pipelines/steps/apply-relation-updates.js'
+import { toRelation } from '../pipelines/steps/plan-relation-writes.js'
+import { isVisible } from '../search/fuse.js'
 import type { GetAllResult, HistoryEntry, MemoryItem } from '../types.js'
 
 /** Memories per `getAll` when the caller gives no `limit`. */
 export const DEFAULT_LIST_LIMIT = 100
 
-/** `Memory.get`: one memory by id, or `null`. */
-export async function get(ctx: PipelineContext, id: unknown): Promise<MemoryItem | null> {
-  const memory = await ctx.vectorStore.get(parseInput(memoryIdSchema, id, 'id'))
-  return memory === null ? null : toMemoryItem(memory)
+/**
+ * `Memory.get`: one memory by id, or `null`. With a scope, a memory that scope cannot see
+ * (SPEC §1's read rule) is `null` too, exactly as if the id did not exist.
+ */
+export async function get(ctx: PipelineContext, id: unknown, scope?: unknown): Promise<MemoryItem | null> {
+  const memoryId = parseInput(memoryIdSchema, id, 'id')
+  const reader = readerScope(scope)
+  const memory = await ctx.vectorStore.get(memoryId)
+  return memory === null || (reader !== undefined && !isVisible(memory, reader)) ? null : toMemoryItem(memory)
 }
 
 /** `Memory.getAll`: the scope's memories and valid relations, newest first. */
 export async function getAll(ctx: PipelineContext, options: unknown): Promise<GetAllResult> {
-  const opts = parseInput(getAllOptionsSchema, options, 'options')
+  const opts = parseInput(inputSchemas(ctx.config.limits).getAllOptions, options, 'options')
   const scope = definedScope(opts)
   const limit = opts.limit ?? DEFAULT_LIST_LIMIT
   const [memories, relations] = await Promise.all([
@@ -25,8 +32,19 @@ export async function getAll(ctx: PipelineContext, options: unknown): Promise<Ge
   return { results: memories.map(toMemoryItem), relations: relations.map(toRelation) }
 }
 
-/** `Memory.history`: a memory's changes, oldest first; empty when history is disabled. */
-export async function history(ctx: PipelineContext, id: unknown): Promise<HistoryEntry[]> {
+/**
+ * `Memory.history`: a memory's changes, oldest first; empty when history is disabled. With a
+ * scope, only the changes recorded under a scope it can see: none for another scope's memory,
+ * deleted or not.
+ */
+export async function history(ctx: PipelineContext, id: unknown, scope?: unknown): Promise<HistoryEntry[]> {
   const memoryId = parseInput(memoryIdSchema, id, 'id')
-  return ctx.history === null ? [] : ctx.history.forMemory(memoryId)
+  const reader = readerScope(scope)
+  const entries = ctx.history === null ? [] : await ctx.history.forMemory(memoryId)
+  return reader === undefined ? entries : entries.filter((entry) => isVisible({ scope: definedScope(entry), metadata: {} }, reader))
+}
+
+/** The optional scope of a read by id; when given it must name an id, like every other scope. */
+function readerScope(scope: unknown): Scope | undefined {
+  return scope === undefined ? undefined : definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
 }

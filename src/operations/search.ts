@@ -1,7 +1,7 @@
-import { parseInput, querySchema, searchOptionsSchema } from '../input.js'
+import { inputSchemas, parseInput } from '../input.js'
 import { definedScope } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
-import { toRelation } from '../pipelines/steps/apply-relation-updates.js'
+import { toRelation } from '../pipelines/steps/plan-relation-writes.js'
 import { fuseResults } from '../search/fuse.js'
 import { searchGraph } from '../search/graph-search.js'
 import type { SearchResult } from '../types.js'
@@ -14,8 +14,9 @@ export const DEFAULT_SEARCH_LIMIT = 10
  * graph walk in parallel, then facts cited by the relations found are boosted.
  */
 export async function search(ctx: PipelineContext, query: unknown, options: unknown): Promise<SearchResult> {
-  const text = parseInput(querySchema, query, 'query')
-  const opts = parseInput(searchOptionsSchema, options, 'options')
+  const schemas = inputSchemas(ctx.config.limits)
+  const text = parseInput(schemas.query, query, 'query')
+  const opts = parseInput(schemas.searchOptions, options, 'options')
   const scope = definedScope(opts)
   const limit = opts.limit ?? DEFAULT_SEARCH_LIMIT
   const filters = opts.filters !== undefined ? { filters: opts.filters } : {}

@@ -2,9 +2,9 @@ import { EngramError } from '../errors.js'
 import { memoryIdSchema, memoryTextSchema, parseInput, requiredScopeSchema } from '../input.js'
 import { definedScope, memoryHistory, revisedMemory, toMemoryItem } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
-import { recordHistory } from '../pipelines/steps/apply-memory-updates.js'
-import type { HistoryRecord, StoredMemory, StoredRelation } from '../ports.js'
-import { relationLine } from '../prompts/update-graph.js'
+import { recordHistory } from '../pipelines/steps/record-history.js'
+import type { HistoryRecord, StoredMemory } from '../ports.js'
+import { graphHistory } from '../pipelines/steps/plan-relation-writes.js'
 import type { MemoryItem } from '../types.js'
 
 /** `Memory.update`: new text under the same id, re-embedded, with a history row. */
@@ -30,7 +30,7 @@ export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
   const now = ctx.now()
   await recordOrThrow(ctx, [
     memoryHistory('DELETE', memory, memory.text, null, now),
-    ...removed.map((relation) => removedRelationHistory(relation, memory.id, now)),
+    ...removed.map((relation) => graphHistory({ event: 'RELATION_REMOVED', relation, memoryId: memory.id }, relation.scope, now.toISOString())),
   ])
 }
 
@@ -48,19 +48,6 @@ export async function reset(ctx: PipelineContext): Promise<void> {
   await ctx.vectorStore.reset()
   await ctx.graph?.reset()
   await ctx.history?.reset()
-}
-
-function removedRelationHistory(relation: StoredRelation, memoryId: string, now: Date): HistoryRecord {
-  return {
-    target: 'relation',
-    targetId: relation.id,
-    event: 'RELATION_REMOVED',
-    oldValue: relationLine(relation.source.name, relation.relationship, relation.destination.name),
-    newValue: null,
-    scope: relation.scope,
-    memoryIds: [memoryId],
-    createdAt: now.toISOString(),
-  }
 }
 
 async function existing(ctx: PipelineContext, id: unknown): Promise<StoredMemory> {

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
-import type { Embedder, GraphStore, HistoryStore, LLM, VectorStore } from '../ports.js'
+import type { Embedder, GraphStore, HistoryStore, Journal, LLM, VectorStore } from '../ports.js'
 
 /** The ports and settings every operation and pipeline step receives, as one bundle. */
 export interface PipelineContext {
@@ -11,6 +11,8 @@ export interface PipelineContext {
   readonly graph: GraphStore | null
   /** `null` when history is disabled in the config. */
   readonly history: HistoryStore | null
+  /** Where adds record their intent before writing (journal/commit-add.ts). */
+  readonly journal: Journal
   readonly config: ResolvedConfig
   /** The clock, injectable so tests can pin timestamps. */
   readonly now: () => Date

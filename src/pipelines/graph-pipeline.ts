@@ -1,9 +1,9 @@
 import type { GraphStore, LLM } from '../ports.js'
 import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
-import { applyRelationUpdates, type GraphOutcome, type SupportingMemory } from './steps/apply-relation-updates.js'
 import { assertEveryRelation, decideRelationUpdates, type PlannedOp } from './steps/decide-relation-updates.js'
 import { extractGraph } from './steps/extract-graph.js'
+import { planRelationWrites, type RelationWrites, type SupportingMemory } from './steps/plan-relation-writes.js'
 import { type ResolvedEntity, resolveEntities } from './steps/resolve-entities.js'
 
 /** The graph changes one chunk calls for, decided but not yet written. */
@@ -13,6 +13,9 @@ export interface GraphPlan {
   /** Dropped relations and ignored decisions; reported as `graph` stage errors. */
   problems: string[]
 }
+
+/** The plan of a chunk whose graph was not planned (graph off, or its LLM step failed). */
+export const NO_GRAPH_PLAN: GraphPlan = { ops: [], resolved: new Map(), problems: [] }
 
 /**
  * Graph, part one (SPEC §3): everything up to the write, including both LLM steps. It runs side by
@@ -35,14 +38,17 @@ export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStor
   return { ops: planned.ops, resolved, problems: [...extracted.problems, ...planned.problems] }
 }
 
-/** Graph, part two: one transaction with every change of the plan, provenance from the facts. */
-export async function commitGraph(
+/**
+ * Graph, part two: the plan as one store transaction, citing the facts' memories as provenance
+ * and dropping the memories the facts deleted. Null when there is nothing to write.
+ */
+export function graphWrites(
   ctx: PipelineContext,
-  graph: GraphStore,
   plan: GraphPlan,
   input: AddInput,
   supporting: readonly SupportingMemory[],
-): Promise<GraphOutcome> {
-  if (plan.ops.length === 0) return { added: [], updated: [], invalidated: [] }
-  return applyRelationUpdates(ctx, graph, plan.ops, plan.resolved, supporting, { scope: input.scope, observedAt: input.observedAt })
+  deletedMemoryIds: readonly string[],
+): RelationWrites | null {
+  if (plan.ops.length === 0 && deletedMemoryIds.length === 0) return null
+  return planRelationWrites(plan.ops, plan.resolved, supporting, deletedMemoryIds, { scope: input.scope, observedAt: input.observedAt }, ctx.now())
 }

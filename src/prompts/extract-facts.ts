@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { modelText } from '../normalize.js'
 import type { Message } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
@@ -6,7 +7,7 @@ import { renderConversation, renderDate } from './render.js'
 
 /** Arguments of `extract_facts` (SPEC §3). */
 export const extractFactsArgs = z.object({
-  facts: z.array(z.string()).describe('Short, self-contained facts; empty when the conversation holds none.'),
+  facts: z.array(z.string().transform(modelText)).describe('Short, self-contained facts; empty when the conversation holds none.'),
 })
 
 export const extractFactsTool: ToolSpec<typeof extractFactsArgs> = {

@@ -42,7 +42,7 @@ function withBoost(memory: StoredMemory, base: number, explain: Record<string, n
 }
 
 /** The read rule of SPEC §1 and metadata equality, for memories fetched by id. */
-export function isVisible(memory: StoredMemory, scope: Scope, filters: Metadata = {}): boolean {
+export function isVisible(memory: Pick<StoredMemory, 'scope' | 'metadata'>, scope: Scope, filters: Metadata = {}): boolean {
   const scopeMatches = (['userId', 'agentId', 'runId'] as const).every((field) => scope[field] === undefined || memory.scope[field] === scope[field])
   return scopeMatches && Object.entries(filters).every(([key, value]) => key in memory.metadata && memory.metadata[key] === value)
 }

@@ -114,10 +114,16 @@ describe('engram CLI (built bin, real local embedder)', () => {
     }
   })
 
-  it('runs the demo without an LLM: explains what to set, stores verbatim and searches', async () => {
-    const demo = await engram(['demo'])
-    expect(demo.code).toBe(0)
-    expect(demo.stdout).toContain('OPENAI_API_KEY')
-    expect(demo.stdout).toMatch(/search "Where does Alice work\?":\n {2}\d\.\d{3} {2}Hi! I'm Alice/)
+  it('runs the demo without an LLM: names the command that fetches one, stores verbatim and searches', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'engram-home-')) // a HOME without the local chat model
+    try {
+      const demo = await engram(['demo'], { HOME: home })
+      expect(demo.code).toBe(0)
+      expect(demo.stdout).toContain('npx engram fetch-model --llm')
+      expect(demo.stdout).toContain('OPENAI_API_KEY')
+      expect(demo.stdout).toMatch(/search "Where does Alice work\?":\n {2}\d\.\d{3} {2}Hi! I'm Alice/)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })

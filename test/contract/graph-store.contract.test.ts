@@ -403,3 +403,73 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
     })
   })
 })
+
+describe.each(GRAPH_STORE_BACKENDS)('$name: graph store restore', (backend) => {
+  let store: GraphStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterEach(() => store.reset())
+  afterAll(() => store.close())
+
+  const stored = (id: string, name: string, vector: Vector, scope: Scope = ALICE) => ({
+    id,
+    key: entityKey(name),
+    name,
+    type: 'person',
+    scope,
+    mentions: 3,
+    createdAt: '2020-01-01T00:00:00.000Z',
+    updatedAt: '2020-02-01T00:00:00.000Z',
+    vector,
+  })
+  const ref = ({ id, name, type }: { id: string; name: string; type: string }) => ({ id, name, type })
+  const alice = stored('6f1c0d52-0000-4000-8000-000000000001', 'Alice', axis(0))
+  const bob = stored('6f1c0d52-0000-4000-8000-000000000002', 'Bob', axis(1))
+  const ended: StoredRelation = {
+    id: '6f1c0d52-0000-4000-8000-0000000000a1',
+    source: ref(alice),
+    relationship: 'MANAGES',
+    destination: ref(bob),
+    validFrom: '2020-01-01T00:00:00.000Z',
+    validTo: '2020-06-01T00:00:00.000Z',
+    mentions: 2,
+    memoryIds: ['m1', 'm2'],
+    scope: ALICE,
+    createdAt: '2020-01-01T00:00:00.000Z',
+    updatedAt: '2020-06-01T00:00:00.000Z',
+  }
+  const valid: StoredRelation = { ...ended, id: '6f1c0d52-0000-4000-8000-0000000000a2', validFrom: '2021-01-01T00:00:00.000Z', validTo: null, mentions: 1, memoryIds: ['m3'] }
+
+  it('writes entities and relations exactly as given, invalidated ones and provenance included', async () => {
+    await store.restore({ entities: [alice, bob], relations: [ended, valid] })
+    const { vector: _a, ...aliceStored } = alice
+    const { vector: _b, ...bobStored } = bob
+    expect(await store.entities({ scope: ALICE, limit: 10 })).toEqual([aliceStored, bobStored])
+    const relations = await store.relations({ scope: ALICE, validOnly: false, limit: 10 })
+    expect(relations.sort((a, b) => a.id.localeCompare(b.id))).toEqual([ended, valid])
+    expect(await store.relations({ scope: ALICE, validOnly: true, limit: 10 })).toEqual([valid])
+    // Restored entities take part in resolution and walks like written ones.
+    expect((await store.similarEntities(ALICE, [axis(1)], 0.9))[0]?.entity.id).toBe(bob.id)
+    expect((await store.traverse({ scope: ALICE, seeds: [alice.id], hops: 1, limit: 5 })).map(describePath)).toEqual(['Alice MANAGES Bob'])
+  })
+
+  it('replaces what has the same id, so restoring twice stores everything once', async () => {
+    await store.restore({ entities: [alice, bob], relations: [ended, valid] })
+    await store.restore({ entities: [alice, bob], relations: [ended, { ...valid, memoryIds: ['m4'] }] })
+    expect(await store.entities({ scope: ALICE, limit: 10 })).toHaveLength(2)
+    const relations = await store.relations({ scope: ALICE, validOnly: false, limit: 10 })
+    expect(relations.map((relation) => [relation.id, relation.memoryIds]).sort()).toEqual([
+      [ended.id, ['m1', 'm2']],
+      [valid.id, ['m4']],
+    ])
+  })
+
+  it('refuses a hostile relationship type and a relation without its endpoints, writing nothing', async () => {
+    expect(await rejection(store.restore({ entities: [alice, bob], relations: [{ ...valid, relationship: 'KNOWS]->() DETACH DELETE n //' }] }))).toMatchObject({
+      code: 'INVALID_INPUT',
+    })
+    expect(await rejection(store.restore({ entities: [alice], relations: [valid] }))).toMatchObject({ code: 'INVALID_INPUT' })
+    expect(await store.entities({ scope: ALICE, limit: 10 })).toEqual([])
+  })
+})

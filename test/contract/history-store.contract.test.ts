@@ -95,3 +95,34 @@ describe.each(HISTORY_STORE_BACKENDS)('$name: history store contract', (backend)
     expect(await store.forMemory('m1')).toEqual([])
   })
 })
+
+describe.each(HISTORY_STORE_BACKENDS)('$name: history store restore', (backend) => {
+  let store: HistoryStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterEach(() => store.reset())
+  afterAll(() => store.close())
+
+  it('lists the records a scope can see in the order appended, with provenance', async () => {
+    await store.append([
+      record({ createdAt: '2024-05-02T00:00:00.000Z' }),
+      record({ target: 'relation', targetId: 'r1', event: 'RELATION_ADDED', scope: { userId: 'alice', agentId: 'x' }, memoryIds: ['m1'] }),
+      record({ targetId: 'm2', scope: { userId: 'bob' } }),
+    ])
+    const alice = await store.scopeRecords({ userId: 'alice' })
+    expect(alice.map((entry) => entry.targetId)).toEqual(['m1', 'r1'])
+    expect(alice[1]).toMatchObject({ target: 'relation', scope: { userId: 'alice', agentId: 'x' }, memoryIds: ['m1'] })
+    expect((await store.scopeRecords({ agentId: 'x' })).map((entry) => entry.targetId)).toEqual(['r1'])
+  })
+
+  it('restores records with their ids in order, and skips ids already stored', async () => {
+    await store.append([record({ newValue: 'one', createdAt: NOON }), record({ event: 'UPDATE', newValue: 'two', createdAt: NOON, actor: 'Alice', role: 'user' })])
+    const exported = await store.scopeRecords({ userId: 'alice' })
+    await store.reset()
+    await store.restore(exported)
+    await store.restore(exported)
+    expect(await store.scopeRecords({ userId: 'alice' })).toEqual(exported)
+    expect((await store.forMemory('m1')).map((entry) => [entry.id, entry.newMemory])).toEqual(exported.map((entry) => [entry.id, entry.newValue]))
+  })
+})

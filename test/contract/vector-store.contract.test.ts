@@ -447,3 +447,47 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
     })
   })
 })
+
+describe.each(VECTOR_STORE_BACKENDS)('$name: vector store restore', (backend) => {
+  let store: VectorStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterEach(() => store.reset())
+  afterAll(() => store.close())
+
+  it('writes memories exactly as given, timestamps and hash included, and finds them by vector and keyword', async () => {
+    const exported: MemoryWrite = {
+      ...memory('r1', 'likes green tea', { vector: unit(0, 1), metadata: { source: 'import', stars: 3, draft: false, none: null }, scope: { userId: 'alice', agentId: 'x' } }),
+      hash: 'not-the-md5-of-the-text',
+      createdAt: '2020-01-01T00:00:00.000Z',
+      updatedAt: '2021-01-01T00:00:00.000Z',
+      observedAt: '2019-01-01T00:00:00.000Z',
+    }
+    await store.restore([exported])
+    const { vector: _vector, ...stored } = exported
+    expect(await store.get('r1')).toEqual(stored)
+    expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 1 }))).toEqual(['r1'])
+    expect(ids(await store.search({ scope: { agentId: 'x' }, vector: unit(1), text: 'green', limit: 1 }))).toEqual(['r1'])
+  })
+
+  it('replaces a memory with the same id, so restoring twice stores it once', async () => {
+    await store.insert([memory('r2', 'old text', { vector: unit(1) })])
+    const again = { ...memory('r2', 'restored text', { vector: unit(0, 0, 1) }), createdAt: '2020-02-02T00:00:00.000Z' }
+    await store.restore([again])
+    await store.restore([again])
+    expect(await store.list({ scope: { userId: 'alice' }, limit: 10 })).toHaveLength(1)
+    expect(await store.get('r2')).toMatchObject({ text: 'restored text', createdAt: '2020-02-02T00:00:00.000Z' })
+    expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 0, 1), limit: 1 }))).toEqual(['r2'])
+    // The keyword index holds the restored text, not the replaced one.
+    const keywordRank = async (text: string) => (await store.search({ scope: { userId: 'alice' }, vector: unit(1), text, limit: 5 }))[0]?.explain.keywordRank
+    expect(await keywordRank('restored')).toBe(1)
+    expect(await keywordRank('old')).toBeUndefined()
+  })
+
+  it('refuses vectors of another dimension than the stored ones', async () => {
+    await store.insert([memory('r3', 'eight dimensions')])
+    const error = await rejection(store.restore([{ ...memory('r4', 'four'), vector: new Float32Array([1, 0, 0, 0]) }]))
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+  })
+})

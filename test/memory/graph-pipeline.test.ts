@@ -305,9 +305,11 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       return
     }
     const user = { user: 'alice' }
+    const scope = { userId: 'alice' }
     const entities = await memory.graph.cypher(
       'MATCH (e:__Entity__ {user_id: $user}) RETURN e.name AS name, e.type AS type, e.mentions AS mentions ORDER BY e.mentions DESC, e.name',
       user,
+      scope,
     )
     expect(entities).toEqual([
       { name: 'Bob', type: 'person', mentions: 2 },
@@ -317,21 +319,28 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const valid = await memory.graph.cypher(
       'MATCH (s:__Entity__ {user_id: $user})-[r]->(d:__Entity__) WHERE r.valid_to IS NULL RETURN s.name AS source, type(r) AS relationship, d.name AS destination, r.valid_from AS since ORDER BY source',
       user,
+      scope,
     )
     expect(valid.map((row) => `${row.source} ${row.relationship} ${row.destination}`)).toEqual(['Bob LIVES_IN Paris', 'alice MANAGES Bob'])
     const lastWeek = await memory.graph.cypher(
       "MATCH (s:__Entity__ {user_id: $user})-[r]->(d:__Entity__) WHERE datetime(r.updated_at) >= datetime() - duration('P7D') RETURN s.name AS source, type(r) AS relationship, d.name AS destination, r.valid_to AS until ORDER BY r.updated_at DESC",
       user,
+      scope,
     )
     expect(lastWeek).toHaveLength(2)
     const path = await memory.graph.cypher(
-      'MATCH p = shortestPath((a:__Entity__ {user_id: $user, key: $from})-[*..4]-(b:__Entity__ {user_id: $user, key: $to})) RETURN [n IN nodes(p) | n.name] AS names, [r IN relationships(p) | type(r)] AS relationships',
+      'MATCH p = SHORTEST 1 (a:__Entity__ {user_id: $user, key: $from})-[]-{1,4}(b:__Entity__ {user_id: $user, key: $to}) RETURN [n IN nodes(p) | n.name] AS names, [r IN relationships(p) | type(r)] AS relationships',
       { ...user, from: 'alice', to: 'paris' },
+      scope,
     )
     expect(path).toEqual([{ names: ['alice', 'Bob', 'Paris'], relationships: ['MANAGES', 'LIVES_IN'] }])
     await expect(memory.graph.cypher("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
     await expect(memory.graph.cypher('MATCH (n) DETACH DELETE n')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(await memory.graph.cypher('MATCH (n:__Entity__ {user_id: $user}) RETURN count(n) AS n', user)).toEqual([{ n: 3 }])
+    // Confined to another user, the same graph is invisible; an empty scope is not a scope.
+    expect(await memory.graph.cypher('MATCH (n) RETURN count(n) AS n', {}, { userId: 'bob' })).toEqual([{ n: 0 }])
+    await expect(memory.graph.cypher('MATCH (n) RETURN n', {}, {})).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await expect(memory.graph.cypher('CALL db.labels()', {}, scope)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('procedure') })
   })
 
   it('keeps concurrent adds to one scope in order: no lost update, one entity per key, every history row', async () => {

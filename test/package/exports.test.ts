@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { EMBEDDED_STORES } from '../contract/backends.js'
 import { testModelDir } from '../helpers/model-dir.js'
@@ -27,5 +29,40 @@ describe('package exports (built dist/)', () => {
       await memory.close()
       rmSync(dataDir, { recursive: true, force: true })
     }
+  })
+
+  it.each([
+    ['CommonJS require', () => createRequire(import.meta.url)('engram/langchain') as typeof import('engram/langchain')],
+    ['ESM import', () => import('engram/langchain')],
+  ])('%s of engram/langchain gives a retriever and tools over a Memory of the main entry', async (name, load) => {
+    const { EngramRetriever, createMemoryTools } = await load()
+    const engram = name === 'ESM import' ? await import('engram') : (createRequire(import.meta.url)('engram') as typeof import('engram'))
+    const dataDir = mkdtempSync(join(tmpdir(), 'engram-exports-'))
+    const memory = await engram.Memory.create({ dataDir, ...EMBEDDED_STORES, embedder: { provider: 'local', config: { modelDir: testModelDir() } } })
+    try {
+      const tools = createMemoryTools(memory, { userId: 'a', infer: false })
+      expect(await tools[0]!.invoke({ text: 'Alice is employed at a bank' })).toMatch(/^ADD /)
+      const [doc] = await new EngramRetriever(memory, { userId: 'a' }).invoke('Where does Alice work?')
+      expect(doc).toMatchObject({ pageContent: 'Alice is employed at a bank', metadata: { kind: 'fact' } })
+      // One copy of the core behind both entries: a scope error from the integration is the main entry's class.
+      expect(() => new EngramRetriever(memory, {})).toThrow(engram.EngramError)
+    } finally {
+      await memory.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('the main entry loads without @langchain/core (an optional peer dependency)', async () => {
+    const run = promisify(execFile)
+    // CommonJS: nothing under @langchain/ in the require cache. ESM: a resolve hook that refuses @langchain/*.
+    const commonjs = "require('engram'); console.log(Object.keys(require.cache).filter((path) => path.includes('@langchain')).length)"
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "export async function resolve(specifier, context, next) { if (specifier.startsWith('@langchain/')) throw new Error('loaded ' + specifier); return next(specifier, context) }",
+    )}`
+    const esm = `import { register } from 'node:module'; register(${JSON.stringify(hook)}); const engram = await import('engram'); console.log(typeof engram.Memory)`
+    expect((await run(process.execPath, ['-e', commonjs], { cwd: root })).stdout.trim()).toBe('0')
+    expect((await run(process.execPath, ['--input-type=module', '-e', esm], { cwd: root })).stdout.trim()).toBe('function')
+    const refused = `import { register } from 'node:module'; register(${JSON.stringify(hook)}); await import('engram/langchain')`
+    await expect(run(process.execPath, ['--input-type=module', '-e', refused], { cwd: root })).rejects.toThrow(/loaded @langchain\/core/)
   })
 })

@@ -1,9 +1,6 @@
 import { Embeddings } from '@langchain/core/embeddings'
-import type { BaseLanguageModelInput } from '@langchain/core/language_models/base'
-import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models'
-import { AIMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages'
+import { AIMessage, type BaseMessage } from '@langchain/core/messages'
 import type { ChatResult } from '@langchain/core/outputs'
-import type { Runnable } from '@langchain/core/runnables'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { LangChainEmbedder } from '../../src/adapters/langchain/langchain-embedder.js'
@@ -12,44 +9,7 @@ import { EngramError } from '../../src/errors.js'
 import { callTool, callTools, type ToolSpec } from '../../src/llm/call-tool.js'
 import { withRetry } from '../../src/llm/retry.js'
 import type { ChatMessage } from '../../src/ports.js'
-
-/** One scripted answer: a message to return, or an error to throw. */
-type Answer = AIMessage | Error
-
-/**
- * A LangChain chat model answering from a script, recording what it was bound with and shown.
- * It goes through BaseChatModel's real invoke path (message coercion, callbacks, run config).
- */
-class ScriptedChatModel extends BaseChatModel<BaseChatModelCallOptions & { tools?: BindToolsInput[] }> {
-  readonly bound: Array<{ tools: BindToolsInput[]; toolChoice: unknown }> = []
-  readonly seen: BaseMessage[][] = []
-  readonly #answers: Answer[]
-
-  constructor(answers: Answer[]) {
-    super({})
-    this.#answers = answers
-  }
-
-  _llmType(): string {
-    return 'scripted'
-  }
-
-  override bindTools(
-    tools: BindToolsInput[],
-    kwargs?: Partial<BaseChatModelCallOptions>,
-  ): Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions> {
-    this.bound.push({ tools, toolChoice: kwargs?.tool_choice })
-    return this.withConfig({ ...kwargs, tools })
-  }
-
-  async _generate(messages: BaseMessage[], _options: this['ParsedCallOptions']): Promise<ChatResult> {
-    this.seen.push(messages)
-    const answer = this.#answers.shift()
-    if (answer === undefined) throw new Error('ScriptedChatModel ran out of answers')
-    if (answer instanceof Error) throw answer
-    return { generations: [{ text: '', message: answer }] }
-  }
-}
+import { ScriptedChatModel } from '../doubles/scripted-chat-model.js'
 
 /** Never answers, but honours the abort signal as real integrations do (they hand it to fetch). */
 class HangingChatModel extends ScriptedChatModel {

@@ -76,6 +76,10 @@ export async function applyChanges(runner: CypherRunner, changes: GraphChanges):
     const positioned = run.kind === 'assert' ? await assertRun(run.ops, context) : await invalidateRun(run.ops, context)
     events.push(...positioned.sort(byPosition).map(({ event }) => event))
   }
+  for (const memoryId of changes.forgetMemoryIds ?? []) {
+    const rows = await runner.rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scope.scope_key })
+    events.push(...rows.map(({ relation }) => ({ event: 'RELATION_REMOVED' as const, relation: toStoredRelation(relation), memoryId })))
+  }
   return events
 }
 

@@ -7,6 +7,9 @@ import { translateNeo4jError } from './neo4j-errors.js'
 import type { Neo4jTarget } from './neo4j-errors.js'
 import { plainValue } from './neo4j-values.js'
 
+const CONNECT_TIMEOUT_MS = 5_000
+const RETRY_WINDOW_MS = 10_000
+
 /** Fills for the `{{slot}}` markers of a statement: text that code vouches for, never a value. */
 export type Slots = Readonly<Record<string, string>>
 
@@ -53,6 +56,12 @@ export class Neo4jConnection {
       driver = neo4j.driver(options.url, neo4j.auth.basic(options.username ?? 'neo4j', options.password ?? ''), {
         disableLosslessIntegers: true,
         userAgent: 'engram',
+        // Fail an add's graph stage within seconds when Neo4j is unreachable, rather than after
+        // the driver's defaults (30 s of retries, 60 s to get a connection): the journal keeps
+        // what was not written, and Memory.recover() settles it once Neo4j is back.
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+        connectionAcquisitionTimeout: CONNECT_TIMEOUT_MS * 2,
+        maxTransactionRetryTime: RETRY_WINDOW_MS,
       })
     } catch (error) {
       // A malformed URL throws here, before any connection.

@@ -4,6 +4,7 @@ import type {
   EntityMatch,
   GraphChanges,
   GraphEvent,
+  GraphRestore,
   GraphStore,
   LinkedEntity,
   StoredEntity,
@@ -19,8 +20,10 @@ import { byScore, EntityVectorIndex, isSearchable } from './entity-vector-index.
 import type { ScoredEntity } from './entity-vector-index.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { luceneQueries } from './lucene-query.js'
-import { Neo4jConnection } from './neo4j-connection.js'
-import { type EntityRecord, scopeValues, toStoredEntity } from '../graph-records.js'
+import { confineCypher } from './cypher-confinement/confine-cypher.js'
+import { restoreGraph } from './restore-graph.js'
+import { type CypherRunner, Neo4jConnection } from './neo4j-connection.js'
+import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '../graph-records.js'
 import { similarityOf, toStoredRelation, vectorParam } from './neo4j-records.js'
 import type { RelationRecord } from './neo4j-records.js'
 
@@ -46,6 +49,7 @@ const SCHEMA = [
   'schema/entity-agent-id-index',
   'schema/entity-run-id-index',
   'schema/entity-match-text-index',
+  'schema/operation-id-unique',
 ] as const
 
 /** How long open() waits for the schema's indexes to come online. */
@@ -139,7 +143,25 @@ export class Neo4jGraphStore implements GraphStore {
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
     await this.#vectors.prepareFor(changes.entities)
-    return this.#connection.write((runner) => applyChanges(runner, changes))
+    return this.#connection.write(async (runner) => {
+      const { operationId } = changes
+      const recorded = operationId === undefined ? undefined : await recordedOperation(runner, operationId)
+      if (recorded !== undefined) return recorded
+      const events = await applyChanges(runner, changes)
+      if (operationId !== undefined) await runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(events), now: changes.now })
+      return events
+    })
+  }
+
+  /** The events recorded by the apply with this operation id, or null when none committed. */
+  async appliedOperation(operationId: string): Promise<GraphEvent[] | null> {
+    return (await this.#connection.read((runner) => recordedOperation(runner, operationId))) ?? null
+  }
+
+  /** Forgets the records of these applies (their journal entries are complete). */
+  async clearOperations(operationIds: string[]): Promise<void> {
+    if (operationIds.length === 0) return
+    await this.#connection.write((runner) => runner.rows('delete/operations', { ids: operationIds }))
   }
 
   /**
@@ -240,14 +262,20 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async reset(): Promise<void> {
     await this.#connection.autoCommit('delete/all')
+    await this.#connection.write((runner) => runner.rows('delete/operations', { ids: null }))
+  }
+
+  /**
+   * Read-only Cypher for `memory.graph.cypher()`: a read transaction, so Neo4j refuses writes;
+   * with a scope, first rewritten to see that scope only (cypher-confinement/confine-cypher.ts).
+   */
+  async readCypher(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>> {
+    if (scope === undefined) return this.#connection.readOnly(query, params)
+    const confined = await confineCypher(query, params, scope)
+    return this.#connection.readOnly(confined.query, confined.params)
   }
 
   /** Closes the driver and its connections. */
-  /** Read-only Cypher for `memory.graph.cypher()`: a read transaction, so Neo4j refuses writes. */
-  readCypher(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-    return this.#connection.readOnly(query, params)
-  }
-
   async close(): Promise<void> {
     await this.#connection.close()
   }
@@ -269,4 +297,23 @@ export class Neo4jGraphStore implements GraphStore {
     const hits = rows.map(({ entity, score }) => ({ entity, score: score ?? 0.5 }))
     return hits.sort(byScore)
   }
+
+  /**
+   * Writes entities, then relations, exactly as given, replacing those with the same id, in one
+   * write transaction (restore-graph.ts). The vector index is created first if there is none yet.
+   *
+   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   *   written) or a relation whose endpoint is neither stored nor restored; INVALID_CONFIG for
+   *   embeddings of another dimension than the stored ones; STORE_UNAVAILABLE.
+   */
+  async restore(graph: GraphRestore): Promise<void> {
+    for (const relation of graph.relations) requireRelationshipType(relation.relationship)
+    await this.#vectors.prepareFor(graph.entities)
+    await this.#connection.write((runner) => restoreGraph(runner, graph))
+  }
+}
+
+async function recordedOperation(runner: CypherRunner, operationId: string): Promise<GraphEvent[] | undefined> {
+  const [row] = await runner.rows<{ events: string }>('read/applied-operation', { id: operationId })
+  return row === undefined ? undefined : recordedEvents(row.events)
 }

@@ -6,6 +6,7 @@ import type {
   EntityMatch,
   GraphChanges,
   GraphEvent,
+  GraphRestore,
   GraphStore,
   LinkedEntity,
   RelationOp,
@@ -21,7 +22,7 @@ import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js
 import { requireScopeForDelete } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
-import { type EntityRecord, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
+import { type EntityRecord, recordedEvents, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
 import { entityValues, toStoredRelation } from './sqlite-graph-rows.js'
 import type { RelationRow } from './sqlite-graph-rows.js'
 import { encodeVector } from './vector-blob.js'
@@ -115,6 +116,9 @@ export class SqliteGraphStore implements GraphStore {
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
     return this.#db.run(() => {
+      const { operationId } = changes
+      const recorded = operationId === undefined ? undefined : this.#recordedEvents(operationId)
+      if (recorded !== undefined) return recorded
       const context: ApplyContext = { scope: scopeValues(changes.scope), now: isoTime(changes.now, 'now'), entityIds: new Map() }
       const events: GraphEvent[] = []
       const upsert = this.#db.statement('graph/upsert-entity')
@@ -125,8 +129,25 @@ export class SqliteGraphStore implements GraphStore {
         if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
       }
       for (const op of changes.relations) events.push(op.op === 'assert' ? this.#assert(op, context) : this.#invalidate(op, context))
+      for (const memoryId of changes.forgetMemoryIds ?? []) {
+        events.push(...this.#forget(memoryId).map((relation) => ({ event: 'RELATION_REMOVED' as const, relation, memoryId })))
+      }
+      if (operationId !== undefined) {
+        this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now })
+      }
       return events
     }, 'write')
+  }
+
+  /** The events recorded by the apply with this operation id, or null when none committed. */
+  async appliedOperation(operationId: string): Promise<GraphEvent[] | null> {
+    return this.#db.run(() => this.#recordedEvents(operationId) ?? null)
+  }
+
+  /** Forgets the records of these applies (their journal entries are complete). */
+  async clearOperations(operationIds: string[]): Promise<void> {
+    if (operationIds.length === 0) return
+    await this.#db.run(() => this.#db.statement('graph/delete-applied-operations').run({ ids: JSON.stringify(operationIds) }), 'write')
   }
 
   /**
@@ -209,12 +230,7 @@ export class SqliteGraphStore implements GraphStore {
    * @returns the deleted relations, as they were.
    */
   async forgetMemory(memoryId: string): Promise<StoredRelation[]> {
-    return this.#db.run(() => {
-      const removed = (this.#db.statement('graph/sole-provenance-relations').all({ memory_id: memoryId }) as RelationRow[]).map(toStoredRelation)
-      if (removed.length > 0) this.#db.statement('graph/delete-relations').run({ ids: JSON.stringify(removed.map((relation) => relation.id)) })
-      this.#db.statement('graph/forget-memory').run({ memory_id: memoryId })
-      return removed
-    }, 'write')
+    return this.#db.run(() => this.#forget(memoryId), 'write')
   }
 
   /**
@@ -232,7 +248,10 @@ export class SqliteGraphStore implements GraphStore {
 
   /** Deletes every entity and relation of every scope. */
   async reset(): Promise<void> {
-    await this.#db.run(() => this.#db.statement('graph/delete-all-entities').run(), 'write')
+    await this.#db.run(() => {
+      this.#db.statement('graph/delete-all-entities').run()
+      this.#db.statement('graph/delete-all-applied-operations').run()
+    }, 'write')
   }
 
   /** Closes the database file. */
@@ -268,6 +287,19 @@ export class SqliteGraphStore implements GraphStore {
     return { event, relation: this.#relation(id) }
   }
 
+  /** Inside a write transaction: forgetMemory's work, returning the relations it deleted. */
+  #forget(memoryId: string): StoredRelation[] {
+    const removed = (this.#db.statement('graph/sole-provenance-relations').all({ memory_id: memoryId }) as RelationRow[]).map(toStoredRelation)
+    if (removed.length > 0) this.#db.statement('graph/delete-relations').run({ ids: JSON.stringify(removed.map((relation) => relation.id)) })
+    this.#db.statement('graph/forget-memory').run({ memory_id: memoryId })
+    return removed
+  }
+
+  #recordedEvents(operationId: string): GraphEvent[] | undefined {
+    const row = this.#db.statement('graph/select-applied-operation').get({ id: operationId }) as { events: string } | undefined
+    return row === undefined ? undefined : recordedEvents(row.events)
+  }
+
   /** Ends a valid relation of this scope; anything else is a stale read by the caller and fails the apply. */
   #invalidate(op: Extract<RelationOp, { op: 'invalidate' }>, context: ApplyContext): GraphEvent {
     const ended = this.#db.statement('graph/invalidate-relation').pluck().get({
@@ -295,5 +327,45 @@ export class SqliteGraphStore implements GraphStore {
 
   #relation(id: string): StoredRelation {
     return toStoredRelation(this.#db.statement('graph/select-relation').get({ id }) as RelationRow)
+  }
+
+  /**
+   * Writes entities, then relations, exactly as given (ids, scope, mentions, timestamps, validity,
+   * provenance), replacing those with the same id, in one write transaction (the restore of an export).
+   *
+   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   *   written), a relation whose endpoint is neither stored nor restored, or an entity whose scope
+   *   and key another entity has. Any of them rolls back the whole call.
+   */
+  async restore(graph: GraphRestore): Promise<void> {
+    for (const relation of graph.relations) requireRelationshipType(relation.relationship)
+    await this.#db.run(() => {
+      const entity = this.#db.statement('graph/restore-entity')
+      for (const { vector, ...stored } of graph.entities) {
+        const { mentions, createdAt, updatedAt, scope } = stored
+        entity.run({ ...entityValues({ ...stored, vector }, stored.id), ...scopeValues(scope), mentions, created_at: createdAt, updated_at: updatedAt })
+      }
+      const endpoints = [...new Set(graph.relations.flatMap((stored) => [stored.source.id, stored.destination.id]))]
+      if (this.#db.statement('graph/count-entities-by-id').pluck().get({ ids: JSON.stringify(endpoints) }) !== endpoints.length) {
+        throw new EngramError('INVALID_INPUT', 'a relation names an endpoint that is neither stored nor restored; nothing was written')
+      }
+      const relation = this.#db.statement('graph/restore-relation')
+      for (const stored of graph.relations) {
+        relation.run({
+          id: stored.id,
+          source_id: stored.source.id,
+          target_id: stored.destination.id,
+          type: stored.relationship,
+          valid_from: stored.validFrom,
+          valid_to: stored.validTo,
+          mentions: stored.mentions,
+          ...scopeValues(stored.scope),
+          created_at: stored.createdAt,
+          updated_at: stored.updatedAt,
+        })
+        this.#db.statement('graph/clear-relation-memories').run({ relation_id: stored.id })
+        this.#db.statement('graph/add-relation-memories').run({ relation_id: stored.id, memory_ids: JSON.stringify(stored.memoryIds) })
+      }
+    }, 'write')
   }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import type { Scope } from '../../input.js'
 import type { HistoryRecord, HistoryStore, HistoryTarget, StoredHistoryRecord } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import type { HistoryEntry } from '../../types.js'
 import { fromScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { ScopeColumns } from '../scope-columns.js'
+import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
 
 interface HistoryRow extends ScopeColumns {
@@ -75,6 +77,23 @@ export class SqliteHistoryStore implements HistoryStore {
   /** Closes the database file. */
   async close(): Promise<void> {
     this.#db.close()
+  }
+
+  /** Every record the scope can see (a present scope id must match, an absent one does not constrain), in the order appended. */
+  async scopeRecords(scope: Scope): Promise<StoredHistoryRecord[]> {
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, scope, 'history/where')
+      return (this.#db.statement('history/scope-records', { scope: clause.sql }).all(...clause.params) as HistoryRow[]).map(toRecord)
+    })
+  }
+
+  /** Appends records with their own ids, in order, in one transaction; ids already stored are skipped. */
+  async restore(records: StoredHistoryRecord[]): Promise<void> {
+    if (records.length === 0) return
+    await this.#db.run(() => {
+      const restore = this.#db.statement('history/restore-record')
+      for (const record of records) restore.run({ ...toRow(record), id: record.id })
+    }, 'write')
   }
 }
 

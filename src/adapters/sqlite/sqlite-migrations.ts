@@ -3,7 +3,7 @@ import { EngramError } from '../../errors.js'
 import type { Statements } from '../../statements.js'
 
 /** The stores that keep their schema under `sql/<store>/migrations/`. */
-export type SqliteStoreName = 'vector' | 'history' | 'graph'
+export type SqliteStoreName = 'vector' | 'history' | 'graph' | 'journal'
 
 interface Migration {
   version: number

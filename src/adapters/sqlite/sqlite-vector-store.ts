@@ -252,6 +252,24 @@ export class SqliteVectorStore implements VectorStore {
     }
     if (stored === undefined && options.record) this.#db.statement('vector/record-dimension').run({ dimension: expected })
   }
+
+  /**
+   * Writes memories exactly as given, replacing those with the same id, in one transaction (the
+   * restore of an export). The first write fixes the store's vector dimension.
+   *
+   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the store's; STORE_UNAVAILABLE.
+   */
+  async restore(memories: MemoryWrite[]): Promise<void> {
+    if (memories.length === 0) return
+    await this.#write((changes) => {
+      this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
+      const restore = this.#db.statement('vector/restore-memory').pluck()
+      for (const memory of memories) {
+        const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
+        changes.set.set(restore.get(row) as number, memory.vector.slice())
+      }
+    })
+  }
 }
 
 /** The columns an insert and an update both write. */

@@ -74,7 +74,6 @@ const PROPERTIES = [
  * and every connection to the collection reads the same value.
  */
 const DESCRIPTION = 'Engram memories'
-const DIMENSION_SUFFIX = /; (\d+)-dimensional vectors$/
 
 /**
  * Opens the memory collection `name`, creating it if it does not exist. Another process may
@@ -123,15 +122,16 @@ async function createMemoryCollection(client: WeaviateClient, name: string): Pro
   return client.collections.use<string, MemoryProperties>(name)
 }
 
-/** The dimension the first insert recorded, or `undefined` while the collection has none. */
+/**
+ * The dimension of the collection's vectors: that of any stored object, or `undefined` while it
+ * holds none. Read from the data rather than recorded in the collection's config: updating the
+ * config makes Weaviate turn the collection's shards read-only for a moment, failing the writes
+ * of concurrent adds.
+ */
 export async function storedDimension(collection: Collection<MemoryProperties>): Promise<number | undefined> {
-  const match = DIMENSION_SUFFIX.exec((await collection.config.get()).description ?? '')
-  return match === null ? undefined : Number(match[1])
-}
-
-/** Records the dimension of the collection's vectors, after its first insert. */
-export async function recordDimension(collection: Collection<MemoryProperties>, dimension: number): Promise<void> {
-  await collection.config.update({ description: `${DESCRIPTION}; ${dimension}-dimensional vectors` })
+  const { objects } = await collection.query.fetchObjects({ limit: 1, includeVector: true, returnProperties: [] })
+  const vector = objects[0]?.vectors.default
+  return Array.isArray(vector) ? vector.length : undefined
 }
 
 /**

@@ -22,7 +22,6 @@ import { keywordQuery } from './keyword-text.js'
 import {
   objectId,
   openMemoryCollection,
-  recordDimension,
   replacedProperties,
   RETURNED_PROPERTIES,
   storedDimension,
@@ -105,6 +104,9 @@ export class WeaviateVectorStore implements VectorStore {
         grpcHost: endpoint.hostname,
         grpcPort: options.grpcPort ?? DEFAULT_WEAVIATE_GRPC_PORT,
         grpcSecure: endpoint.secure,
+        // Seconds. A stalled server fails the add's fact stage instead of holding it for the
+        // client's defaults (90 s per insert); the journal undoes what was half-written.
+        timeout: { init: 5, query: 15, insert: 30 },
         ...(options.apiKey === undefined ? {} : { authCredentials: new weaviate.ApiKey(options.apiKey) }),
       })
     } catch (error) {
@@ -130,10 +132,7 @@ export class WeaviateVectorStore implements VectorStore {
       await this.#requireDimension(memories.map((memory) => memory.vector))
       await this.#refuseTakenIds(memories.map((memory) => memory.id))
       await this.#insertAllOrNothing(memories.map(toObject))
-      if (this.#dimension === undefined) {
-        this.#dimension = memories[0]!.vector.length
-        await recordDimension(this.#collection, this.#dimension)
-      }
+      this.#dimension ??= memories[0]!.vector.length
     })
   }
 
@@ -354,6 +353,22 @@ export class WeaviateVectorStore implements VectorStore {
       keywordScore: object.metadata!.score!,
     }))
     return breakTies(candidates, (candidate) => candidate.keywordScore)
+  }
+
+  /**
+   * Writes memories exactly as given (the restore of an export). Weaviate's batch insert replaces
+   * an object with the same id, so a memory restored twice is stored once. Not atomic: a failed
+   * batch leaves out the objects it wrote, and restoring again finishes.
+   *
+   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the collection's; STORE_UNAVAILABLE.
+   */
+  async restore(memories: MemoryWrite[]): Promise<void> {
+    if (memories.length === 0) return
+    await this.#run(async () => {
+      await this.#requireDimension(memories.map((memory) => memory.vector))
+      await this.#insertAllOrNothing(memories.map(toObject))
+      this.#dimension ??= memories[0]!.vector.length
+    })
   }
 }
 

@@ -2,8 +2,11 @@ import type { Memory } from '../../index.js'
 import { limitFrom, metadataFrom, type ParsedArgs, required, scopeFrom, UsageError } from '../args.js'
 import { formatHistory, formatMemory, formatScored, printLines } from '../print.js'
 
-/** A CLI command over an open Memory: returns the JSON value and prints its human form itself. */
-export type MemoryCommand = (memory: Memory, args: ParsedArgs) => Promise<{ json: unknown; print: () => void }>
+/**
+ * A CLI command over an open Memory: returns the JSON value and prints its human form itself;
+ * `exitCode` (default 0) for a command that finished but reports failures (import).
+ */
+export type MemoryCommand = (memory: Memory, args: ParsedArgs) => Promise<{ json: unknown; print: () => void; exitCode?: number }>
 
 export const add: MemoryCommand = async (memory, { values, rest }) => {
   const metadata = metadataFrom(values)
@@ -55,7 +58,7 @@ export const remove: MemoryCommand = async (memory, { rest }) => {
 
 export const graph: MemoryCommand = async (memory, { values }) => {
   const format = values.format ?? 'json'
-  if (format !== 'json' && format !== 'cypher' && format !== 'graphml') throw new UsageError(`--format must be json, cypher or graphml, not "${format}"`)
+  if (format !== 'json' && format !== 'cypher' && format !== 'graphml' && format !== 'html') throw new UsageError(`--format must be json, cypher, graphml or html, not "${format}"`)
   const text = await memory.graph.export(scopeFrom(values), format)
   // The export is already the requested format: --json changes nothing for json and wraps the others.
   return { json: format === 'json' ? JSON.parse(text) : { format, text }, print: () => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }

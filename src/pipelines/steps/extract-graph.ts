@@ -4,6 +4,7 @@ import { entityKey, entityName, relationshipType, resolveFirstPerson, selfName, 
 import type { LLM } from '../../ports.js'
 import { buildExtractGraphMessages, extractGraphTool } from '../../prompts/extract-graph.js'
 import type { PipelineContext } from '../context.js'
+import { capAnswer, MAX_ENTITIES_PER_ANSWER, MAX_RELATIONS_PER_ANSWER } from './answer-limits.js'
 
 /** An entity as extracted, after normalisation. */
 export interface ExtractedEntity {
@@ -50,11 +51,16 @@ export async function extractGraph(ctx: PipelineContext, llm: LLM, messages: rea
     entities.set(key, created)
     return created
   }
-  for (const extracted of raw.entities) entity(extracted.name, extracted.type)
+  const listed = capAnswer(raw.entities, MAX_ENTITIES_PER_ANSWER, 'extract_graph', 'entities')
+  for (const extracted of listed.kept) entity(extracted.name, extracted.type)
 
-  const problems: string[] = []
+  const problems: string[] = [...listed.problems]
   const relations = new Map<string, ExtractedRelation>()
   for (const extracted of raw.relations) {
+    if (relations.size === MAX_RELATIONS_PER_ANSWER) {
+      problems.push(`extract_graph: the model returned ${raw.relations.length} relations; the first ${MAX_RELATIONS_PER_ANSWER} distinct ones were kept (a fixed limit per answer)`)
+      break
+    }
     const relationship = relationshipType(extracted.relationship)
     const source = entity(extracted.source)
     const destination = entity(extracted.destination)

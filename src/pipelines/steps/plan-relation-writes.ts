@@ -1,10 +1,8 @@
 import type { Scope } from '../../input.js'
 import { keywordTokens } from '../../normalize.js'
-import type { EntityWrite, GraphEvent, GraphStore, HistoryRecord, RelationOp, StoredRelation } from '../../ports.js'
+import type { EntityWrite, GraphChanges, GraphEvent, HistoryRecord, RelationOp, StoredRelation } from '../../ports.js'
 import { relationLine } from '../../prompts/update-graph.js'
 import type { Relation } from '../../types.js'
-import type { PipelineContext } from '../context.js'
-import { recordHistory } from './apply-memory-updates.js'
 import type { AssertOp, PlannedOp } from './decide-relation-updates.js'
 import type { ResolvedEntity } from './resolve-entities.js'
 
@@ -18,7 +16,6 @@ export interface GraphOutcome {
   added: Relation[]
   updated: Relation[]
   invalidated: Relation[]
-  historyError?: string
 }
 
 export interface GraphTarget {
@@ -27,19 +24,27 @@ export interface GraphTarget {
   observedAt: Date
 }
 
+/** One add's graph writes, not yet applied, and the audit rows of its entity merges. */
+export interface RelationWrites {
+  changes: GraphChanges
+  /** Written to history only if the changes are applied. */
+  merges: HistoryRecord[]
+}
+
 /**
- * Writes one add's relation changes in a single store transaction, then their history rows.
- * Each asserted relation cites the supporting memories that mention one of its ends, or all of
- * them when none does (a fact like "Is vegetarian" never names the user).
+ * Turns planned relation ops into the single store transaction that carries them out. Each
+ * asserted relation cites the supporting memories that mention one of its ends, or all of them
+ * when none does (a fact like "Is vegetarian" never names the user). Memories the add deleted
+ * are dropped from provenance in the same transaction.
  */
-export async function applyRelationUpdates(
-  ctx: PipelineContext,
-  graph: GraphStore,
+export function planRelationWrites(
   ops: readonly PlannedOp[],
   resolved: ReadonlyMap<string, ResolvedEntity>,
   supporting: readonly SupportingMemory[],
+  deletedMemoryIds: readonly string[],
   target: GraphTarget,
-): Promise<GraphOutcome> {
+  now: Date,
+): RelationWrites {
   const nodes = new Map([...resolved.values()].map((entity) => [entity.key, entity]))
   const observed = target.observedAt.toISOString()
   const asserts = ops.filter((op): op is AssertOp => op.op === 'assert')
@@ -60,10 +65,12 @@ export async function applyRelationUpdates(
       memoryIds: provenance(op, nodes, supporting),
     })),
   ]
-  const now = ctx.now().toISOString()
-  const events = await graph.apply({ scope: target.scope, now, entities, relations })
+  const time = now.toISOString()
   const merges = [...resolved.values()].filter((entity) => entity.mergedFrom !== undefined && used.has(entity.key))
-  return { ...toOutcome(events), ...(await recordHistory(ctx, [...events.map((event) => graphHistory(event, target.scope, now)), ...merges.map((entity) => mergeHistory(entity, target.scope, now))])) }
+  return {
+    changes: { scope: target.scope, now: time, entities, relations, ...(deletedMemoryIds.length > 0 ? { forgetMemoryIds: [...deletedMemoryIds] } : {}) },
+    merges: merges.map((entity) => mergeHistory(entity, target.scope, time)),
+  }
 }
 
 /**
@@ -85,7 +92,8 @@ function provenance(op: AssertOp, nodes: ReadonlyMap<string, ResolvedEntity>, su
   return citing.map((memory) => memory.id)
 }
 
-function toOutcome(events: readonly GraphEvent[]): GraphOutcome {
+/** What the applied events mean for `add`'s result. */
+export function graphOutcome(events: readonly GraphEvent[]): GraphOutcome {
   const outcome: GraphOutcome = { added: [], updated: [], invalidated: [] }
   for (const event of events) {
     if (event.event === 'RELATION_ADDED') outcome.added.push(toRelation(event.relation))
@@ -121,9 +129,9 @@ export function graphHistory(event: GraphEvent, scope: Scope, now: string): Hist
     targetId: relation.id,
     event: event.event,
     oldValue: event.event === 'RELATION_ADDED' ? null : line,
-    newValue: event.event === 'RELATION_INVALIDATED' ? `${line} (valid until ${relation.validTo})` : line,
+    newValue: event.event === 'RELATION_INVALIDATED' ? `${line} (valid until ${relation.validTo})` : event.event === 'RELATION_REMOVED' ? null : line,
     scope,
-    memoryIds: relation.memoryIds,
+    memoryIds: event.event === 'RELATION_REMOVED' ? [event.memoryId] : relation.memoryIds,
     createdAt: now,
   }
 }

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
+import { EngramError, Memory } from '../../src/index.js'
+import { EMBEDDED_STORES } from '../contract/backends.js'
+import { FakeOpenAIServer, reply, type ToolAnswerer } from '../doubles/fake-openai-server.js'
+import { HashEmbedder } from '../doubles/hash-embedder.js'
+
+/*
+ * Issue 5.2, the LLM half, through the real `openai` client over HTTP: each fault of the model
+ * gives its defined outcome (retry, an `errors` entry naming the stage, or the EngramError) and
+ * leaves nothing half-written. The stores are the embedded ones: what is tested is the add's
+ * behaviour, which is the same on every backend (the store faults are in store-faults.test.ts).
+ */
+
+const SCOPE = { userId: 'llm-faults' }
+const FACTS = { facts: ['Works at Initech', 'Lives in Oslo'] }
+const GRAPH = {
+  entities: [
+    { name: 'I', type: 'person' },
+    { name: 'Initech', type: 'organization' },
+  ],
+  relations: [{ source: 'I', relationship: 'works at', destination: 'Initech' }],
+}
+
+let cleanup: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step()
+  cleanup = []
+})
+
+async function memoryAnswering(script: Record<string, ToolAnswerer>, options: { timeoutMs?: number } = {}) {
+  const server = await FakeOpenAIServer.byTool(script)
+  const dataDir = mkdtempSync(join(tmpdir(), 'engram-llm-faults-'))
+  const memory = await Memory.create(
+    { dataDir, ...EMBEDDED_STORES, llm: { provider: 'openai', config: { baseURL: server.url, apiKey: 'test', maxRetries: 2, ...options } } },
+    { embedder: new HashEmbedder() },
+  )
+  cleanup.push(async () => {
+    await memory.close()
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return { memory, server, dataDir }
+}
+
+/** Everything the stores hold for the scope, and what the journal still holds. */
+async function storedState(memory: Memory, dataDir: string) {
+  const all = await memory.getAll({ ...SCOPE, limit: 100 })
+  const graph = JSON.parse(await memory.graph.export(SCOPE, 'json')) as { entities: unknown[]; relations: Array<{ memoryIds: string[] }> }
+  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db') })
+  const unfinished = await journal.unfinished()
+  await journal.close()
+  const histories = await Promise.all(all.results.map((item) => memory.history(item.id)))
+  return { memories: all.results, relations: graph.relations, entities: graph.entities, histories, unfinished }
+}
+
+describe('LLM faults in the middle of an add', () => {
+  it('429 and 5xx are retried and the add succeeds as if nothing happened', async () => {
+    const { memory, server } = await memoryAnswering({
+      extract_facts: (_body, index) => (index === 0 ? reply.error(429, { retryAfter: 0 }) : index === 1 ? reply.error(502) : FACTS),
+      extract_graph: (_body, index) => (index === 0 ? reply.error(503) : GRAPH),
+    })
+    const result = await memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(result.errors).toBeUndefined()
+    expect(result.results).toHaveLength(2)
+    expect(result.relations.added).toHaveLength(1)
+    expect(server.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(5)
+  })
+
+  it('a timeout is retried, then the stage fails with LLM_UNAVAILABLE while the other stage is kept', async () => {
+    const { memory, dataDir } = await memoryAnswering({ extract_facts: () => reply.delay(2_000, reply.text('late')), extract_graph: () => GRAPH }, { timeoutMs: 200 })
+    const result = await memory.add('I work at Initech', SCOPE)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors![0]).toMatchObject({ stage: 'facts' })
+    expect(result.errors![0]!.message).toMatch(/did not answer|timed out/i)
+    const state = await storedState(memory, dataDir)
+    expect(state.memories).toEqual([])
+    expect(state.relations).toHaveLength(1)
+    expect(state.relations[0]!.memoryIds, 'no fact was stored for the relation to cite').toEqual([])
+    expect(state.unfinished).toEqual([])
+  }, 30_000)
+
+  it('persistent 5xx on both stages throws LLM_UNAVAILABLE and writes nothing', async () => {
+    const { memory, dataDir } = await memoryAnswering({ extract_facts: () => reply.error(500), extract_graph: () => reply.error(500) })
+    const failure = await memory.add('I work at Initech', SCOPE).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(EngramError)
+    expect((failure as EngramError).code).toBe('LLM_UNAVAILABLE')
+    expect(await storedState(memory, dataDir)).toEqual({ memories: [], relations: [], entities: [], histories: [], unfinished: [] })
+  })
+
+  it('text instead of the tool call, twice, fails that stage with LLM_BAD_OUTPUT; the facts are kept', async () => {
+    const { memory, dataDir } = await memoryAnswering({ extract_facts: () => FACTS, extract_graph: () => reply.text('Sure! Alice works at Initech.') })
+    const result = await memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(result.errors?.map((error) => error.stage)).toEqual(['graph'])
+    expect(result.errors![0]!.message).toMatch(/LLM_BAD_OUTPUT|did not call|tool/i)
+    const state = await storedState(memory, dataDir)
+    expect(state.memories.map((item) => item.memory).sort()).toEqual([...FACTS.facts].sort())
+    expect(state.relations).toEqual([])
+    expect(state.histories.map((rows) => rows.map((row) => row.event))).toEqual([['ADD'], ['ADD']])
+  })
+
+  it('malformed JSON, then schema-invalid arguments: corrected once, then LLM_BAD_OUTPUT for that stage only', async () => {
+    const { memory, dataDir } = await memoryAnswering({
+      extract_facts: (_body, index) => (index === 0 ? reply.toolCall('extract_facts', '{"facts": ["Works at Initech"') : { facts: 'not a list' }),
+      extract_graph: () => GRAPH,
+    })
+    const result = await memory.add('I work at Initech', SCOPE)
+    expect(result.errors?.map((error) => error.stage)).toEqual(['facts'])
+    const state = await storedState(memory, dataDir)
+    expect(state.memories).toEqual([])
+    expect(state.relations).toHaveLength(1)
+  })
+
+  it('a bad answer that is corrected on the retry leaves no trace of the fault', async () => {
+    const { memory } = await memoryAnswering({
+      extract_facts: (_body, index) => (index === 0 ? { facts: [42] } : FACTS),
+      extract_graph: (_body, index) => (index === 0 ? reply.text('no tools today') : GRAPH),
+    })
+    const result = await memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(result.errors).toBeUndefined()
+    expect(result.results).toHaveLength(2)
+    expect(result.relations.added).toHaveLength(1)
+  })
+})
