@@ -241,8 +241,8 @@ export class Memory {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const { embedder, vectorStore, graph, history: historyStore, journal } = this.#ctx
-    await Promise.allSettled([embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close(), journal.close()])
+    const { llm, embedder, vectorStore, graph, history: historyStore, journal } = this.#ctx
+    await Promise.allSettled([llm?.close?.(), embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close(), journal.close()])
   }
 
   async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {

@@ -63,6 +63,8 @@ export interface LLM {
   /** Model name, for logs and benchmarks. */
   readonly model: string
   chat(request: ChatRequest): Promise<ChatResponse>
+  /** Releases what the model holds (a local model's weights); absent for remote providers. */
+  close?(): Promise<void>
 }
 
 // ─────────────────────────── Embedder ───────────────────────────

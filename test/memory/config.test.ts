@@ -60,6 +60,15 @@ describe('configuration', () => {
     await expect(memory.getAll({ userId: 'a' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
   })
 
+  it('close releases an LLM that holds resources (a local model), once', async () => {
+    let closed = 0
+    const llm = { model: 'local', chat: () => Promise.reject(new Error('unused')), close: async () => void (closed += 1) }
+    const memory = await Memory.create({ dataDir }, { embedder: new HashEmbedder(), llm })
+    await memory.close()
+    await memory.close()
+    expect(closed).toBe(1)
+  })
+
   it('keeps data across a close and a reopen of the same folder', async () => {
     const first = await Memory.create({ dataDir }, { embedder: new HashEmbedder() })
     const { results } = await first.add('Lives in Lisbon', { userId: 'a', infer: false })

@@ -155,7 +155,7 @@ describe.each(MEMORY_BACKENDS)('$name: hostile input through Memory', (backend) 
           await memory.deleteAll(scope)
         }
       }),
-      { numRuns: Math.min(PROPERTY_RUNS, 100) },
+      { numRuns: PROPERTY_RUNS },
     )
   }, PROPERTY_TIMEOUT_MS)
 

@@ -6,6 +6,7 @@ import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type EngramConfig, EngramError, type LLM, Memory, type RecoveryReport } from '../../src/index.js'
 import { defaultCacheDir } from '../../src/services/local-services.js'
+import { startLocalNeo4j } from '../../src/services/neo4j-service.js'
 import { startLocalWeaviate } from '../../src/services/weaviate-service.js'
 import { selectedBackends } from '../setup/backend-selection.js'
 import { neo4jGraphStore } from '../contract/neo4j-backend.js'
@@ -205,6 +206,42 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
       rmSync(dataDir, { recursive: true, force: true })
     }
   }, 240_000)
+
+  it('the Neo4j process stopped and a new one started on its port: the add meanwhile keeps its facts and reports the graph stage; adds work again after', async () => {
+    // The embedded harness starts every process with an empty database, so this is about the
+    // engine reconnecting to a server that went away, not about Neo4j keeping its files.
+    const neo4jDir = mkdtempSync(join(tmpdir(), 'engram-neo4j-restart-'))
+    const dataDir = mkdtempSync(join(tmpdir(), 'engram-faults-'))
+    let server = await startLocalNeo4j({ cacheDir: defaultCacheDir(), dataDir: neo4jDir })
+    const cue: Cue = { add: 0, afterStep: () => undefined }
+    const memory = await Memory.create(
+      { dataDir, vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'neo4j', config: { url: server.uri, username: server.username, password: server.password } } },
+      { llm: conversationLLM(() => cue.add), embedder: new HashEmbedder(1024) },
+    )
+    try {
+      await addInTurn(memory, cue, [0, 1])
+      await server.stop()
+
+      cue.add = 2
+      const whileDown = await memory.add(conversationOf(2), SCOPE)
+      expect(whileDown.results.filter((event) => event.event === 'ADD')).toHaveLength(2)
+      expect(whileDown.errors?.map((error) => error.stage)).toEqual(['graph'])
+      expect(whileDown.errors?.[0]?.message).toMatch(/Neo4j/)
+
+      server = await startLocalNeo4j({ cacheDir: defaultCacheDir(), dataDir: neo4jDir, port: Number(new URL(server.uri).port) })
+      expect(await recoverWithin(memory, 60_000)).toMatchObject({ failed: [] })
+      expect(await unfinishedEntries(dataDir)).toEqual([])
+      cue.add = 3
+      const after = await memory.add(conversationOf(3), SCOPE)
+      expect(after.errors).toBeUndefined()
+      expect(after.relations.added).toHaveLength(2)
+    } finally {
+      await memory.close()
+      await server.stop()
+      rmSync(neo4jDir, { recursive: true, force: true })
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 300_000)
 
   it('Weaviate goes down before the vector write: the add fails with STORE_UNAVAILABLE, writes nothing, and recover() undoes its traces once Weaviate is back', async () => {
     await withMemory(async (memory, dataDir, cue) => {

@@ -29,6 +29,9 @@ interface NearestRow {
 const OVERFETCH = 4
 const MIN_K = 16
 
+/** Neo4j's message when a query names a vector index that does not exist. */
+const MISSING_INDEX = /no such vector schema index/i
+
 /** How long schema changes may take to come online before a write fails. */
 const INDEX_ONLINE_SECONDS = 300
 
@@ -90,6 +93,18 @@ export class EntityVectorIndex {
    *   embeddings' (unless no entity exists: then nothing is found).
    */
   async nearest(vectors: readonly Vector[], want: number, minSimilarity: number, filter: EntityFilter): Promise<ScoredEntity[][]> {
+    try {
+      return await this.#nearest(vectors, want, minSimilarity, filter)
+    } catch (error) {
+      // The index this store saw is gone (dropped, or the server was replaced by an empty one):
+      // read the schema again rather than fail every later search.
+      if (this.#dimensions === undefined || !MISSING_INDEX.test(error instanceof Error ? error.message : '')) throw error
+      this.#dimensions = undefined
+      return this.#nearest(vectors, want, minSimilarity, filter)
+    }
+  }
+
+  async #nearest(vectors: readonly Vector[], want: number, minSimilarity: number, filter: EntityFilter): Promise<ScoredEntity[][]> {
     const results: ScoredEntity[][] = vectors.map(() => [])
     const minScore = scoreOf(minSimilarity)
     let pending = vectors.flatMap((vector, query) => (isSearchable(vector) ? [{ query, vector: vectorParam(vector), k: Math.max(MIN_K, want * OVERFETCH) }] : []))
