@@ -6,6 +6,7 @@
  * a fixed 25 ms latency per call makes calls made side by side overlap, so the longest chain of
  * calls is the round trips an add waits for. Then searches, which must make no call.
  */
+import type { EngramConfig } from '../src/index.js'
 import type { CachedEmbedder } from './lib/cached-embedder.js'
 import { memoryOver, openStores } from './lib/backends.js'
 import { type FixtureConversation, loadConversations } from './lib/fixture.js'
@@ -15,7 +16,7 @@ import { distribution, mean, round, summarize, type Summary } from './lib/stats.
 
 /** Longer than Engram's own work between two calls of one add (a few ms), so overlap is real overlap. */
 const SIMULATED_LATENCY_MS = 25
-const STEPS = ['extract_facts', 'update_memory', 'extract_graph', 'update_graph'] as const
+const STEPS = ['extract_memories', 'extract_facts', 'update_memory', 'extract_graph', 'update_graph'] as const
 
 interface PassResult {
   adds: number
@@ -37,6 +38,8 @@ export interface EconomyResult {
     events: { ADD: number; UPDATE: number; DELETE: number; relationsAdded: number; relationsUpdated: number; relationsInvalidated: number }
   }
   graphOff: PassResult
+  /** Graph on with the protocol before the combined extraction: `extraction: "separate"`, `updateOn: "touch"`. */
+  separateAlways: PassResult & { events: EconomyResult['graphOn']['events'] }
   callsPerSearch: { searches: number; calls: number }
 }
 
@@ -45,21 +48,23 @@ export async function llmEconomy(embedder: CachedEmbedder): Promise<EconomyResul
   await embedder.prepare(conversations.flatMap((conversation) => [...conversation.facts.map((fact) => fact.text), ...conversation.entities.map((entity) => entity.name)]))
   const on = await pass(conversations, embedder, true)
   const off = await pass(conversations, embedder, false)
+  const separateAlways = await pass(conversations, embedder, true, { extraction: 'separate', updateOn: 'touch' })
   return {
     conversations: conversations.length,
     scopes: new Set(conversations.map((conversation) => conversation.userId)).size,
     messagesPerConversation: summarize(conversations.map((conversation) => conversation.messages.length)),
     graphOn: { ...on.result, callsThatOnlyAdded: on.onlyAdded, events: on.events },
     graphOff: off.result,
+    separateAlways: { ...separateAlways.result, events: separateAlways.events },
     callsPerSearch: on.search,
   }
 }
 
-async function pass(conversations: readonly FixtureConversation[], embedder: CachedEmbedder, graph: boolean) {
+async function pass(conversations: readonly FixtureConversation[], embedder: CachedEmbedder, graph: boolean, settings: EngramConfig['graph'] = {}) {
   const { llm: scripted, decisions } = instantLLM(conversations)
   const llm = new MeteredLLM(scripted, SIMULATED_LATENCY_MS)
   const stores = await openStores('embedded')
-  const memory = await memoryOver(stores, llm, embedder)
+  const memory = await memoryOver(stores, llm, embedder, settings)
   const perAdd: MeteredCall[][] = []
   const events = { ADD: 0, UPDATE: 0, DELETE: 0, relationsAdded: 0, relationsUpdated: 0, relationsInvalidated: 0 }
   const search = { searches: 0, calls: 0 }

@@ -57,17 +57,20 @@ function economySection(): string {
   const { data } = file
   const on = data.graphOn
   const off = data.graphOff
+  const before = data.separateAlways
   const dist = (counts: Record<string, number>) => Object.entries(counts).map(([value, count]) => `${value}: ${count}`).join(', ')
+  const passes = [on, before, off]
+  const tokens = (summary: Summary) => `${num(summary.mean)} / ${num(summary.p50)} / ${num(summary.p95)}`
   const summaryRows = [
-    ['LLM calls per add, mean', num(on.callsPerAdd.mean), num(off.callsPerAdd.mean)],
-    ['LLM calls per add, distribution (calls: adds)', dist(on.callsPerAdd.distribution), dist(off.callsPerAdd.distribution)],
-    ['sequential round trips per add, mean / max', `${num(on.roundTrips.mean)} / ${on.roundTrips.max}`, `${num(off.roundTrips.mean)} / ${off.roundTrips.max}`],
-    ['prompt tokens per add, mean / p50 / p95', `${num(on.promptTokensPerAdd.mean)} / ${num(on.promptTokensPerAdd.p50)} / ${num(on.promptTokensPerAdd.p95)}`, `${num(off.promptTokensPerAdd.mean)} / ${num(off.promptTokensPerAdd.p50)} / ${num(off.promptTokensPerAdd.p95)}`],
-    ['completion tokens per add, mean / p50 / p95', `${num(on.completionTokensPerAdd.mean)} / ${num(on.completionTokensPerAdd.p50)} / ${num(on.completionTokensPerAdd.p95)}`, `${num(off.completionTokensPerAdd.mean)} / ${num(off.completionTokensPerAdd.p50)} / ${num(off.completionTokensPerAdd.p95)}`],
-    ['corrective retries', String(on.retries), String(off.retries)],
-    ['LLM calls per search', `${data.callsPerSearch.calls} in ${data.callsPerSearch.searches} searches`, ''],
+    ['LLM calls per add, mean', ...passes.map((pass) => num(pass.callsPerAdd.mean))],
+    ['LLM calls per add, distribution (calls: adds)', ...passes.map((pass) => dist(pass.callsPerAdd.distribution))],
+    ['sequential round trips per add, mean / max', ...passes.map((pass) => `${num(pass.roundTrips.mean)} / ${pass.roundTrips.max}`)],
+    ['prompt tokens per add, mean / p50 / p95', ...passes.map((pass) => tokens(pass.promptTokensPerAdd))],
+    ['completion tokens per add, mean / p50 / p95', ...passes.map((pass) => tokens(pass.completionTokensPerAdd))],
+    ['corrective retries', ...passes.map((pass) => String(pass.retries))],
+    ['LLM calls per search', `${data.callsPerSearch.calls} in ${data.callsPerSearch.searches} searches`, '', ''],
   ]
-  const stepRows = Object.entries(on.steps).map(([step, figures]) => [
+  const stepRows = Object.entries(on.steps).filter(([, figures]) => figures.calls > 0).map(([step, figures]) => [
     `\`${step}\``,
     `${figures.addsCalling} of ${on.adds}`,
     num(figures.promptTokensMean),
@@ -78,16 +81,19 @@ function economySection(): string {
     '',
     `${data.conversations} conversations in ${data.scopes} scopes, ${data.messagesPerConversation.mean} messages on average (2–${data.messagesPerConversation.max}).`,
     '',
-    table(['per add', 'graph on (default)', 'graph off'], summaryRows),
+    table(['per add', 'graph on (default)', 'graph on, `extraction: "separate"`, `updateOn: "touch"`', 'graph off'], summaryRows),
     '',
-    'Per step, graph on:',
+    'Per step, graph on (default):',
     '',
     table(['step', 'adds that call it', 'prompt tokens per call', 'completion tokens per call'], stepRows),
     '',
     `What the adds did: ${on.events.ADD} memories added, ${on.events.UPDATE} updated, ${on.events.DELETE} deleted; ` +
       `${on.events.relationsAdded} relations added, ${on.events.relationsUpdated} reinforced, ${on.events.relationsInvalidated} invalidated. ` +
       `Of the \`update_memory\` calls, ${on.callsThatOnlyAdded.updateMemory} of ${on.steps.update_memory?.calls} only added facts; ` +
-      `of the graph-update calls, ${on.callsThatOnlyAdded.updateGraph} of ${on.steps.update_graph?.calls} changed no existing relation (only add_relation or noop).`,
+      `of the graph-update calls, ${on.callsThatOnlyAdded.updateGraph} of ${on.steps.update_graph?.calls} changed no existing relation (only add_relation or noop). ` +
+      (JSON.stringify(before.events) === JSON.stringify(on.events)
+        ? 'The same adds with `extraction: "separate"` and `updateOn: "touch"` made exactly the same changes: the skipped graph-update calls had nothing to decide.'
+        : `With \`extraction: "separate"\` and \`updateOn: "touch"\` the same adds made different changes: ${JSON.stringify(before.events)}.`),
   ].join('\n')
 }
 

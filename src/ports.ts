@@ -141,6 +141,8 @@ export interface VectorStore {
   update(memory: MemoryWrite): Promise<void>
   delete(ids: string[]): Promise<void>
   get(id: string): Promise<StoredMemory | null>
+  /** The stored memories among these ids, in the order given; unknown ids are left out. One request, not one per id. */
+  getMany(ids: string[]): Promise<StoredMemory[]>
   /** Newest first. */
   list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]>
   /** Pure vector k-nearest-neighbours, best first. */

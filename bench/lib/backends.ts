@@ -11,6 +11,7 @@ import { SqliteGraphStore } from '../../src/adapters/sqlite/sqlite-graph-store.j
 import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
 import { Neo4jGraphStore } from '../../src/adapters/neo4j/neo4j-graph-store.js'
 import { WeaviateVectorStore } from '../../src/adapters/weaviate/weaviate-vector-store.js'
+import type { EngramConfig } from '../../src/index.js'
 import { Memory } from '../../src/memory.js'
 import type { Embedder, GraphStore, LLM, VectorStore } from '../../src/ports.js'
 import { defaultCacheDir, type LocalServices, startLocalServices } from '../../src/services/local-services.js'
@@ -55,9 +56,9 @@ export async function openStores(backend: BackendName): Promise<BenchStores> {
 }
 
 /** A Memory over the stores, with the benchmark's LLM and embedder; history in the stores' folder. */
-export function memoryOver(stores: BenchStores, llm: LLM | undefined, embedder: Embedder): Promise<Memory> {
+export function memoryOver(stores: BenchStores, llm: LLM | undefined, embedder: Embedder, graph: EngramConfig['graph'] = {}): Promise<Memory> {
   return Memory.create(
-    { dataDir: stores.dir, history: { path: join(stores.dir, 'history.db') } },
+    { dataDir: stores.dir, history: { path: join(stores.dir, 'history.db') }, graph },
     { ...(llm ? { llm } : {}), embedder: keepOpen(embedder), vectorStore: stores.vectorStore, graphStore: stores.graphStore },
   )
 }

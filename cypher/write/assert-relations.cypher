@@ -10,17 +10,20 @@
 //          concurrent adds of one triple cannot both start a relation (a deadlock between them is
 //          retried by the driver).
 // Parameters: $asserts (list of {position, id (a fresh uuid, used only if the relation is new),
-//             source_id, target_id, valid_from (ISO-8601), memory_ids (distinct)}), $scope_key,
+//             source_key, target_key (the endpoints' keys in the exact scope, found through the
+//             (scope_key, key) uniqueness index, so entities written earlier in the same
+//             transaction are found without their ids being read first), valid_from (ISO-8601),
+//             memory_ids (distinct)}), $scope_key,
 //             $user_id, $agent_id, $run_id (null when absent), $now (ISO-8601). {{type}} is the
 //             relationship type, re-checked against ^[A-Z][A-Z0-9_]{0,63}$ by code right before it
 //             is spliced: Cypher cannot take a type as a parameter.
 // Returns: per assert, in order: position, added (true when a relation was started), relation
 //          (id, type, valid_from, valid_to, mentions, memory_ids, user_id, agent_id, run_id,
 //          created_at, updated_at, source and target as {id, name, type}) as it now is. A row
-//          whose endpoint does not exist returns nothing (code resolved them beforehand).
+//          whose endpoint does not exist in the scope returns nothing (code then fails the apply).
 UNWIND $asserts AS a
-MATCH (s:__Entity__ {id: a.source_id})
-MATCH (t:__Entity__ {id: a.target_id})
+MATCH (s:__Entity__ {scope_key: $scope_key, key: a.source_key})
+MATCH (t:__Entity__ {scope_key: $scope_key, key: a.target_key})
 CALL (a, s, t) {
   SET s.mentions = s.mentions
   WITH a, s, t

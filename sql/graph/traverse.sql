@@ -4,8 +4,11 @@
 -- Parameters: :seeds (JSON array of distinct entity ids, best seed first), :hops (1..4), :as_of
 --             (ISO-8601, or NULL for "now"), :walk_limit, :limit, and the ? of the {{scope}}
 --             predicates (graph/where/relations/*.sql, in order) TWICE: once per direction.
--- Returns: path_no (1 = shortest), seed_id, then every column of relation_records (migration 001)
---          for each relation of the path; ordered by path_no, then position in the path.
+-- Returns: path_no (1 = shortest), seed_id, path (JSON array of the path's relation ids, in walk
+--          order); ordered by path_no. The relations themselves are read once each by
+--          graph/select-relations: paths share most of their relations (every two-hop path from a
+--          seed starts with one of its few edges), so joining relation_records per path step read
+--          each about twice, and that join was two thirds of the walk's time (bench/search-latency.ts).
 --
 -- Validity: without :as_of a relation is followed while valid_to IS NULL (`valid_to > NULL` is
 -- NULL, so the first test reduces to that); with :as_of while valid_from <= :as_of < valid_to.
@@ -47,16 +50,9 @@ WITH RECURSIVE
       {{scope}}
     ORDER BY 4, 1, 5
     LIMIT :walk_limit
-  ),
-  paths (path_no, seed_id, path) AS (
-    SELECT row_number() OVER (ORDER BY hops, seed_rank, path), seed_id, path
-    FROM walk
-    WHERE hops > 0
-    ORDER BY 1
-    LIMIT :limit
   )
-SELECT p.path_no, p.seed_id, r.*
-FROM paths AS p
-JOIN json_each(p.path) AS step
-JOIN relation_records AS r ON r.id = step.value
-ORDER BY p.path_no, step.key
+SELECT row_number() OVER (ORDER BY hops, seed_rank, path) AS path_no, seed_id, path
+FROM walk
+WHERE hops > 0
+ORDER BY path_no
+LIMIT :limit

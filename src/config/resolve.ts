@@ -21,7 +21,7 @@ export const DEFAULT_LIMITS = {
 export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 
 /** Default graph settings (SPEC §2). */
-export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2 } as const
+export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
 
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {
@@ -38,8 +38,8 @@ export interface ResolvedConfig {
   readonly history: { disabled: boolean; path: string }
   readonly journal: { path: string }
   readonly dataDir: string
-  readonly graph: { entityThreshold: number; hops: number }
-  readonly prompts: { facts?: string; updateMemory?: string; extractGraph?: string; updateGraph?: string }
+  readonly graph: { entityThreshold: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
+  readonly prompts: { facts?: string; updateMemory?: string; extractGraph?: string; extractMemories?: string; updateGraph?: string }
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
 }
 
@@ -64,10 +64,24 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
     journal: { path: config.journal?.path ?? join(dataDir, 'journal.db') },
     dataDir,
-    graph: { ...DEFAULT_GRAPH, ...config.graph },
+    graph: {
+      ...DEFAULT_GRAPH,
+      extraction: defaultExtraction(config),
+      ...config.graph,
+    },
     prompts: { ...config.prompts },
     limits: { ...DEFAULT_LIMITS, ...config.limits },
   })
+}
+
+/**
+ * `separate` when custom prompts for the separate steps are given (the combined step would silently
+ * not use them), or for a local llamacpp model: a small model keeps to two short schemas far more
+ * reliably than to one long one, and its calls cost no money. `combined` otherwise.
+ */
+function defaultExtraction(config: { prompts?: { facts?: string; extractGraph?: string } | undefined; llm?: { provider: string } | undefined }): 'combined' | 'separate' {
+  const customPrompts = config.prompts?.facts !== undefined || config.prompts?.extractGraph !== undefined
+  return customPrompts || config.llm?.provider === 'llamacpp' ? 'separate' : 'combined'
 }
 
 function resolveLLM(llm: LLMConfig | undefined, env: EnvSettings): LLMConfig | null {

@@ -194,6 +194,19 @@ export const configSchema = z
       .object({
         entityThreshold: z.number().min(0).max(1).optional(),
         hops: z.number().int().min(0).max(4).optional(),
+        /**
+         * `"combined"`: one `extract_memories` call extracts facts and graph (one LLM call fewer per
+         * add). `"separate"`: `extract_facts` and `extract_graph`, side by side. Default `"combined"`,
+         * or `"separate"` when `prompts.facts` or `prompts.extractGraph` is given.
+         */
+        extraction: z.enum(['combined', 'separate']).optional(),
+        /**
+         * When the graph-update LLM step runs. `"conflict"` (default): only when an extracted relation
+         * may contradict a stored one (same source and relationship, other destination; or same ends,
+         * other relationship). `"touch"`: whenever an extracted relation touches an entity that has
+         * relations.
+         */
+        updateOn: z.enum(['conflict', 'touch']).optional(),
       })
       .strict()
       .optional(),
@@ -202,6 +215,7 @@ export const configSchema = z
         facts: z.string().min(1).optional(),
         updateMemory: z.string().min(1).optional(),
         extractGraph: z.string().min(1).optional(),
+        extractMemories: z.string().min(1).optional(),
         updateGraph: z.string().min(1).optional(),
       })
       .strict()

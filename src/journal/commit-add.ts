@@ -20,7 +20,8 @@ export const entriesInFlight = new Set<string>()
 
 /**
  * Writes one add through the journal: intent first, then the vector store, the graph (one
- * transaction, idempotent under the entry id), the history, and completion last. A crash at
+ * transaction, idempotent under the entry id), the history, and completion last. A plan with
+ * nothing to write returns at once, without a journal entry. A crash at
  * any point leaves an entry that recovery (journal/recover.ts) completes. A failed vector write
  * is undone at once, and the graph is then not written: its relations would cite facts that do
  * not exist. A failed graph write keeps the facts (SPEC §6).
@@ -28,6 +29,8 @@ export const entriesInFlight = new Set<string>()
 export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promise<CommitOutcome> {
   const id = randomUUID()
   const graph = plan.graph !== null && ctx.graph !== null ? { ...plan.graph, operationId: id } : null
+  // Nothing to write: no journal entry either.
+  if (!hasVectorWrites(plan) && graph === null) return { graphEvents: null }
   const journaled: JournalPlan = { ...plan, graph }
   const progress: JournalProgress = { vector: !hasVectorWrites(plan), graph: graph === null ? 'none' : 'pending' }
   await ctx.journal.begin({ id, state: 'pending', ownerPid: process.pid, plan: encodePlan(journaled), progress: JSON.stringify(progress), createdAt: ctx.now().toISOString() })
@@ -71,7 +74,7 @@ export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promis
   }
 }
 
-export function hasVectorWrites(plan: JournalPlan): boolean {
+function hasVectorWrites(plan: JournalPlan): boolean {
   return plan.vector.inserts.length + plan.vector.updates.length + plan.vector.deletes.length > 0
 }
 

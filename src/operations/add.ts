@@ -4,13 +4,14 @@ import { definedScope } from '../memory-records.js'
 import type { AddInput } from '../pipelines/add-input.js'
 import { chunkConversation } from '../pipelines/chunk-conversation.js'
 import type { PipelineContext } from '../pipelines/context.js'
+import { startExtraction } from '../pipelines/extraction.js'
 import { planFacts } from '../pipelines/fact-pipeline.js'
 import { graphWrites, NO_GRAPH_PLAN, planGraph } from '../pipelines/graph-pipeline.js'
 import { requireLLM } from '../pipelines/require-llm.js'
 import { type FactWrites, NO_FACT_WRITES } from '../pipelines/steps/plan-memory-writes.js'
 import { graphOutcome, type RelationWrites } from '../pipelines/steps/plan-relation-writes.js'
 import { planVerbatim } from '../pipelines/store-verbatim.js'
-import { type CommitOutcome, commitAdd, hasVectorWrites } from '../journal/commit-add.js'
+import { commitAdd } from '../journal/commit-add.js'
 import type { JournalPlan } from '../journal/journal-plan.js'
 import type { LLM } from '../ports.js'
 import type { AddResult, StageError } from '../types.js'
@@ -54,9 +55,10 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
  */
 async function addChunk(ctx: PipelineContext, llm: LLM, input: AddInput, result: AddResult, errors: StageError[]): Promise<unknown[]> {
   const graph = input.graph ? ctx.graph : null
+  const extraction = startExtraction(ctx, llm, input)
   const [facts, plan] = await Promise.all([
-    settle(planFacts(ctx, llm, input)),
-    graph === null ? undefined : settle(planGraph(ctx, llm, graph, input, input.observedAt)),
+    settle(planFacts(ctx, llm, input, extraction.facts)),
+    graph === null || extraction.graph === null ? undefined : settle(planGraph(ctx, llm, graph, input, extraction.graph)),
   ])
   const failures: unknown[] = []
   const fail = (stage: 'facts' | 'graph', error: unknown) => {
@@ -72,7 +74,7 @@ async function addChunk(ctx: PipelineContext, llm: LLM, input: AddInput, result:
       ? null
       : graphWrites(ctx, plan?.ok ? plan.value : NO_GRAPH_PLAN, input, facts.ok ? facts.value.supporting : [], factWrites.deletes.map((memory) => memory.id))
   const writes = journalPlan(input, factWrites, relationWrites)
-  const committed: CommitOutcome = hasVectorWrites(writes) || writes.graph !== null ? await commitAdd(ctx, writes) : { graphEvents: null }
+  const committed = await commitAdd(ctx, writes)
   if (committed.factsError !== undefined) fail('facts', committed.factsError)
   else result.results.push(...factWrites.events)
   if (committed.graphError !== undefined) fail('graph', committed.graphError)

@@ -6,7 +6,7 @@ import type { PipelineContext } from './context.js'
 import { type FactWrites, NO_FACT_WRITES, planMemoryWrites } from './steps/plan-memory-writes.js'
 import type { SupportingMemory } from './steps/plan-relation-writes.js'
 import { addEveryFact, decideMemoryUpdates } from './steps/decide-memory-updates.js'
-import { extractFacts } from './steps/extract-facts.js'
+import type { ExtractedFacts } from './steps/extract-facts.js'
 import { findNeighbours } from './steps/find-neighbours.js'
 
 export interface FactPlan {
@@ -19,12 +19,12 @@ export interface FactPlan {
 }
 
 /**
- * Facts (SPEC §3), for one chunk of a conversation, up to the write: both LLM steps, decided
- * but not yet written. One line per step; each step lives in ./steps.
+ * Facts (SPEC §3), for one chunk of a conversation, up to the write: from the extracted facts to
+ * the memory-update decision, decided but not yet written. One line per step; each step lives in ./steps.
  */
-export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput): Promise<FactPlan> {
+export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput, extraction: Promise<ExtractedFacts>): Promise<FactPlan> {
   const today = input.observedAt
-  const { facts, problems } = await extractFacts(ctx, llm, input.messages, today) // LLM: extract_facts
+  const { facts, problems } = await extraction //                       LLM: extract_facts or extract_memories
   if (facts.length === 0) return { writes: NO_FACT_WRITES, problems, supporting: [] } // nothing to remember: no second call
   const vectors = await ctx.embedder.embed(facts) //                    one batched call for all facts
   const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope

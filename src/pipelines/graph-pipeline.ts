@@ -1,8 +1,8 @@
 import type { GraphStore, LLM } from '../ports.js'
 import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
-import { assertEveryRelation, decideRelationUpdates, type PlannedOp } from './steps/decide-relation-updates.js'
-import { extractGraph } from './steps/extract-graph.js'
+import { assertEveryRelation, decideRelationUpdates, mayContradict, type PlannedOp } from './steps/decide-relation-updates.js'
+import type { ExtractedGraph } from './steps/extract-graph.js'
 import { planRelationWrites, type RelationWrites, type SupportingMemory } from './steps/plan-relation-writes.js'
 import { type ResolvedEntity, resolveEntities } from './steps/resolve-entities.js'
 
@@ -18,11 +18,12 @@ export interface GraphPlan {
 export const NO_GRAPH_PLAN: GraphPlan = { ops: [], resolved: new Map(), problems: [] }
 
 /**
- * Graph, part one (SPEC §3): everything up to the write, including both LLM steps. It runs side by
+ * Graph, part one (SPEC §3): everything from the extracted graph up to the write. It runs side by
  * side with the fact pipeline; the write waits for the facts so relations can cite their memories.
  */
-export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStore, input: AddInput, today: Date): Promise<GraphPlan> {
-  const extracted = await extractGraph(ctx, llm, input.messages, input.scope, today) //   LLM: extract_graph
+export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStore, input: AddInput, extraction: Promise<ExtractedGraph>): Promise<GraphPlan> {
+  const today = input.observedAt
+  const extracted = await extraction //                                                   LLM: extract_graph or extract_memories
   if (extracted.relations.length === 0) return { ops: [], resolved: new Map(), problems: extracted.problems }
   const used = new Set(extracted.relations.flatMap((relation) => [relation.sourceKey, relation.destinationKey]))
   const entities = extracted.entities.filter((entity) => used.has(entity.key))
@@ -31,10 +32,10 @@ export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStor
   const resolved = await resolveEntities(graph, entities, vectors, input.scope, threshold) // key match, then similarity
   const known = [...new Set([...resolved.values()].flatMap((entity) => (entity.existing ? [entity.existing.id] : [])))]
   const existing = known.length > 0 ? await graph.validRelationsOf(input.scope, known) : [] // what the new ones touch
-  const planned =
-    existing.length > 0
-      ? await decideRelationUpdates(ctx, llm, extracted.relations, resolved, existing, input.scope, today) // LLM: graph update tools
-      : assertEveryRelation(extracted.relations, resolved) //                                       nothing touched: no call
+  const decide = ctx.config.graph.updateOn === 'touch' ? existing.length > 0 : mayContradict(extracted.relations, resolved, existing)
+  const planned = decide
+    ? await decideRelationUpdates(ctx, llm, extracted.relations, resolved, existing, input.scope, today) // LLM: graph update tools
+    : assertEveryRelation(extracted.relations, resolved) //                     nothing to decide: added or reinforced, no call
   return { ops: planned.ops, resolved, problems: [...extracted.problems, ...planned.problems] }
 }
 

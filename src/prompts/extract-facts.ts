@@ -3,7 +3,7 @@ import { modelText } from '../normalize.js'
 import type { Message } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
-import { renderConversation, renderDate } from './render.js'
+import { extractionMessages } from './render.js'
 
 /** Arguments of `extract_facts` (SPEC §3). */
 export const extractFactsArgs = z.object({
@@ -16,20 +16,26 @@ export const extractFactsTool: ToolSpec<typeof extractFactsArgs> = {
   schema: extractFactsArgs,
 }
 
-/** Default instructions; `config.prompts.facts` replaces them. */
-export const EXTRACT_FACTS_INSTRUCTIONS = `You maintain a long-term memory about the people an assistant talks with.
-Read the conversation and pick out the facts worth remembering in later conversations:
+/** What counts as a fact worth remembering; shared with the combined extraction prompt. */
+export const FACTS_BRIEF = `the facts worth remembering in later conversations:
 who the people are, their preferences and dislikes, plans and intentions, relationships,
-work and studies, health, places, possessions, important dates and events.
+work and studies, health, places, possessions, important dates and events.`
 
-Rules:
-- One fact per item, a short sentence that stands on its own ("Is vegetarian", "Works at Acme as a nurse").
+/** How facts are written; shared with the combined extraction prompt. */
+export const FACT_RULES = `- One fact per item, a short sentence that stands on its own ("Is vegetarian", "Works at Acme as a nurse").
 - Name people other than the user explicitly ("Sister Anna lives in Oslo"), never "she" or "he".
 - Take facts from what the user says; take them from the assistant only when the user confirms them.
 - Skip greetings, small talk, questions without an answer and anything only true for this moment.
 - Keep the language the user wrote in.
 - Resolve relative dates ("yesterday", "next week") against today's date.
-- If nothing is worth remembering, return an empty list.
+- If nothing is worth remembering, return an empty list.`
+
+/** Default instructions; `config.prompts.facts` replaces them. */
+export const EXTRACT_FACTS_INSTRUCTIONS = `You maintain a long-term memory about the people an assistant talks with.
+Read the conversation and pick out ${FACTS_BRIEF}
+
+Rules:
+${FACT_RULES}
 Answer only by calling extract_facts.`
 
 export interface ExtractFactsContext {
@@ -39,8 +45,5 @@ export interface ExtractFactsContext {
 }
 
 export function buildExtractFactsMessages(context: ExtractFactsContext): ChatMessage[] {
-  return [
-    { role: 'system', content: `${context.instructions ?? EXTRACT_FACTS_INSTRUCTIONS}\n\nToday's date: ${renderDate(context.today)}.` },
-    { role: 'user', content: `Conversation:\n${renderConversation(context.messages)}` },
-  ]
+  return extractionMessages(context.instructions ?? EXTRACT_FACTS_INSTRUCTIONS, context.today, context.messages)
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Message } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
-import { renderConversation, renderDate } from './render.js'
+import { extractionMessages } from './render.js'
 
 /** Arguments of `extract_graph` (SPEC §3). */
 export const extractGraphArgs = z.object({
@@ -25,18 +25,24 @@ export const extractGraphTool: ToolSpec<typeof extractGraphArgs> = {
   schema: extractGraphArgs,
 }
 
-/** Default instructions; `config.prompts.extractGraph` replaces them. */
-export const EXTRACT_GRAPH_INSTRUCTIONS = `You build a knowledge graph of what a conversation says about people and their world.
-List the entities (people, organisations, places, things, events, concepts) with a short lower-case type
+/** What the graph holds; shared with the combined extraction prompt. */
+export const GRAPH_BRIEF = `List the entities (people, organisations, places, things, events, concepts) with a short lower-case type
 ("person", "organization", "city", "food"…), and the relationships between them as
-(source, relationship, destination) triples.
+(source, relationship, destination) triples.`
 
-Rules:
-- The user speaking is the entity named {self}; use that name wherever the user says "I", "me" or "my".
+/** How entities and triples are written; `{self}` is the user's entity. Shared with the combined prompt. */
+export const GRAPH_RULES = `- The user speaking is the entity named {self}; use that name wherever the user says "I", "me" or "my".
 - Relationships are short verbs in UPPER_SNAKE_CASE: WORKS_AT, LIVES_IN, MANAGES, SISTER_OF, LIKES.
 - Keep facts that are stated, not guesses. One triple per fact; no triple whose ends are the same entity.
 - Give valid_from only when the conversation dates the fact; resolve relative dates against today's date.
-- Use the names as written; keep the language of the conversation for names.
+- Use the names as written; keep the language of the conversation for names.`
+
+/** Default instructions; `config.prompts.extractGraph` replaces them. */
+export const EXTRACT_GRAPH_INSTRUCTIONS = `You build a knowledge graph of what a conversation says about people and their world.
+${GRAPH_BRIEF}
+
+Rules:
+${GRAPH_RULES}
 Answer only by calling extract_graph.`
 
 export interface ExtractGraphContext {
@@ -49,8 +55,5 @@ export interface ExtractGraphContext {
 
 export function buildExtractGraphMessages(context: ExtractGraphContext): ChatMessage[] {
   const instructions = (context.instructions ?? EXTRACT_GRAPH_INSTRUCTIONS).replaceAll('{self}', JSON.stringify(context.self))
-  return [
-    { role: 'system', content: `${instructions}\n\nToday's date: ${renderDate(context.today)}.` },
-    { role: 'user', content: `Conversation:\n${renderConversation(context.messages)}` },
-  ]
+  return extractionMessages(instructions, context.today, context.messages)
 }

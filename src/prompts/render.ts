@@ -1,4 +1,5 @@
 import type { Message } from '../input.js'
+import type { ChatMessage } from '../ports.js'
 
 /**
  * Renders a conversation as the models see it: one line per message, with its role and, when
@@ -20,4 +21,12 @@ export function renderNumbered(lines: readonly string[]): string {
 /** The date the models are told is "today", as YYYY-MM-DD. */
 export function renderDate(date: Date): string {
   return date.toISOString().slice(0, 10)
+}
+
+/** The messages of an extraction step: its instructions dated today, then the conversation. */
+export function extractionMessages(instructions: string, today: Date, messages: readonly Message[]): ChatMessage[] {
+  return [
+    { role: 'system', content: `${instructions}\n\nToday's date: ${renderDate(today)}.` },
+    { role: 'user', content: `Conversation:\n${renderConversation(messages)}` },
+  ]
 }

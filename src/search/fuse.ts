@@ -28,10 +28,11 @@ export async function fuseResults(
     for (const id of hit.relation.memoryIds) boost.set(id, Math.max(boost.get(id) ?? 0, GRAPH_BOOST * hit.score))
   }
   const scored: ScoredMemory[] = facts.map((hit) => withBoost(hit.memory, hit.score, hit.explain, boost.get(hit.memory.id) ?? 0))
-  const missing = [...boost.keys()].filter((id) => !facts.some((hit) => hit.memory.id === id))
-  const fetched = await Promise.all(missing.map((id) => vectorStore.get(id)))
+  const found = new Set(facts.map((hit) => hit.memory.id))
+  const missing = [...boost.keys()].filter((id) => !found.has(id))
+  const fetched = missing.length === 0 ? [] : await vectorStore.getMany(missing)
   for (const memory of fetched) {
-    if (memory !== null && isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, {}, boost.get(memory.id)!))
+    if (isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, {}, boost.get(memory.id)!))
   }
   return scored.sort((a, b) => b.score - a.score)
 }

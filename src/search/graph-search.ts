@@ -12,8 +12,13 @@ export const LINK_MIN_SIMILARITY = 0.45
 export const MAX_SEEDS = 10
 /** Score kept per extra hop: a relation two steps away counts 70% of an adjacent one. */
 export const HOP_DECAY = 0.7
-/** Paths the store may return per search; far more than any result list needs. */
-export const MAX_PATHS = 500
+/**
+ * Paths the store may return per search: several times what a result list needs, so that the
+ * keyword re-scoring has candidates to choose from. Each path costs the store its relations'
+ * projection, so the walk's time follows this limit (bench/diagnose-search.ts at 10k memories:
+ * 500 paths took 3–5× as long as 100 on both stores).
+ */
+export const MAX_PATHS = 100
 
 /** Words that say nothing about which relation a question is after. */
 const STOP_WORDS = new Set(

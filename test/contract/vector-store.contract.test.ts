@@ -90,6 +90,14 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(await store.get('missing')).toBeNull()
     })
 
+    it('gets many by id in the order asked, leaving out unknown ids, whatever their scope', async () => {
+      await store.insert([memory('g1', 'first'), memory('g2', 'second', { scope: { userId: 'bob' } }), memory('g3', 'third')])
+      const found = await store.getMany(['g3', 'missing', 'g1', 'g2'])
+      expect(found.map((stored) => stored.id)).toEqual(['g3', 'g1', 'g2'])
+      expect(found[0]).toEqual(await store.get('g3'))
+      expect(await store.getMany([])).toEqual([])
+    })
+
     it('lists newest first, up to the limit', async () => {
       await store.insert([memory('old', 'first'), memory('mid', 'second'), memory('new', 'third')])
       expect(ids(await store.list({ scope: { userId: 'alice' }, limit: 10 }))).toEqual(['new', 'mid', 'old'])

@@ -36,15 +36,31 @@ export class ScriptedLLM implements LLM {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     this.requests.push(request)
     const tool = request.toolChoice.type === 'tool' ? request.toolChoice.name : 'required'
-    const entry = this.#script[tool]
-    if (entry === undefined) throw new Error(`ScriptedLLM has no answer for ${tool}`)
-    let answer: ScriptedAnswer
-    if (Array.isArray(entry)) {
-      if (entry.length === 0) throw new Error(`ScriptedLLM ran out of answers for ${tool}`)
-      answer = entry.shift()
-    } else {
-      answer = await entry(request, tool)
-    }
+    const answer = tool === COMBINED && !(COMBINED in this.#script) ? await this.#combined(request) : await this.#answer(request, tool)
     return isResponse(answer) ? answer : toolCall(tool, answer)
   }
+
+  async #answer(request: ChatRequest, tool: string): Promise<ScriptedAnswer> {
+    const entry = this.#script[tool]
+    if (entry === undefined) throw new Error(`ScriptedLLM has no answer for ${tool}`)
+    if (!Array.isArray(entry)) return entry(request, tool)
+    if (entry.length === 0) throw new Error(`ScriptedLLM ran out of answers for ${tool}`)
+    return entry.shift()
+  }
+
+  /**
+   * `extract_memories` from a script written for the two separate extraction steps: both answers,
+   * merged (a script without `extract_graph` extracts no graph). A whole response (a fault) from
+   * either step is the combined step's response.
+   */
+  async #combined(request: ChatRequest): Promise<ScriptedAnswer> {
+    const facts = await this.#answer(request, 'extract_facts')
+    if (isResponse(facts)) return facts
+    const graph = 'extract_graph' in this.#script ? await this.#answer(request, 'extract_graph') : { entities: [], relations: [] }
+    if (isResponse(graph)) return graph
+    return { ...(graph as object), ...(facts as object) }
+  }
 }
+
+/** The combined extraction tool (SPEC §3), answered from the separate steps' scripts when not scripted itself. */
+const COMBINED = 'extract_memories'

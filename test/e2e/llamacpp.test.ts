@@ -51,7 +51,8 @@ describe('llamacpp provider: end to end with a real local model', () => {
     }
     dataDir = mkdtempSync(join(tmpdir(), 'engram-llamacpp-'))
     memory = await Memory.create(
-      { dataDir, ...EMBEDDED_STORES, embedder: { provider: 'local', config: { modelDir: testModelDir() } } },
+      // The llamacpp provider's default extraction (config/resolve.ts); the model is passed as an adapter here.
+      { dataDir, ...EMBEDDED_STORES, embedder: { provider: 'local', config: { modelDir: testModelDir() } }, graph: { extraction: 'separate' } },
       { llm: observed, clock: CLOCK },
     )
   }, 300_000)
@@ -69,6 +70,7 @@ describe('llamacpp provider: end to end with a real local model', () => {
 
     const steps = exchanges.map(({ request }) => (request.toolChoice.type === 'tool' ? request.toolChoice.name : 'update_graph'))
     expect(steps).toEqual(expect.arrayContaining(['extract_facts', 'extract_graph']))
+    expect(steps).not.toContain('extract_memories')
     // The grammar makes every finished reply a well-formed call; the only way out is a reply the
     // token budget cut short (the tiny model sometimes loops), which call-tool then retries.
     const finished = exchanges.filter(({ response }) => response.truncated !== true)

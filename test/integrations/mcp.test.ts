@@ -119,8 +119,8 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
 
   it('adds with inference through an OpenAI-compatible server and exports the graph', async () => {
     const llm = await FakeOpenAIServer.byTool({
-      extract_facts: () => ({ facts: ['Likes green tea'] }),
-      extract_graph: () => ({
+      extract_memories: () => ({
+        facts: ['Likes green tea'],
         entities: [
           { name: 'dave', type: 'person' },
           { name: 'green tea', type: 'drink' },
@@ -136,7 +136,7 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
       }
       expect(added.results).toMatchObject([{ event: 'ADD', memory: 'Likes green tea' }])
       expect(added.relations.added).toMatchObject([{ source: 'dave', relationship: 'LIKES', destination: 'green tea' }])
-      expect(llm.chatRequests.map((body) => (body.tool_choice as { function: { name: string } }).function.name).sort()).toEqual(['extract_facts', 'extract_graph'])
+      expect(llm.chatRequests.map((body) => (body.tool_choice as { function: { name: string } }).function.name)).toEqual(['extract_memories'])
 
       const graph = (await call('export_graph')).json as { relations: Array<{ relationship: string }> }
       expect(graph.relations.map((relation) => relation.relationship)).toEqual(['LIKES'])

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { AddResult, ChatRequest, Memory } from '../../src/index.js'
+import type { AddResult, ChatRequest, EngramConfig, Memory } from '../../src/index.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 import { MEMORY_BACKENDS } from '../contract/backends.js'
@@ -28,8 +28,8 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     dispose = undefined
   })
   let dataDir = ''
-  async function open(llm: ScriptedLLM, clock?: () => Date, embedder?: HashEmbedder): Promise<Memory> {
-    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}), ...(embedder ? { embedder } : {}) }, {}, backend)
+  async function open(llm: ScriptedLLM, clock?: () => Date, embedder?: HashEmbedder, graph?: EngramConfig['graph']): Promise<Memory> {
+    const opened = await openTempMemory({ llm, ...(clock ? { clock } : {}), ...(embedder ? { embedder } : {}) }, graph ? { graph } : {}, backend)
     dispose = opened.dispose
     dataDir = opened.dataDir
     return opened.memory
@@ -44,33 +44,100 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     }
   }
 
-  it('runs the fact and graph pipelines concurrently: both LLM steps are in flight at once', async () => {
+  /** Resolves each step once both have started; one after the other, they would time out. */
+  function meetingPoint(): (step: string) => Promise<void> {
     const started = new Set<string>()
     let release!: () => void
     const bothStarted = new Promise<void>((resolve) => (release = resolve))
-    // Each step waits until the other has started; run one after the other, they would time out.
-    const gate = async (step: string) => {
+    return async (step) => {
       started.add(step)
       if (started.size === 2) release()
       await Promise.race([bothStarted, new Promise((_, reject) => setTimeout(() => reject(new Error(`${step} ran alone`)), 3000))])
     }
+  }
+
+  it('extracts facts and graph in one call, then runs both decision steps side by side: two round trips', async () => {
+    const meet = meetingPoint()
     const llm = new ScriptedLLM({
-      extract_facts: async () => {
-        await gate('facts')
-        return { facts: ['Works at Acme'] }
+      extract_memories: [
+        { facts: ['Works at Acme'], ...graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']]) },
+        { facts: ['Works at Globex'], ...graphArgs([['alice', 'person'], ['Globex', 'organization']], [['alice', 'WORKS_AT', 'Globex']]) },
+      ],
+      update_memory: async () => {
+        await meet('update_memory')
+        return { memory: [{ id: '0', text: 'Works at Globex', event: 'UPDATE', old_memory: 'Works at Acme' }] }
       },
-      extract_graph: async () => {
-        await gate('graph')
-        return graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
+      required: async () => {
+        await meet('graph update')
+        return toolCall('update_relation', { source: 'alice', relationship: 'WORKS_AT', destination: 'Acme', new_destination: 'Globex' })
       },
     })
     const memory = await open(llm)
+    const first = await memory.add('I work at Acme', { userId: 'alice' })
+    expect(llm.requests.map((request) => request.tools.map((tool) => tool.name).join('+'))).toEqual(['extract_memories'])
+    expect(first.relations.added[0]!.memoryIds).toEqual([first.results[0]!.id])
+    const moved = await memory.add('I work at Globex now', { userId: 'alice' })
+    expect(moved.errors).toBeUndefined()
+    expect(moved.results).toMatchObject([{ event: 'UPDATE', memory: 'Works at Globex' }])
+    expect(triples(moved.relations.invalidated)).toEqual(['alice WORKS_AT Acme'])
+    expect(triples(moved.relations.added)).toEqual(['alice WORKS_AT Globex'])
+    expect(llm.requests).toHaveLength(4)
+    // The graph's prompt used the combined instructions with the user's name for "I".
+    expect(promptOf(llm.requests[0]!)).toContain('"alice"')
+  })
+
+  it('with graph.extraction "separate", extract_facts and extract_graph are both in flight at once', async () => {
+    const meet = meetingPoint()
+    const llm = new ScriptedLLM({
+      extract_facts: async () => {
+        await meet('facts')
+        return { facts: ['Works at Acme'] }
+      },
+      extract_graph: async () => {
+        await meet('graph')
+        return graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
+      },
+    })
+    const memory = await open(llm, undefined, undefined, { extraction: 'separate' })
     const result = await memory.add('I work at Acme', { userId: 'alice' })
     expect(result.errors).toBeUndefined()
     expect(result.results.map((event) => event.memory)).toEqual(['Works at Acme'])
     expect(triples(result.relations.added)).toEqual(['alice WORKS_AT Acme'])
     // Provenance: the relation cites the memory the same add stored.
     expect(result.relations.added[0]!.memoryIds).toEqual([result.results[0]!.id])
+  })
+
+  it('asks the graph-update step only when a relation may contradict a stored one (graph.updateOn "conflict")', async () => {
+    const llm = new ScriptedLLM({
+      extract_facts: () => ({ facts: [] }),
+      extract_graph: [
+        graphArgs([['alice', 'person'], ['Paris', 'city']], [['alice', 'LIVES_IN', 'Paris']]),
+        graphArgs([['alice', 'person'], ['Paris', 'city']], [['alice', 'LIVES_IN', 'Paris']]), // a repeat
+        graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'LIKES', 'jazz']]), // new beside
+        graphArgs([['alice', 'person'], ['Berlin', 'city']], [['alice', 'LIVES_IN', 'Berlin']]), // same source and type
+        graphArgs([['alice', 'person'], ['jazz', 'music']], [['jazz', 'BORES', 'alice']]), // same ends, reversed
+      ],
+      required: [
+        toolCall('update_relation', { source: 'alice', relationship: 'LIVES_IN', destination: 'Paris', new_destination: 'Berlin' }),
+        toolCall('delete_relation', { source: 'alice', relationship: 'LIKES', destination: 'jazz' }),
+      ],
+    })
+    const memory = await open(llm)
+    const graphUpdates = () => llm.callsTo('noop').length
+    await memory.add('I live in Paris', { userId: 'alice' })
+    const repeat = await memory.add('Paris is home', { userId: 'alice' })
+    expect(triples(repeat.relations.updated)).toEqual(['alice LIVES_IN Paris'])
+    const beside = await memory.add('I like jazz', { userId: 'alice' })
+    expect(triples(beside.relations.added)).toEqual(['alice LIKES jazz'])
+    expect(graphUpdates()).toBe(0)
+    const moved = await memory.add('I moved to Berlin', { userId: 'alice' })
+    expect(graphUpdates()).toBe(1)
+    expect(triples(moved.relations.invalidated)).toEqual(['alice LIVES_IN Paris'])
+    const bored = await memory.add('Jazz bores me', { userId: 'alice' })
+    expect(graphUpdates()).toBe(2)
+    expect(triples(bored.relations.invalidated)).toEqual(['alice LIKES jazz'])
+    const relations = JSON.parse(await memory.graph.export({ userId: 'alice' }, 'json')).relations as Array<{ relationship: string; mentions: number }>
+    expect(relations.find((relation) => relation.relationship === 'LIVES_IN' && relation.mentions === 2)).toBeDefined()
   })
 
   it('normalises names and relationship types, maps first person to the user, and drops what cannot be normalised', async () => {
@@ -156,7 +223,8 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
         toolCall('add_relation', { source: 'alice', relationship: 'LIKES', destination: 'jazz' }),
       ],
     })
-    const memory = await open(llm)
+    // Every add touching a related entity asks the model, so it may end a relation the extraction repeats.
+    const memory = await open(llm, undefined, undefined, { updateOn: 'touch' })
     await memory.add('I like jazz', { userId: 'alice', observedAt: '2025-01-01T00:00:00Z' })
     const repeat = await memory.add('Jazz is great', { userId: 'alice', observedAt: '2025-02-01T00:00:00Z' })
     expect(repeat.relations.updated).toHaveLength(1)
@@ -382,7 +450,8 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       extract_graph: [graphArgs([['alice', 'person'], ['tea', 'drink']], [['alice', 'LIKES', 'tea']]), { toolCalls: [], text: 'no' }, { toolCalls: [], text: 'still no' }],
       update_memory: [{ memory: [{ id: '0', text: 'Likes tea', event: 'NONE' }] }],
     })
-    const memory = await open(llm)
+    // Separate extraction calls, so that the graph's can fail alone.
+    const memory = await open(llm, undefined, undefined, { extraction: 'separate' })
     const first: AddResult = await memory.add('I like tea', { userId: 'alice' })
     expect(first.relations.added).toHaveLength(1)
     const rows = graphHistory()

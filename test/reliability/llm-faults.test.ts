@@ -31,11 +31,21 @@ afterEach(async () => {
   cleanup = []
 })
 
+/**
+ * A memory whose LLM is a scripted OpenAI-compatible server. Extraction is `separate` unless a
+ * script answers `extract_memories`, so that most faults can hit one stage and spare the other.
+ */
 async function memoryAnswering(script: Record<string, ToolAnswerer>, options: { timeoutMs?: number } = {}) {
   const server = await FakeOpenAIServer.byTool(script)
   const dataDir = mkdtempSync(join(tmpdir(), 'engram-llm-faults-'))
+  const extraction = 'extract_memories' in script ? 'combined' : 'separate'
   const memory = await Memory.create(
-    { dataDir, ...EMBEDDED_STORES, llm: { provider: 'openai', config: { baseURL: server.url, apiKey: 'test', maxRetries: 2, ...options } } },
+    {
+      dataDir,
+      ...EMBEDDED_STORES,
+      graph: { extraction },
+      llm: { provider: 'openai', config: { baseURL: server.url, apiKey: 'test', maxRetries: 2, ...options } },
+    },
     { embedder: new HashEmbedder() },
   )
   cleanup.push(async () => {
@@ -123,5 +133,19 @@ describe('LLM faults in the middle of an add', () => {
     expect(result.errors).toBeUndefined()
     expect(result.results).toHaveLength(2)
     expect(result.relations.added).toHaveLength(1)
+  })
+
+  it('with the combined extraction, a 429 is retried, and text twice fails the whole add with LLM_BAD_OUTPUT, writing nothing', async () => {
+    const retried = await memoryAnswering({ extract_memories: (_body, index) => (index === 0 ? reply.error(429, { retryAfter: 0 }) : { ...FACTS, ...GRAPH }) })
+    const added = await retried.memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(added.errors).toBeUndefined()
+    expect(added.results).toHaveLength(2)
+    const initech = added.results.find((event) => event.memory === 'Works at Initech')!
+    expect(added.relations.added[0]!.memoryIds).toEqual([initech.id])
+
+    const { memory, dataDir } = await memoryAnswering({ extract_memories: () => reply.text('Sure! Alice works at Initech.') })
+    const failure = await memory.add('I work at Initech', SCOPE).catch((error: unknown) => error)
+    expect((failure as EngramError).code).toBe('LLM_BAD_OUTPUT')
+    expect(await storedState(memory, dataDir)).toEqual({ memories: [], relations: [], entities: [], histories: [], unfinished: [] })
   })
 })

@@ -56,6 +56,8 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
   function configOf(dataDir: string, collection: string): EngramConfig {
     return {
       dataDir,
+      // Every add after the first asks the graph-update step: the cue for "after the LLM, before the writes".
+      graph: { updateOn: 'touch' },
       vectorStore: { provider: 'weaviate', config: { url: `http://127.0.0.1:${http.port}`, grpcPort: grpc.port, collection } },
       graphStore: { provider: 'neo4j', config: { url: `bolt://127.0.0.1:${bolt.port}`, username: process.env.NEO4J_USERNAME ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'neo4j' } },
     }
@@ -157,7 +159,7 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
       await memory.add(conversationOf(0), SCOPE)
       cue.add = 1
       cue.afterStep = (tool) => {
-        if (tool !== 'required' && tool !== 'extract_graph') return
+        if (tool !== 'required' && tool !== 'extract_memories') return
         bolt.mode = 'stall'
         bolt.dropAll()
       }

@@ -17,6 +17,11 @@ import type { RelationRecord } from './neo4j-records.js'
  * invalidations one statement. Runs stay in order because an assert followed by an invalidate of
  * the relation it reinforced is not the same as the other way round. The events come back in the
  * order of the ops, as the SQLite store reports them.
+ *
+ * No statement needs another's answer (asserts find their endpoints by key, which the entity
+ * statement before them has written), so all are sent before the first answer is read: the
+ * server runs them in order, and the apply costs one round trip instead of one per statement.
+ * What the answers say is checked afterwards; any failure still rolls the whole transaction back.
  */
 
 type Assert = Extract<RelationOp, { op: 'assert' }>
@@ -30,13 +35,8 @@ interface Positioned<Op> {
 
 type Run = { kind: 'assert'; ops: Array<Positioned<Assert>> } | { kind: 'invalidate'; ops: Array<Positioned<Invalidate>> }
 
-/** What the runs of one apply share: its scope, time and the entity id of every endpoint key. */
-interface ApplyContext {
-  readonly runner: CypherRunner
-  readonly scope: ScopeValues
-  readonly now: string
-  readonly entityIds: ReadonlyMap<string, string>
-}
+/** Events with the positions of the ops that caused them. */
+type PositionedEvents = Array<{ position: number; event: GraphEvent }>
 
 interface EntityRow {
   position: number
@@ -55,43 +55,35 @@ interface RelationRow {
  * Relationship types must have been checked by the caller before the transaction began.
  *
  * @throws EngramError INVALID_INPUT for an assert whose endpoint is neither stored in the scope
- *   nor written by this apply, or a time that is not a date; NOT_FOUND for an invalidate of a
- *   relation that is not valid in this scope. The caller's transaction then rolls back.
+ *   nor written by this apply, or a time that is not a date (before anything is sent); NOT_FOUND
+ *   for an invalidate of a relation that is not valid in this scope. The caller's transaction
+ *   then rolls back.
  */
 export async function applyChanges(runner: CypherRunner, changes: GraphChanges): Promise<GraphEvent[]> {
   const scope = scopeValues(changes.scope)
   const now = isoTime(changes.now, 'now')
-  const events: GraphEvent[] = []
-  const entityIds = new Map<string, string>()
-  if (changes.entities.length > 0) {
-    const entities = changes.entities.map((entity, position) => entityParams(entity, position, randomUUID()))
-    const rows = await runner.rows<EntityRow>('write/upsert-entities', { entities, ...scope, now, untyped: UNTYPED_ENTITY })
-    for (const row of rows.sort(byPosition)) {
-      entityIds.set(row.entity.key, row.entity.id)
-      if (row.created) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row.entity) })
-    }
+  // Every parameter is built before the first statement is sent, so a bad time sends nothing.
+  const entities = changes.entities.map((entity, position) => entityParams(entity, position, randomUUID()))
+  const runs = runsOf(changes.relations).map((run) => (run.kind === 'assert' ? assertRun(run.ops) : invalidateRun(run.ops)))
+  const entityRows = entities.length === 0 ? Promise.resolve([]) : runner.rows<EntityRow>('write/upsert-entities', { entities, ...scope, now, untyped: UNTYPED_ENTITY })
+  const runEvents = runs.map((send) => send(runner, scope, now))
+  const forgotten = (changes.forgetMemoryIds ?? []).map((memoryId) =>
+    runner
+      .rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scope.scope_key })
+      .then((rows) => rows.map(({ relation }) => ({ event: 'RELATION_REMOVED' as const, relation: toStoredRelation(relation), memoryId }))),
+  )
+  const [created, byRun, removed] = await Promise.all([entityRows, Promise.allSettled(runEvents), Promise.all(forgotten)])
+  const events: GraphEvent[] = created.sort(byPosition).flatMap((row) => (row.created ? [{ event: 'ENTITY_CREATED' as const, entity: toStoredEntity(row.entity) }] : []))
+  // The first run's failure is the apply's, as when the runs were sent one by one.
+  for (const run of byRun) {
+    if (run.status === 'rejected') throw run.reason
+    events.push(...run.value.sort(byPosition).map(({ event }) => event))
   }
-  const context: ApplyContext = { runner, scope, now, entityIds: await resolveEndpoints(runner, changes.relations, scope, entityIds) }
-  for (const run of runsOf(changes.relations)) {
-    const positioned = run.kind === 'assert' ? await assertRun(run.ops, context) : await invalidateRun(run.ops, context)
-    events.push(...positioned.sort(byPosition).map(({ event }) => event))
-  }
-  for (const memoryId of changes.forgetMemoryIds ?? []) {
-    const rows = await runner.rows<{ relation: RelationRecord }>('write/forget-memory', { memory_id: memoryId, scope_key: scope.scope_key })
-    events.push(...rows.map(({ relation }) => ({ event: 'RELATION_REMOVED' as const, relation: toStoredRelation(relation), memoryId })))
-  }
-  return events
+  return [...events, ...removed.flat()]
 }
 
-/** Endpoint key → entity id: those written by this apply, plus those of asserts already stored in the exact scope (one read). */
-async function resolveEndpoints(runner: CypherRunner, ops: readonly RelationOp[], scope: ScopeValues, written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
-  const ids = new Map(written)
-  const missing = new Set(ops.flatMap((op) => (op.op === 'assert' ? [op.sourceKey, op.destinationKey] : [])).filter((key) => !ids.has(key)))
-  if (missing.size === 0) return ids
-  const rows = await runner.rows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scope.scope_key, keys: [...missing] })
-  for (const { entity } of rows) ids.set(entity.key, entity.id)
-  return ids
-}
+/** Sends one run's statements; its events, or the failure of its first op that did not apply. */
+type SendRun = (runner: CypherRunner, scope: ScopeValues, now: string) => Promise<PositionedEvents>
 
 /** Consecutive ops of one kind, in order. */
 function runsOf(ops: readonly RelationOp[]): Run[] {
@@ -107,53 +99,55 @@ function runsOf(ops: readonly RelationOp[]): Run[] {
   return runs
 }
 
-/** One `write/assert-relations` per relationship type of the run. */
-async function assertRun(ops: Array<Positioned<Assert>>, context: ApplyContext): Promise<Array<{ position: number; event: GraphEvent }>> {
+/** One `write/assert-relations` per relationship type of the run; an assert that returns no row lacked an endpoint. */
+function assertRun(ops: Array<Positioned<Assert>>): SendRun {
   const byType = new Map<string, Array<Positioned<Assert>>>()
   for (const item of ops) byType.set(item.op.relationship, [...(byType.get(item.op.relationship) ?? []), item])
-  const events: Array<{ position: number; event: GraphEvent }> = []
-  for (const [type, group] of byType) {
-    const asserts = group.map(({ position, op }) => ({
+  const statements = [...byType].map(([type, group]) => ({
+    type: assertRelationshipType(type),
+    asserts: group.map(({ position, op }) => ({
       position: neo4j.int(position),
       id: randomUUID(),
-      source_id: endpoint(op.sourceKey, context),
-      target_id: endpoint(op.destinationKey, context),
+      source_key: op.sourceKey,
+      target_key: op.destinationKey,
       valid_from: isoTime(op.validFrom, 'validFrom'),
       memory_ids: [...new Set(op.memoryIds)],
-    }))
-    const rows = await context.runner.rows<RelationRow>('write/assert-relations', { asserts, ...context.scope, now: context.now }, { type: assertRelationshipType(type) })
-    for (const row of rows) {
-      events.push({ position: row.position, event: { event: row.added ? 'RELATION_ADDED' : 'RELATION_REINFORCED', relation: toStoredRelation(row.relation) } })
-    }
+    })),
+  }))
+  return async (runner, scope, now) => {
+    const answers = statements.map(({ type, asserts }) => runner.rows<RelationRow>('write/assert-relations', { asserts, ...scope, now }, { type }))
+    const rows = (await Promise.all(answers)).flat()
+    const applied = new Set(rows.map((row) => row.position))
+    const missing = ops.find(({ position }) => !applied.has(position))
+    if (missing !== undefined) throw noEndpoint(missing.op)
+    return rows.map((row) => ({ position: row.position, event: { event: row.added ? 'RELATION_ADDED' : 'RELATION_REINFORCED', relation: toStoredRelation(row.relation) } }))
   }
-  return events
 }
 
 /** One `write/invalidate-relations` for the run; any id it did not end fails the apply. */
-async function invalidateRun(ops: Array<Positioned<Invalidate>>, context: ApplyContext): Promise<Array<{ position: number; event: GraphEvent }>> {
+function invalidateRun(ops: Array<Positioned<Invalidate>>): SendRun {
   const validTo = new Map<string, string>()
   for (const { op } of ops) {
     // Ending one relation twice in an apply: the second finds it invalid, as in the SQLite store.
     if (validTo.has(op.relationId)) throw notValid(op.relationId)
     validTo.set(op.relationId, isoTime(op.validTo, 'validTo'))
   }
-  const rows = await context.runner.rows<{ relation: RelationRecord }>('write/invalidate-relations', {
-    valid_to: Object.fromEntries(validTo),
-    scope_key: context.scope.scope_key,
-    now: context.now,
-  })
-  const ended = new Map(rows.map(({ relation }) => [relation.id, relation]))
-  return ops.map(({ position, op }) => {
-    const relation = ended.get(op.relationId)
-    if (relation === undefined) throw notValid(op.relationId)
-    return { position, event: { event: 'RELATION_INVALIDATED', relation: toStoredRelation(relation) } }
-  })
+  return async (runner, scope, now) => {
+    const rows = await runner.rows<{ relation: RelationRecord }>('write/invalidate-relations', { valid_to: Object.fromEntries(validTo), scope_key: scope.scope_key, now })
+    const ended = new Map(rows.map(({ relation }) => [relation.id, relation]))
+    return ops.map(({ position, op }) => {
+      const relation = ended.get(op.relationId)
+      if (relation === undefined) throw notValid(op.relationId)
+      return { position, event: { event: 'RELATION_INVALIDATED', relation: toStoredRelation(relation) } }
+    })
+  }
 }
 
-function endpoint(key: string, context: ApplyContext): string {
-  const id = context.entityIds.get(key)
-  if (id === undefined) throw new EngramError('INVALID_INPUT', `relation endpoint ${JSON.stringify(key)} is neither stored in this scope nor among the entities written; nothing was written`)
-  return id
+function noEndpoint(op: Assert): EngramError {
+  return new EngramError(
+    'INVALID_INPUT',
+    `relation ${JSON.stringify(op.sourceKey)} ${op.relationship} ${JSON.stringify(op.destinationKey)}: an endpoint is neither stored in this scope nor among the entities written; nothing was written`,
+  )
 }
 
 function notValid(relationId: string): EngramError {

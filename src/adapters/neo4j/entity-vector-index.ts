@@ -1,4 +1,5 @@
 import neo4j from 'neo4j-driver'
+import { EngramError } from '../../errors.js'
 import type { EntityWrite, Vector } from '../../ports.js'
 import type { Neo4jConnection } from './neo4j-connection.js'
 import { dimensionMismatch } from './neo4j-errors.js'
@@ -54,6 +55,11 @@ export class EntityVectorIndex {
    * them (schema changes cannot share a transaction with data). An index of another dimension is
    * replaced only while no entity exists, i.e. after a reset.
    *
+   * Once this store has seen the index with this dimension it trusts that, rather than read the
+   * schema before every write (a round trip per add). A write cannot notice the index going away
+   * (Neo4j stores the property unindexed), but the next search fails on it and `nearest` then
+   * forgets the dimension, so the write after that reads the schema and re-creates the index.
+   *
    * @throws EngramError INVALID_CONFIG when the embeddings' dimensions differ from each other or
    *   from the stored ones.
    */
@@ -63,6 +69,7 @@ export class EntityVectorIndex {
     if (entities.some((entity) => entity.vector.length !== dimensions)) {
       throw dimensionMismatch('was sent embeddings of different dimensions in one write', this.#connection.target)
     }
+    if (this.#dimensions === dimensions) return
     const current = await this.#currentDimensions()
     if (current === dimensions) return
     if (current !== undefined) {
@@ -96,6 +103,9 @@ export class EntityVectorIndex {
     try {
       return await this.#nearest(vectors, want, minSimilarity, filter)
     } catch (error) {
+      // Another connection replaced the index for another embedding model: forget the dimension,
+      // so that the next write reads the schema and refuses its embeddings.
+      if (isCode(error, 'INVALID_CONFIG')) this.#dimensions = undefined
       // The index this store saw is gone (dropped, or the server was replaced by an empty one):
       // read the schema again rather than fail every later search.
       if (this.#dimensions === undefined || !MISSING_INDEX.test(error instanceof Error ? error.message : '')) throw error
@@ -111,7 +121,7 @@ export class EntityVectorIndex {
     if (pending.length === 0 || !(await this.#canSearch(vectors[0]!.length))) return results
     while (pending.length > 0) {
       const queries = pending.map(({ query, vector, k }) => ({ query: neo4j.int(query), vector, k: neo4j.int(k) }))
-      const rows = await this.#connection.read((runner) => runner.rows<NearestRow>('read/nearest-entities', { queries, min_score: minScore, ...filter }))
+      const rows = await this.#connection.readRows<NearestRow>('read/nearest-entities', { queries, min_score: minScore, ...filter })
       const byQuery = new Map(rows.map((row) => [row.query, row]))
       pending = pending.flatMap((search) => {
         const row = byQuery.get(search.query)
@@ -147,6 +157,10 @@ export class EntityVectorIndex {
     const [row] = await this.#connection.read((runner) => runner.rows<{ entities: number }>('read/count-entities'))
     return row?.entities === 0
   }
+}
+
+function isCode(error: unknown, code: EngramError['code']): boolean {
+  return error instanceof EngramError && error.code === code
 }
 
 /** Best first; equal scores by id, as the SQLite store orders them. */

@@ -83,6 +83,20 @@ export class Neo4jConnection {
   }
 
   /**
+   * The rows of one read statement, run in an auto-commit transaction: one round trip, where a
+   * managed read transaction takes two (its commit). A failure the driver calls retriable (a
+   * dropped connection, say) is run once more as a managed read, which the driver retries.
+   */
+  async readRows<Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}): Promise<Row[]> {
+    try {
+      return await this.#session('READ', async (session) => rowsOf<Row>(await session.run(this.#text(name, slots), params)))
+    } catch (error) {
+      if (!(error instanceof EngramError && error.retryable)) throw error
+      return this.read((runner) => runner.rows<Row>(name, params, slots))
+    }
+  }
+
+  /**
    * Runs a caller's Cypher in a read transaction, where Neo4j itself refuses every write.
    *
    * @throws EngramError INVALID_INPUT for a write, a syntax error or another client error.
@@ -104,6 +118,28 @@ export class Neo4jConnection {
   /** Runs `work` in one write transaction: all or nothing; retried by the driver on transient faults (deadlocks). */
   write<T>(work: (runner: CypherRunner) => Promise<T>): Promise<T> {
     return this.#session('WRITE', (session) => session.executeWrite((tx) => work(this.#runner(tx))))
+  }
+
+  /**
+   * Like {@link write}, but `work` may decide to undo its writes: when it answers `keep: false`,
+   * the transaction rolls back and its `value` is returned all the same, with `kept: false`.
+   */
+  async writeOrUndo<T>(work: (runner: CypherRunner) => Promise<{ keep: boolean; value: T }>): Promise<{ kept: boolean; value: T }> {
+    let undone: { value: T } | undefined
+    try {
+      const value = await this.write(async (runner) => {
+        undone = undefined
+        const answer = await work(runner)
+        if (answer.keep) return answer.value
+        undone = { value: answer.value }
+        // Throwing is how a managed transaction is rolled back; the driver does not retry it.
+        throw new Error('undone on purpose')
+      })
+      return { kept: true, value }
+    } catch (error) {
+      if (undone !== undefined) return { kept: false, value: undone.value }
+      throw error
+    }
   }
 
   /**

@@ -71,6 +71,8 @@ const SCHEMA_ONLINE_SECONDS = 300
 export class Neo4jGraphStore implements GraphStore {
   readonly #connection: Neo4jConnection
   readonly #vectors: EntityVectorIndex
+  /** Operation ids whose records the next apply (or close) deletes: see clearOperations. */
+  readonly #clearable = new Set<string>()
 
   private constructor(connection: Neo4jConnection) {
     this.#connection = connection
@@ -99,9 +101,7 @@ export class Neo4jGraphStore implements GraphStore {
   /** Entities of exactly this scope with these keys, by key. */
   async entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]> {
     if (keys.length === 0) return []
-    const rows = await this.#connection.read((runner) =>
-      runner.rows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeValues(scope).scope_key, keys }),
-    )
+    const rows = await this.#connection.readRows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeValues(scope).scope_key, keys })
     return rows.map(({ entity }) => toStoredEntity(entity))
   }
 
@@ -122,9 +122,7 @@ export class Neo4jGraphStore implements GraphStore {
   /** Valid relations of exactly this scope touching any of these entities, oldest first. */
   async validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]> {
     if (entityIds.length === 0) return []
-    const rows = await this.#connection.read((runner) =>
-      runner.rows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeValues(scope).scope_key, entity_ids: entityIds }),
-    )
+    const rows = await this.#connection.readRows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeValues(scope).scope_key, entity_ids: entityIds })
     return rows.map(({ relation }) => toStoredRelation(relation))
   }
 
@@ -143,25 +141,46 @@ export class Neo4jGraphStore implements GraphStore {
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
     await this.#vectors.prepareFor(changes.entities)
-    return this.#connection.write(async (runner) => {
-      const { operationId } = changes
-      const recorded = operationId === undefined ? undefined : await recordedOperation(runner, operationId)
-      if (recorded !== undefined) return recorded
-      const events = await applyChanges(runner, changes)
-      if (operationId !== undefined) await runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(events), now: changes.now })
-      return events
-    })
+    const { operationId } = changes
+    // Taken out of the set, so that concurrent applies do not delete the same records.
+    const clearing = [...this.#clearable]
+    this.#clearable.clear()
+    let cleared = false
+    try {
+      const { kept, value } = await this.#connection.writeOrUndo(async (runner) => {
+        // The lookup of an earlier apply with this id goes out with the writes rather than before
+        // them: it finds one only on a redo (rare), and then the writes are undone.
+        const recorded = operationId === undefined ? Promise.resolve(undefined) : recordedOperation(runner, operationId)
+        const deleted = clearing.length === 0 ? Promise.resolve([]) : runner.rows('delete/operations', { ids: clearing })
+        const applied = settle(applyChanges(runner, changes))
+        const [previous, , outcome] = await Promise.all([recorded, deleted, applied])
+        if (previous !== undefined) return { keep: false, value: previous }
+        if (!outcome.ok) throw outcome.error
+        if (operationId !== undefined) await runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now })
+        return { keep: true, value: outcome.value }
+      })
+      cleared = kept
+      return value
+    } finally {
+      // Undone with the writes (a failure, or a redo): the records are still there.
+      if (!cleared) for (const id of clearing) this.#clearable.add(id)
+    }
   }
 
-  /** The events recorded by the apply with this operation id, or null when none committed. */
+  /** The events recorded by the apply with this operation id, or null when none committed (or they were cleared). */
   async appliedOperation(operationId: string): Promise<GraphEvent[] | null> {
+    if (this.#clearable.has(operationId)) return null
     return (await this.#connection.read((runner) => recordedOperation(runner, operationId))) ?? null
   }
 
-  /** Forgets the records of these applies (their journal entries are complete). */
+  /**
+   * Forgets the records of these applies (their journal entries are complete). Lazily: the next
+   * apply's transaction deletes them along with its writes, or close() does, which saves every
+   * add a round trip of its own. A record a crash leaves behind is never read again: only an
+   * unfinished journal entry's id is looked up, and these entries are finished.
+   */
   async clearOperations(operationIds: string[]): Promise<void> {
-    if (operationIds.length === 0) return
-    await this.#connection.write((runner) => runner.rows('delete/operations', { ids: operationIds }))
+    for (const id of operationIds) this.#clearable.add(id)
   }
 
   /**
@@ -196,15 +215,13 @@ export class Neo4jGraphStore implements GraphStore {
     const seeds = [...new Set(query.seeds)]
     if (seeds.length === 0 || query.limit <= 0) return []
     const asOf = query.asOf === undefined ? null : isoTime(query.asOf, 'asOf')
-    const [row] = await this.#connection.read((runner) =>
-      runner.rows<{ paths: Array<{ seed_id: string; relations: RelationRecord[] }> }>('read/traverse', {
-        seeds,
-        hops: neo4j.int(query.hops),
-        limit: neo4j.int(query.limit),
-        as_of: asOf,
-        ...toScopeColumns(query.scope),
-      }),
-    )
+    const [row] = await this.#connection.readRows<{ paths: Array<{ seed_id: string; relations: RelationRecord[] }> }>('read/traverse', {
+      seeds,
+      hops: neo4j.int(query.hops),
+      limit: neo4j.int(query.limit),
+      as_of: asOf,
+      ...toScopeColumns(query.scope),
+    })
     return (row?.paths ?? []).map((path) => ({ seedId: path.seed_id, path: path.relations.map(toStoredRelation) }))
   }
 
@@ -263,6 +280,7 @@ export class Neo4jGraphStore implements GraphStore {
   async reset(): Promise<void> {
     await this.#connection.autoCommit('delete/all')
     await this.#connection.write((runner) => runner.rows('delete/operations', { ids: null }))
+    this.#clearable.clear()
   }
 
   /**
@@ -275,24 +293,29 @@ export class Neo4jGraphStore implements GraphStore {
     return this.#connection.readOnly(confined.query, confined.params)
   }
 
-  /** Closes the driver and its connections. */
+  /** Deletes the operation records cleared since the last apply, then closes the driver and its connections. */
   async close(): Promise<void> {
-    await this.#connection.close()
+    try {
+      // One attempt (no managed retries): closing does not wait for a server that is gone.
+      if (this.#clearable.size > 0) await this.#connection.autoCommit('delete/operations', { ids: [...this.#clearable] })
+    } catch {
+      // Unreachable server: the records stay, harmless (see clearOperations), and closing goes on.
+    } finally {
+      await this.#connection.close()
+    }
   }
 
   /** Keyword links through the full-text index (lucene-query.ts), best similarity first, ties by id. */
   async #keywordEntities(query: { scope: Scope; vector: Vector; text: string }): Promise<ScoredEntity[]> {
     const lucene = luceneQueries(query.text, query.scope)
     if (lucene.length === 0) return []
-    const rows = await this.#connection.read((runner) =>
-      runner.rows<{ entity: EntityRecord; score: number | null }>('read/keyword-entities', {
-        lucene_queries: lucene,
-        text: query.text,
-        // Null for a vector the cosine function refuses (isSearchable); the statement then scores null.
-        vector: isSearchable(query.vector) ? vectorParam(query.vector) : null,
-        ...toScopeColumns(query.scope),
-      }),
-    )
+    const rows = await this.#connection.readRows<{ entity: EntityRecord; score: number | null }>('read/keyword-entities', {
+      lucene_queries: lucene,
+      text: query.text,
+      // Null for a vector the cosine function refuses (isSearchable); the statement then scores null.
+      vector: isSearchable(query.vector) ? vectorParam(query.vector) : null,
+      ...toScopeColumns(query.scope),
+    })
     // A zero query vector has no cosine; the SQLite store's dot product makes it 0, i.e. score ½.
     const hits = rows.map(({ entity, score }) => ({ entity, score: score ?? 0.5 }))
     return hits.sort(byScore)
@@ -311,6 +334,16 @@ export class Neo4jGraphStore implements GraphStore {
     await this.#vectors.prepareFor(graph.entities)
     await this.#connection.write((runner) => restoreGraph(runner, graph))
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+
+/** A promise that never rejects, so that a failed write does not hide the lookup sent with it. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  )
 }
 
 async function recordedOperation(runner: CypherRunner, operationId: string): Promise<GraphEvent[] | undefined> {

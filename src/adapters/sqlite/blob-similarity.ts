@@ -10,11 +10,14 @@ import { decodeVector } from './vector-blob.js'
  * @throws EngramError INVALID_CONFIG when the dimensions differ: the rows were embedded by another model.
  */
 export function blobSimilarity(stored: Buffer, query: Buffer): number {
-  if (stored.byteLength !== query.byteLength) {
-    throw new EngramError(
-      'INVALID_CONFIG',
-      `cannot compare ${stored.byteLength / 4}- and ${query.byteLength / 4}-dimensional vectors: the store was built with another embedding model; configure that model again or reset() the store`,
-    )
-  }
+  if (stored.byteLength !== query.byteLength) throw dimensionMismatch(stored.byteLength / 4, query.byteLength / 4)
   return dot(decodeVector(stored), decodeVector(query))
+}
+
+/** The error of comparing a stored vector with a query of another dimension. */
+export function dimensionMismatch(stored: number, query: number): EngramError {
+  return new EngramError(
+    'INVALID_CONFIG',
+    `cannot compare ${stored}- and ${query}-dimensional vectors: the store was built with another embedding model; configure that model again or reset() the store`,
+  )
 }

@@ -18,14 +18,16 @@ import type {
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import { blobSimilarity } from './blob-similarity.js'
+import { EntityBuckets, generatePlanes, splitPlanes, usesBuckets } from './entity-buckets.js'
+import { type CachedEntity, EntityCache } from './entity-cache.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
-import { requireScopeForDelete } from '../scope-columns.js'
+import { requireScopeForDelete, type ScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
-import { type EntityRecord, recordedEvents, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
+import { entityMatchText, type EntityRecord, recordedEvents, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
 import { entityValues, toStoredRelation } from './sqlite-graph-rows.js'
 import type { RelationRow } from './sqlite-graph-rows.js'
-import { encodeVector } from './vector-blob.js'
+import { decodeVector, encodeVector } from './vector-blob.js'
 
 /** The scope predicates of reads over `entities AS e` and over `relations`/`relation_records AS r`. */
 const ENTITY_SCOPE = 'graph/where/entities'
@@ -41,19 +43,29 @@ interface ApplyContext {
   readonly entityIds: Map<string, string>
 }
 
+/** A row of graph/select-relations: a relation without its endpoints' names and types. */
+type BareRelationRow = Omit<RelationRow, 'source_name' | 'source_type' | 'target_name' | 'target_type'>
+
 /**
  * The embedded graph store (the default, SPEC §4): entities, relations with validity intervals and
  * their provenance in SQLite, statements in `sql/graph/`. May share its file with the other stores.
  *
  * Writes and entity resolution use the exact scope, as one `scope_key` column; reads use
  * visibility (a present scope id must match, an absent one does not constrain), like the vector
- * store. Similarity is `blob_similarity` over the stored Float32 embeddings (dot-product.ts).
+ * store. Entity resolution finds its candidates through hash buckets (entity-buckets.ts) written
+ * with each entity, so it reads a small share of the scope's entities, and scores them with
+ * `blob_similarity` over the stored Float32 embeddings; linking a query and naming a walk's
+ * endpoints read each connection's in-memory copy of the entities (entity-cache.ts), kept current
+ * by a generation counter whoever writes.
  * Timestamps are stored as `Date.toISOString()` text, which is what makes comparing them as text
  * (validity intervals, ordering) correct; `apply` and `traverse` bring every time they receive to
  * that form.
  */
 export class SqliteGraphStore implements GraphStore {
   readonly #db: SqliteConnection
+  /** Hash planes by dimension, as stored: written once per file and never changed, so safe to keep. */
+  readonly #planes = new Map<number, Vector[]>()
+  readonly #entities = new EntityCache()
 
   private constructor(db: SqliteConnection) {
     this.#db = db
@@ -68,7 +80,14 @@ export class SqliteGraphStore implements GraphStore {
    */
   static async open(options: { path: string }): Promise<SqliteGraphStore> {
     const db = SqliteConnection.open({ path: options.path, store: 'graph', label: 'SQLite graph store', statements: Statements.load('sql') })
-    return new SqliteGraphStore(db)
+    const store = new SqliteGraphStore(db)
+    try {
+      await store.#bucketUnbucketed()
+    } catch (error) {
+      db.close()
+      throw error
+    }
+    return store
   }
 
   /** Entities of exactly this scope with these keys, by key. */
@@ -86,10 +105,13 @@ export class SqliteGraphStore implements GraphStore {
   async similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>> {
     if (vectors.length === 0) return []
     return this.#db.run(() => {
-      const mostSimilar = this.#db.statement('graph/most-similar-entity')
       const exactScope = scopeKey(scope)
+      // Thresholds too low for the buckets' recall guarantee (entity-buckets.ts) scan the scope.
+      const indexed = usesBuckets(minSimilarity)
+      const mostSimilar = this.#db.statement(indexed ? 'graph/similar-entity-by-buckets' : 'graph/most-similar-entity')
       return vectors.map((vector) => {
-        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector) }) as (EntityRecord & { similarity: number }) | undefined
+        const probes = indexed ? { probes: JSON.stringify(this.#buckets(exactScope, vector.length, 'read')?.probes(vector) ?? []) } : {}
+        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector), ...probes }) as (EntityRecord & { similarity: number }) | undefined
         return row !== undefined && row.similarity >= minSimilarity ? { entity: toStoredEntity(row), similarity: row.similarity } : null
       })
     })
@@ -115,28 +137,43 @@ export class SqliteGraphStore implements GraphStore {
    */
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
-    return this.#db.run(() => {
-      const { operationId } = changes
-      const recorded = operationId === undefined ? undefined : this.#recordedEvents(operationId)
-      if (recorded !== undefined) return recorded
-      const context: ApplyContext = { scope: scopeValues(changes.scope), now: isoTime(changes.now, 'now'), entityIds: new Map() }
-      const events: GraphEvent[] = []
-      const upsert = this.#db.statement('graph/upsert-entity')
-      for (const entity of changes.entities) {
-        const id = randomUUID()
-        const row = upsert.get({ ...entityValues(entity, id), ...context.scope, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRecord
-        context.entityIds.set(row.key, row.id)
-        if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
-      }
-      for (const op of changes.relations) events.push(op.op === 'assert' ? this.#assert(op, context) : this.#invalidate(op, context))
-      for (const memoryId of changes.forgetMemoryIds ?? []) {
-        events.push(...this.#forget(memoryId).map((relation) => ({ event: 'RELATION_REMOVED' as const, relation, memoryId })))
-      }
-      if (operationId !== undefined) {
-        this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now })
-      }
-      return events
+    const written: Array<{ entity: CachedEntity; vector: Vector }> = []
+    const { events, before, after } = await this.#db.run(() => {
+      const before = this.#generation()
+      const events = this.#apply(changes, written)
+      return { events, before, after: this.#generation() }
     }, 'write')
+    this.#entities.commit(before, after, written)
+    return events
+  }
+
+  /** Inside a write transaction: apply's work; `written` receives each entity upserted, as the entity cache keeps it. */
+  #apply(changes: GraphChanges, written: Array<{ entity: CachedEntity; vector: Vector }>): GraphEvent[] {
+    const { operationId } = changes
+    const recorded = operationId === undefined ? undefined : this.#recordedEvents(operationId)
+    if (recorded !== undefined) return recorded
+    const context: ApplyContext = { scope: scopeValues(changes.scope), now: isoTime(changes.now, 'now'), entityIds: new Map() }
+    const events: GraphEvent[] = []
+    const upsert = this.#db.statement('graph/upsert-entity')
+    for (const entity of changes.entities) {
+      const id = randomUUID()
+      // A mention of a stored entity leaves its buckets as they are: only a new one is hashed.
+      const isNew = this.#entitiesByKey(context.scope.scope_key, [entity.key]).length === 0
+      const buckets = isNew ? this.#storedBuckets(context.scope.scope_key, entity.vector) : null
+      const row = upsert.get({ ...entityValues(entity, id), ...context.scope, buckets, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRecord
+      context.entityIds.set(row.key, row.id)
+      const columns = { user_id: context.scope.user_id, agent_id: context.scope.agent_id, run_id: context.scope.run_id }
+      written.push({ entity: { id: row.id, name: row.name, type: row.type, matchText: entityMatchText(row.name), columns }, vector: entity.vector })
+      if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
+    }
+    for (const op of changes.relations) events.push(op.op === 'assert' ? this.#assert(op, context) : this.#invalidate(op, context))
+    for (const memoryId of changes.forgetMemoryIds ?? []) {
+      events.push(...this.#forget(memoryId).map((relation) => ({ event: 'RELATION_REMOVED' as const, relation, memoryId })))
+    }
+    if (operationId !== undefined) {
+      this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now })
+    }
+    return events
   }
 
   /** The events recorded by the apply with this operation id, or null when none committed. */
@@ -160,14 +197,11 @@ export class SqliteGraphStore implements GraphStore {
   async linkEntities(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): Promise<LinkedEntity[]> {
     if (query.limit <= 0) return []
     return this.#db.run(() => {
-      const clause = scopePredicates(this.#db, query.scope, ENTITY_SCOPE)
-      const rows = this.#db.statement('graph/link-entities', { scope: clause.sql }).all(...clause.params, {
-        vector: encodeVector(query.vector),
-        text: query.text,
-        min_similarity: query.minSimilarity,
-        limit: query.limit,
-      }) as Array<EntityRecord & { similarity: number; keyword: number }>
-      return rows.map((row) => ({ entity: toStoredEntity(row), similarity: row.similarity, keyword: row.keyword === 1 }))
+      this.#refreshEntities()
+      const links = this.#entities.link(query)
+      const rows = this.#db.statement('graph/select-entities-by-id').all({ ids: JSON.stringify(links.map((link) => link.id)) }) as EntityRecord[]
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      return links.map((link) => ({ entity: toStoredEntity(byId.get(link.id)!), similarity: link.similarity, keyword: link.keyword }))
     })
   }
 
@@ -184,6 +218,7 @@ export class SqliteGraphStore implements GraphStore {
     if (seeds.length === 0 || query.limit <= 0) return []
     const asOf = query.asOf === undefined ? null : isoTime(query.asOf, 'asOf')
     return this.#db.run(() => {
+      this.#refreshEntities()
       const clause = scopePredicates(this.#db, query.scope, RELATION_SCOPE)
       // The scope predicates occur twice in the statement, once per direction of the walk.
       const rows = this.#db.statement('graph/traverse', { scope: clause.sql }).all(...clause.params, ...clause.params, {
@@ -192,14 +227,11 @@ export class SqliteGraphStore implements GraphStore {
         as_of: asOf,
         walk_limit: seeds.length + query.limit,
         limit: query.limit,
-      }) as Array<RelationRow & { path_no: number; seed_id: string }>
-      const paths = new Map<number, TraversalPath>()
-      for (const row of rows) {
-        const path = paths.get(row.path_no) ?? { seedId: row.seed_id, path: [] }
-        path.path.push(toStoredRelation(row))
-        paths.set(row.path_no, path)
-      }
-      return [...paths.values()]
+      }) as Array<{ seed_id: string; path: string }>
+      const walked = rows.map((row) => ({ seedId: row.seed_id, ids: JSON.parse(row.path) as string[] }))
+      const relations = this.#relations(new Set(walked.flatMap((path) => path.ids)))
+      // Paths share relation objects: a relation reached by many paths is read and built once.
+      return walked.map(({ seedId, ids }) => ({ seedId, path: ids.map((id) => relations.get(id)!) }))
     })
   }
 
@@ -244,6 +276,7 @@ export class SqliteGraphStore implements GraphStore {
       this.#deleteVisible('graph/delete-scope-relations', RELATION_SCOPE, scope)
       this.#deleteVisible('graph/delete-scope-entities', ENTITY_SCOPE, scope)
     }, 'write')
+    this.#entities.drop()
   }
 
   /** Deletes every entity and relation of every scope. */
@@ -252,6 +285,7 @@ export class SqliteGraphStore implements GraphStore {
       this.#db.statement('graph/delete-all-entities').run()
       this.#db.statement('graph/delete-all-applied-operations').run()
     }, 'write')
+    this.#entities.drop()
   }
 
   /** Closes the database file. */
@@ -325,6 +359,72 @@ export class SqliteGraphStore implements GraphStore {
     return id
   }
 
+  /** The relations with these ids, by id, their endpoints named from the entity cache (current: call after #refreshEntities). */
+  #relations(ids: ReadonlySet<string>): Map<string, StoredRelation> {
+    const rows = this.#db.statement('graph/select-relations').all({ ids: JSON.stringify([...ids]) }) as BareRelationRow[]
+    return new Map(
+      rows.map((row) => {
+        const source = this.#entities.entity(row.source_id)
+        const target = this.#entities.entity(row.target_id)
+        const named = { ...row, source_name: source.name, source_type: source.type, target_name: target.name, target_type: target.type }
+        return [row.id, toStoredRelation(named)]
+      }),
+    )
+  }
+
+  #generation(): number {
+    return this.#db.statement('graph/select-entity-generation').pluck().get() as number
+  }
+
+  /** Inside a transaction: brings the entity cache up to the file's entities. */
+  #refreshEntities(): void {
+    this.#entities.refresh(this.#generation(), () => this.#cachedEntities())
+  }
+
+  *#cachedEntities(): Iterable<{ entity: CachedEntity; vector: Vector }> {
+    const rows = this.#db.statement('graph/select-cached-entities').iterate() as Iterable<ScopeColumns & { id: string; name: string; type: string; match_text: string | null; embedding: Buffer }>
+    for (const row of rows) {
+      const columns = { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id }
+      yield { entity: { id: row.id, name: row.name, type: row.type, matchText: row.match_text, columns }, vector: decodeVector(row.embedding) }
+    }
+  }
+
+  /** Inside a write transaction: the bucket keys to store with an entity, as JSON (its dimension's planes are created if new). */
+  #storedBuckets(exactScope: string, vector: Vector): string {
+    return JSON.stringify(this.#buckets(exactScope, vector.length, 'write')!.stored(vector))
+  }
+
+  /**
+   * The hashing of one exact scope and dimension. A `read` finds no planes before the first entity
+   * of that dimension (nothing to find then); a `write`, inside its transaction, records them.
+   */
+  #buckets(exactScope: string, dimension: number, mode: 'read' | 'write'): EntityBuckets | undefined {
+    let planes = this.#planes.get(dimension)
+    if (planes === undefined) {
+      const select = this.#db.statement('graph/select-hash-planes').pluck()
+      let blob = select.get({ dimension }) as Buffer | undefined
+      if (blob === undefined && mode === 'write') {
+        this.#db.statement('graph/insert-hash-planes').run({ dimension, planes: encodeVector(generatePlanes(dimension)) })
+        blob = select.get({ dimension }) as Buffer
+      }
+      if (blob === undefined) return undefined
+      planes = splitPlanes(decodeVector(blob), dimension)
+      this.#planes.set(dimension, planes)
+    }
+    return new EntityBuckets(planes, exactScope)
+  }
+
+  /** Gives the entities written before the buckets existed (migration 003) theirs, in one write transaction. */
+  async #bucketUnbucketed(): Promise<void> {
+    // Checked in a read first, so that opening a file with nothing to do takes no write lock.
+    if ((await this.#db.run(() => this.#db.statement('graph/select-unbucketed-entities').get())) === undefined) return
+    await this.#db.run(() => {
+      const rows = this.#db.statement('graph/select-unbucketed-entities').all() as Array<{ id: string; scope_key: string; embedding: Buffer }>
+      const update = this.#db.statement('graph/set-entity-buckets')
+      for (const row of rows) update.run({ id: row.id, buckets: this.#storedBuckets(row.scope_key, decodeVector(row.embedding)) })
+    }, 'write')
+  }
+
   #relation(id: string): StoredRelation {
     return toStoredRelation(this.#db.statement('graph/select-relation').get({ id }) as RelationRow)
   }
@@ -343,7 +443,9 @@ export class SqliteGraphStore implements GraphStore {
       const entity = this.#db.statement('graph/restore-entity')
       for (const { vector, ...stored } of graph.entities) {
         const { mentions, createdAt, updatedAt, scope } = stored
-        entity.run({ ...entityValues({ ...stored, vector }, stored.id), ...scopeValues(scope), mentions, created_at: createdAt, updated_at: updatedAt })
+        const values = scopeValues(scope)
+        const buckets = this.#storedBuckets(values.scope_key, vector)
+        entity.run({ ...entityValues({ ...stored, vector }, stored.id), ...values, buckets, mentions, created_at: createdAt, updated_at: updatedAt })
       }
       const endpoints = [...new Set(graph.relations.flatMap((stored) => [stored.source.id, stored.destination.id]))]
       if (this.#db.statement('graph/count-entities-by-id').pluck().get({ ids: JSON.stringify(endpoints) }) !== endpoints.length) {
@@ -367,5 +469,6 @@ export class SqliteGraphStore implements GraphStore {
         this.#db.statement('graph/add-relation-memories').run({ relation_id: stored.id, memory_ids: JSON.stringify(stored.memoryIds) })
       }
     }, 'write')
+    this.#entities.drop()
   }
 }

@@ -22,8 +22,7 @@ import type { ScopeColumns } from '../scope-columns.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import { decodeVector, encodeVector } from './vector-blob.js'
 import { VectorCache } from './vector-cache.js'
-import type { VectorChanges } from './vector-cache.js'
-
+import type { CachedVector, VectorChanges } from './vector-cache.js'
 
 interface MemoryRow extends ScopeColumns {
   id: string
@@ -37,10 +36,10 @@ interface MemoryRow extends ScopeColumns {
 
 /**
  * The embedded vector store (the default): memories, their Float32 vectors and an FTS5 keyword
- * index in one SQLite file. Nearest-neighbour search is exact: the SQL function
- * `vector_similarity` scores every memory the scope can see, with scope and metadata filters in
- * the same query, reading the vectors from an in-memory {@link VectorCache}. The statements are in
- * `sql/vector/`.
+ * index in one SQLite file. Nearest-neighbour search is exact: an in-memory {@link VectorCache}
+ * scores every memory the scope can see, then the best are read by seq with the scope and
+ * metadata predicates applied in SQL (more are ranked while filters reject some), so the k are
+ * always the best k of what the filter admits. The statements are in `sql/vector/`.
  */
 export class SqliteVectorStore implements VectorStore {
   readonly #db: SqliteConnection
@@ -76,8 +75,7 @@ export class SqliteVectorStore implements VectorStore {
       const insert = this.#db.statement('vector/insert-memory')
       for (const memory of memories) {
         const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
-        // A copy: the caller's array may be reused after the call.
-        changes.set.set(Number(insert.run(row).lastInsertRowid), memory.vector.slice())
+        changes.set.set(Number(insert.run(row).lastInsertRowid), cachedVector(memory.scope, memory.vector))
       }
     })
   }
@@ -90,9 +88,9 @@ export class SqliteVectorStore implements VectorStore {
   async update(memory: MemoryWrite): Promise<void> {
     await this.#write((changes) => {
       this.#requireDimension([memory.vector], { record: false })
-      const seq = this.#db.statement('vector/update-memory').pluck().get({ ...memoryColumns(memory), id: memory.id }) as number | undefined
-      if (seq === undefined) throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`)
-      changes.set.set(seq, memory.vector.slice())
+      const row = this.#db.statement('vector/update-memory').get({ ...memoryColumns(memory), id: memory.id }) as (ScopeColumns & { seq: number }) | undefined
+      if (row === undefined) throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`)
+      changes.set.set(row.seq, cachedVector(fromScopeColumns(row), memory.vector))
     })
   }
 
@@ -113,6 +111,16 @@ export class SqliteVectorStore implements VectorStore {
     })
   }
 
+  /** The stored memories among these ids, in the order given; unknown ids are left out. */
+  async getMany(ids: string[]): Promise<StoredMemory[]> {
+    return this.#db.run(() =>
+      ids.flatMap((id) => {
+        const row = this.#db.statement('vector/select-memory').get({ id }) as MemoryRow | undefined
+        return row === undefined ? [] : [toStoredMemory(row)]
+      }),
+    )
+  }
+
   /** The memories the scope can see that match the filters, newest first. */
   async list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]> {
     return this.#db.run(() => {
@@ -129,7 +137,7 @@ export class SqliteVectorStore implements VectorStore {
    * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
    */
   async nearest(query: NearestQuery): Promise<NearestHit[]> {
-    return this.#withQuery(query.vector, (handle) => this.#nearest(query, handle, query.limit))
+    return this.#withQuery(query.vector, () => this.#nearest(query, query.vector, query.limit))
   }
 
   /**
@@ -144,7 +152,7 @@ export class SqliteVectorStore implements VectorStore {
     const candidates = candidatePoolSize(query.limit)
     const match = ftsQuery(query.text)
     return this.#withQuery(query.vector, (handle) => {
-      const byVector = this.#nearest(query, handle, candidates)
+      const byVector = this.#nearest(query, query.vector, candidates)
       const byKeyword = match === null ? [] : this.#keyword(query, handle, match, candidates)
       return fuseByReciprocalRank(byVector, byKeyword, query.limit)
     })
@@ -211,16 +219,32 @@ export class SqliteVectorStore implements VectorStore {
     return this.#db.statement('vector/select-generation').pluck().get() as number
   }
 
-  *#storedVectors(): Iterable<[number, Vector]> {
-    for (const [seq, blob] of this.#db.statement('vector/select-vectors').raw().iterate() as Iterable<[number, Buffer]>) {
-      yield [seq, decodeVector(blob)]
-    }
+  *#storedVectors(): Iterable<[number, CachedVector]> {
+    const rows = this.#db.statement('vector/select-vectors').iterate() as Iterable<ScopeColumns & { seq: number; vector: Buffer }>
+    for (const row of rows) yield [row.seq, { columns: { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id }, vector: decodeVector(row.vector) }]
   }
 
-  #nearest(filter: ScopeFilter, query: number, limit: number): VectorCandidate[] {
+  /**
+   * The `limit` memories most similar to `vector` among those the filter admits, best first (ties
+   * by seq). Ranked by the cache among the scope's memories; the rows are read by seq with every
+   * scope and metadata predicate applied. Without metadata filters the first batch is the answer;
+   * when filters reject candidates, batches four times larger follow until `limit` pass or the
+   * scope has no more.
+   */
+  #nearest(filter: ScopeFilter, vector: Vector, limit: number): VectorCandidate[] {
+    if (limit <= 0) return []
     const clause = scopeClause(this.#db, filter)
-    const rows = this.#db.statement('vector/nearest-memories', { scope: clause.sql }).all(...clause.params, { query, limit })
-    return (rows as Array<MemoryRow & { similarity: number }>).map((row) => ({ memory: toStoredMemory(row), similarity: row.similarity }))
+    const select = this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql })
+    for (let batch = limit; ; batch *= 4) {
+      const ranked = this.#cache.best(filter.scope, vector, batch)
+      const rows = select.all(...clause.params, { seqs: JSON.stringify(ranked.map((candidate) => candidate.key)) }) as Array<MemoryRow & { seq: number }>
+      const bySeq = new Map(rows.map((row) => [row.seq, row]))
+      const found = ranked.flatMap(({ key, similarity }) => {
+        const row = bySeq.get(key)
+        return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity }]
+      })
+      if (found.length >= limit || ranked.length < batch) return found.slice(0, limit)
+    }
   }
 
   #keyword(filter: ScopeFilter, query: number, match: string, limit: number): KeywordCandidate[] {
@@ -266,10 +290,15 @@ export class SqliteVectorStore implements VectorStore {
       const restore = this.#db.statement('vector/restore-memory').pluck()
       for (const memory of memories) {
         const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
-        changes.set.set(restore.get(row) as number, memory.vector.slice())
+        changes.set.set(restore.get(row) as number, cachedVector(memory.scope, memory.vector))
       }
     })
   }
+}
+
+/** What the cache learns of a written memory; a copy of the vector, as the caller may reuse its array. */
+function cachedVector(scope: Scope, vector: Vector): CachedVector {
+  return { columns: toScopeColumns(scope), vector: vector.slice() }
 }
 
 /** The columns an insert and an update both write. */

@@ -1,36 +1,47 @@
+import type { Scope } from '../../input.js'
 import type { Vector } from '../../ports.js'
+import type { ScopeColumns } from '../scope-columns.js'
 import { dot } from '../vector-math.js'
+import { type Scored, ScopedVectors } from './scoped-vectors.js'
+
+/** A memory's vector and the scope it belongs to. */
+export interface CachedVector {
+  readonly columns: ScopeColumns
+  readonly vector: Vector
+}
 
 /** What one committed write transaction did to the stored vectors, by memory seq. */
 export interface VectorChanges {
   /** Every memory was deleted (reset); applied before `removed` and `set`. */
   cleared: boolean
   readonly removed: number[]
-  readonly set: Map<number, Vector>
+  readonly set: Map<number, CachedVector>
 }
 
 /**
- * The decoded vector of every memory, by seq, so that similarity runs on Float32Arrays already in
- * memory. Why: better-sqlite3 hands each BLOB to JavaScript as a freshly allocated Buffer, about
- * 2 µs apiece; a dot-product SQL function over the BLOB column therefore cost ~65 ms per search at
- * 10k memories, ~12 ms from this cache (bench/search-latency.ts). The price is memory: 4 bytes ×
- * dimension per memory (15 MB for 10k 384-d vectors).
+ * The vector and scope of every memory, by seq, grouped by scope in contiguous Float32Arrays
+ * ({@link ScopedVectors}), so that a nearest-neighbour search scores vectors already in memory
+ * without a SQLite row or function call per memory. Why: better-sqlite3 hands each BLOB to
+ * JavaScript as a freshly allocated Buffer, and a SQL function call and a row visit per memory
+ * cost ~17 ms per search at 10k memories even with the vectors cached; scanning the slab costs a
+ * few (bench/search-latency.ts). The price is memory: 4 bytes × dimension per memory (15 MB for
+ * 10k 384-d vectors).
  *
  * The cache follows the `generation` counter that triggers bump on every vector change: a read
  * whose generation differs from the cache's reloads everything (another process wrote), while this
  * connection's own writes are applied in place.
  */
 export class VectorCache {
-  readonly #vectors = new Map<number, Vector>()
+  readonly #vectors = new ScopedVectors<number>()
   #generation: number | undefined
   readonly #queries = new Map<number, Vector>()
   #nextQuery = 0
 
   /** Reloads every vector unless the cache already reflects `generation`. Call inside the read transaction. */
-  refresh(generation: number, load: () => Iterable<[seq: number, vector: Vector]>): void {
+  refresh(generation: number, load: () => Iterable<[seq: number, cached: CachedVector]>): void {
     if (generation === this.#generation) return
     this.#vectors.clear()
-    for (const [seq, vector] of load()) this.#vectors.set(seq, vector)
+    for (const [seq, { columns, vector }] of load()) this.#vectors.set(seq, columns, vector)
     this.#generation = generation
   }
 
@@ -46,8 +57,13 @@ export class VectorCache {
     }
     if (changes.cleared) this.#vectors.clear()
     for (const seq of changes.removed) this.#vectors.delete(seq)
-    for (const [seq, vector] of changes.set) this.#vectors.set(seq, vector)
+    for (const [seq, { columns, vector }] of changes.set) this.#vectors.set(seq, columns, vector)
     this.#generation = after
+  }
+
+  /** The `count` memories the scope can see most similar to `query`, best first (ties by seq). Call after `refresh`. */
+  best(scope: Scope, query: Vector, count: number): Array<Scored<number>> {
+    return this.#vectors.best(scope, query, count)
   }
 
   /** Runs `work` with `vector` registered under a fresh handle, the `:query` of `vector_similarity`. */

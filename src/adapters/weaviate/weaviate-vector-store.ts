@@ -170,6 +170,22 @@ export class WeaviateVectorStore implements VectorStore {
     })
   }
 
+  /** The stored memories among these ids, in the order given; unknown ids are left out. One id-filtered query per 500 ids. */
+  async getMany(ids: string[]): Promise<StoredMemory[]> {
+    return this.#run(async () => {
+      const found = new Map<string, StoredMemory>()
+      for (const batch of batches([...new Set(ids)])) {
+        const result = await this.#collection.query.fetchObjects({
+          filters: this.#collection.filter.byId().containsAny(batch.map(objectId)),
+          limit: batch.length,
+          returnProperties: [...RETURNED_PROPERTIES],
+        })
+        for (const object of result.objects) found.set(object.properties.memory_id, toStoredMemory(object.properties))
+      }
+      return ids.flatMap((id) => found.get(id) ?? [])
+    })
+  }
+
   /** The memories the scope can see that match the filters, newest first. */
   async list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]> {
     return this.#run(async () => {

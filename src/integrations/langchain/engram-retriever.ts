@@ -2,7 +2,6 @@ import type { CallbackManagerForRetrieverRun } from '@langchain/core/callbacks/m
 import { Document } from '@langchain/core/documents'
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers'
 import type { Scope, SearchOptions } from '../../input.js'
-import { definedScope } from '../../memory-records.js'
 import type { ScoredMemory, ScoredRelation } from '../../types.js'
 import { relationLine } from '../relation-line.js'
 import { type MemoryLike, ScopedMemory, type Unscoped } from '../scoped-memory.js'
@@ -13,23 +12,11 @@ export interface EngramRetrieverOptions extends Scope, Unscoped<SearchOptions>, 
   relations?: boolean
 }
 
-/** Metadata of a document made from a stored fact. */
-export interface FactDocumentMetadata {
-  kind: 'fact'
-  /** The memory's id: pass it to `memory.get`, `history` or `delete`. */
-  id: string
-  /** 0..1, see `memory.search`. */
-  score: number
-  explain?: Record<string, number>
-  /** The metadata the memory was stored with. */
-  metadata: Record<string, unknown>
-  userId?: string
-  agentId?: string
-  runId?: string
-  createdAt: string
-  updatedAt: string
-  observedAt: string
-}
+/**
+ * Metadata of a document made from a stored fact: the search hit without its text (that is the
+ * document's content). `id` goes to `memory.get`, `history` or `delete`.
+ */
+export type FactDocumentMetadata = { kind: 'fact' } & Omit<ScoredMemory, 'memory' | 'hash'>
 
 /** Metadata of a document made from a graph relation. */
 export interface RelationDocumentMetadata {
@@ -88,12 +75,8 @@ export class EngramRetriever extends BaseRetriever<EngramDocumentMetadata> {
 }
 
 function factDocument(fact: ScoredMemory): Document<FactDocumentMetadata> {
-  const { id, memory, score, explain, metadata, userId, agentId, runId, createdAt, updatedAt, observedAt } = fact
-  return new Document({
-    id,
-    pageContent: memory,
-    metadata: { kind: 'fact', id, score, ...(explain && { explain }), metadata, ...definedScope({ userId, agentId, runId }), createdAt, updatedAt, observedAt },
-  })
+  const { memory, hash: _hash, ...hit } = fact
+  return new Document({ id: fact.id, pageContent: memory, metadata: { kind: 'fact', ...hit } })
 }
 
 function relationDocument(relation: ScoredRelation): Document<RelationDocumentMetadata> {

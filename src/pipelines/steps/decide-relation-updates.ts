@@ -35,6 +35,30 @@ export function assertEveryRelation(relations: readonly ExtractedRelation[], res
 }
 
 /**
+ * Whether an extracted relation may contradict a stored one, so that the graph-update step has
+ * something to decide (`graph.updateOn: "conflict"`): the same source under the same relationship
+ * to another destination (LIVES_IN Paris, now Berlin), or the same two entities under another
+ * relationship, either way round (LIKES, now DISLIKES). Anything else is a repeat, reinforced, or
+ * new beside what is stored, added; neither needs the model.
+ */
+export function mayContradict(
+  relations: readonly ExtractedRelation[],
+  resolved: ReadonlyMap<string, ResolvedEntity>,
+  existing: readonly StoredRelation[],
+): boolean {
+  return relations.some((relation) => {
+    const source = resolved.get(relation.sourceKey)?.existing?.id
+    const destination = resolved.get(relation.destinationKey)?.existing?.id
+    return existing.some((stored) => {
+      const sameEnds =
+        (stored.source.id === source && stored.destination.id === destination) || (stored.source.id === destination && stored.destination.id === source)
+      const otherDestination = stored.source.id === source && stored.relationship === relation.relationship && stored.destination.id !== destination
+      return otherDestination || (sameEnds && stored.relationship !== relation.relationship)
+    })
+  })
+}
+
+/**
  * LLM step with `add_relation` / `update_relation` / `delete_relation` / `noop` (SPEC §3). The
  * model sees the touched existing relations as numbered lines and the new ones; its calls name
  * relations by their ends, which are mapped back to entity keys. An extracted relation that

@@ -2,7 +2,7 @@ import type { Message, Scope } from '../../input.js'
 import { callTool } from '../../llm/call-tool.js'
 import { entityKey, entityName, relationshipType, resolveFirstPerson, selfName, UNTYPED_ENTITY } from '../../normalize.js'
 import type { LLM } from '../../ports.js'
-import { buildExtractGraphMessages, extractGraphTool } from '../../prompts/extract-graph.js'
+import { buildExtractGraphMessages, type ExtractedGraph as RawGraph, extractGraphTool } from '../../prompts/extract-graph.js'
 import type { PipelineContext } from '../context.js'
 import { capAnswer, MAX_ENTITIES_PER_ANSWER, MAX_RELATIONS_PER_ANSWER } from './answer-limits.js'
 
@@ -28,18 +28,24 @@ export interface ExtractedGraph {
   problems: string[]
 }
 
-
 /**
- * LLM step `extract_graph`, then normalisation (SPEC §4): names trimmed and keyed, "I"/"me"
- * mapped to the scope's user, relationship types made UPPER_SNAKE_CASE or dropped and reported,
- * self-loops and repeats removed. Nothing the model wrote reaches a store un-normalised.
+ * LLM step `extract_graph`, then {@link normalizeGraph}: nothing the model wrote reaches a store
+ * un-normalised.
  */
 export async function extractGraph(ctx: PipelineContext, llm: LLM, messages: readonly Message[], scope: Scope, today: Date): Promise<ExtractedGraph> {
-  const self = selfName(scope)
   const raw = await callTool(llm, {
-    messages: buildExtractGraphMessages({ messages, today, self, instructions: ctx.config.prompts.extractGraph }),
+    messages: buildExtractGraphMessages({ messages, today, self: selfName(scope), instructions: ctx.config.prompts.extractGraph }),
     tool: extractGraphTool,
   })
+  return normalizeGraph(raw, scope, 'extract_graph')
+}
+
+/**
+ * Normalisation of an extracted graph (SPEC §4): names trimmed and keyed, "I"/"me" mapped to the
+ * scope's user, relationship types made UPPER_SNAKE_CASE or dropped and reported, self-loops and
+ * repeats removed, and the answer capped. `step` names the tool in problem lines.
+ */
+export function normalizeGraph(raw: RawGraph, scope: Scope, step: string): ExtractedGraph {
   const entities = new Map<string, ExtractedEntity>()
   const entity = (rawName: string, type?: string): ExtractedEntity | undefined => {
     const name = entityName(resolveFirstPerson(rawName, scope))
@@ -51,21 +57,21 @@ export async function extractGraph(ctx: PipelineContext, llm: LLM, messages: rea
     entities.set(key, created)
     return created
   }
-  const listed = capAnswer(raw.entities, MAX_ENTITIES_PER_ANSWER, 'extract_graph', 'entities')
+  const listed = capAnswer(raw.entities, MAX_ENTITIES_PER_ANSWER, step, 'entities')
   for (const extracted of listed.kept) entity(extracted.name, extracted.type)
 
   const problems: string[] = [...listed.problems]
   const relations = new Map<string, ExtractedRelation>()
   for (const extracted of raw.relations) {
     if (relations.size === MAX_RELATIONS_PER_ANSWER) {
-      problems.push(`extract_graph: the model returned ${raw.relations.length} relations; the first ${MAX_RELATIONS_PER_ANSWER} distinct ones were kept (a fixed limit per answer)`)
+      problems.push(`${step}: the model returned ${raw.relations.length} relations; the first ${MAX_RELATIONS_PER_ANSWER} distinct ones were kept (a fixed limit per answer)`)
       break
     }
     const relationship = relationshipType(extracted.relationship)
     const source = entity(extracted.source)
     const destination = entity(extracted.destination)
     if (relationship === null) {
-      problems.push(`extract_graph: relationship ${JSON.stringify(extracted.relationship.slice(0, 80))} cannot be normalised to UPPER_SNAKE_CASE; dropped`)
+      problems.push(`${step}: relationship ${JSON.stringify(extracted.relationship.slice(0, 80))} cannot be normalised to UPPER_SNAKE_CASE; dropped`)
     } else if (source !== undefined && destination !== undefined && source.key !== destination.key) {
       const validFrom = isoDate(extracted.valid_from)
       relations.set(`${source.key}\u0000${relationship}\u0000${destination.key}`, {

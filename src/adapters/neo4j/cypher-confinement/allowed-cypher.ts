@@ -8,7 +8,7 @@
 const ALLOWED_RULES = new Set([
   // statement structure
   'statementsOrCommands', 'statementOrCommand', 'preparsedStatement', 'statement', 'queryWithLocalDefinitions',
-  'nextStatement', 'regularQuery', 'union', 'when', 'whenBranch', 'elseBranch', 'singleQuery', 'clause', 'endOfFile',
+  'nextStatement', 'regularQuery', 'union', 'singleQuery', 'clause', 'endOfFile',
   // reading and projecting clauses
   'matchClause', 'matchMode', 'whereClause', 'withClause', 'returnClause', 'returnBody', 'returnItems', 'returnItem',
   'orderBy', 'orderItem', 'ascToken', 'descToken', 'skip', 'limit', 'orderBySkipLimitClause', 'finishClause',
@@ -18,8 +18,7 @@ const ALLOWED_RULES = new Set([
   'groupToken', 'nonNegativeIntegerSpecification', 'quantifier', 'parenthesizedPath', 'pathPatternNonEmpty',
   'nodePattern', 'relationshipPattern', 'leftArrow', 'arrowLine', 'rightArrow', 'properties',
   'labelExpression', 'labelExpression4', 'labelExpression3', 'labelExpression2', 'labelExpression1',
-  'nodeLabels', 'nodeLabelsIs', 'labelType', 'relType', 'labelOrRelType', 'dynamicExpression',
-  'dynamicAnyAllExpression', 'dynamicLabelType',
+  'nodeLabels', 'nodeLabelsIs', 'labelType', 'relType', 'labelOrRelType',
   // expressions
   'expression', 'expression11', 'expression10', 'expression9', 'expression8', 'expression7', 'comparisonExpression6',
   'normalForm', 'expression6', 'expression5', 'expression4', 'expression3', 'expression2', 'expression1', 'postFix',
@@ -33,6 +32,11 @@ const ALLOWED_RULES = new Set([
   'symbolicVariableNameString', 'escapedSymbolicVariableNameString', 'unescapedSymbolicVariableNameString',
   'symbolicNameString', 'escapedSymbolicNameString', 'unescapedSymbolicNameString', 'unescapedSymbolicNameString_',
 ])
+
+// Neo4j evaluates a dynamic label or type in the pattern itself, and allows it nowhere else in a
+// read, so it cannot be moved behind the scope test: an error it raises could fire on another
+// scope's element.
+const DYNAMIC_LABELS = 'dynamic labels and types ($(…)) are not supported; compare labels(n) or type(r) in WHERE instead'
 
 // Why the constructs people reach for are refused; anything else outside the allowlist gets a generic reason.
 const REFUSALS: Readonly<Record<string, string>> = {
@@ -56,6 +60,10 @@ const REFUSALS: Readonly<Record<string, string>> = {
   hint: 'planner hints (USING …) are not supported',
   pathLength:
     'a variable-length relationship ([*], [*1..4]) cannot carry the scope predicate; write a quantified relationship instead, e.g. (a)-[r]->{1,4}(b)',
+  dynamicExpression: DYNAMIC_LABELS,
+  dynamicAnyAllExpression: DYNAMIC_LABELS,
+  dynamicLabelType: DYNAMIC_LABELS,
+  when: 'conditional queries (WHEN … THEN …) are not supported',
   shortestPathPattern:
     'shortestPath() and allShortestPaths() need a variable-length relationship; write SHORTEST 1 (a)-[r]-{1,4}(b) instead',
 }
@@ -75,4 +83,12 @@ const VALUE_FUNCTION_NAMESPACES = new Set(['', 'point', 'date', 'datetime', 'tim
 export function isAllowedFunction(name: string): boolean {
   const dot = name.lastIndexOf('.')
   return VALUE_FUNCTION_NAMESPACES.has(dot === -1 ? '' : name.slice(0, dot).toLowerCase())
+}
+
+// Neo4j's aggregating functions: a projection item that calls one is not a grouping key.
+const AGGREGATING_FUNCTIONS = new Set(['avg', 'collect', 'count', 'max', 'min', 'percentilecont', 'percentiledisc', 'stdev', 'stdevp', 'sum'])
+
+/** Whether a function (its full dotted name) aggregates rows. */
+export function isAggregatingFunction(name: string): boolean {
+  return AGGREGATING_FUNCTIONS.has(name.toLowerCase())
 }

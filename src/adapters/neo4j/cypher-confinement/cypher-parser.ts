@@ -3,10 +3,13 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EngramError } from '../../../errors.js'
 
-/** A token of the parse tree: its type (the lexer's number) and its exact text. */
+/** A token of the parse tree: its type (the lexer's number), its exact text and where it is in the query. */
 interface CypherToken {
   readonly type: number
   readonly text?: string
+  /** Index of the token's first and last character in the query. */
+  readonly start: number
+  readonly stop: number
 }
 
 /** A node of Neo4j's Cypher parse tree: a rule with children, or a terminal holding a token. */
