@@ -126,25 +126,37 @@ export class FakeOpenAIServer {
   /**
    * Starts a server answering chat requests by tool: the forced tool's name, or `required` for
    * `tool_choice: "required"` (whose answerer must return a {@link reply}). An answerer is a
-   * function or a queue of answers; `index` counts that tool's requests.
+   * function or a queue of answers; `index` counts that tool's requests. Unless scripted itself,
+   * `extract_memories` is answered by the `extract_facts` and `extract_graph` answerers, merged.
    */
   static async byTool(
     tools: Record<string, ToolAnswerer | unknown[]>,
     script: Omit<FakeOpenAIScript, 'chat'> = {},
   ): Promise<FakeOpenAIServer> {
     const counts = new Map<string, number>()
-    const chat: Answerer<ChatCompletionBody> = async (body) => {
-      const choice = body.tool_choice
-      const tool = typeof choice === 'object' ? choice.function.name : String(choice)
+    const answer = async (body: ChatCompletionBody, tool: string): Promise<unknown> => {
       const entry = tools[tool]
       const index = counts.get(tool) ?? 0
       counts.set(tool, index + 1)
       if (entry === undefined) return reply.error(400, { message: `FakeOpenAIServer: no answerer for tool ${tool}` })
       if (Array.isArray(entry) && entry.length === 0) return reply.error(400, { message: `FakeOpenAIServer: no answers left for ${tool}` })
-      const answer: unknown = Array.isArray(entry) ? entry.shift() : await entry(body, index)
-      if (isReply(answer)) return answer
+      return Array.isArray(entry) ? entry.shift() : entry(body, index)
+    }
+    // `extract_memories` from answerers written for the two separate extraction steps, merged; a
+    // reply (a fault) from either is the combined step's reply.
+    const combined = async (body: ChatCompletionBody): Promise<unknown> => {
+      const facts = await answer(body, 'extract_facts')
+      if (isReply(facts)) return facts
+      const graph = 'extract_graph' in tools ? await answer(body, 'extract_graph') : { entities: [], relations: [] }
+      return isReply(graph) ? graph : { ...(graph as object), ...(facts as object) }
+    }
+    const chat: Answerer<ChatCompletionBody> = async (body) => {
+      const choice = body.tool_choice
+      const tool = typeof choice === 'object' ? choice.function.name : String(choice)
+      const answered = tool === 'extract_memories' && !(tool in tools) ? await combined(body) : await answer(body, tool)
+      if (isReply(answered)) return answered
       if (typeof choice !== 'object') return reply.error(400, { message: `FakeOpenAIServer: answer "${tool}" with reply.toolCalls(…)` })
-      return reply.toolCall(tool, answer)
+      return reply.toolCall(tool, answered)
     }
     return FakeOpenAIServer.start({ ...script, chat })
   }

@@ -196,7 +196,9 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
       server = await startLocalWeaviate({ cacheDir: defaultCacheDir(), dataDir: weaviateDir, port: Number(new URL(server.url).port), grpcPort: server.grpcPort })
       expect(await recoverWithin(memory, 60_000)).toMatchObject({ failed: [] })
       expect(await unfinishedEntries(dataDir)).toEqual([])
-      const after = (await memory.getAll({ ...SCOPE, limit: 1000 })).results.map((item) => item.id).sort()
+      // The gRPC channel reconnects with a backoff that grew while the server was down; reads
+      // answer STORE_UNAVAILABLE until it has.
+      const after = (await readableWithin(() => memory.getAll({ ...SCOPE, limit: 1000 }), 60_000)).results.map((item) => item.id).sort()
       expect(after, 'every memory stored before the stop is still there').toEqual(stored)
       for (const { result } of acked) for (const event of result.results) expect(after).toContain(event.id)
       cue.add = 4
@@ -278,6 +280,19 @@ async function addInTurn(memory: Memory, cue: Cue, numbers: number[]): Promise<A
     acked.push({ n, result: await memory.add(conversationOf(n), SCOPE) })
   }
   return acked
+}
+
+/** Calls `read` until it stops failing with STORE_UNAVAILABLE (a store still reconnecting), at most `ms`. */
+async function readableWithin<T>(read: () => Promise<T>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      return await read()
+    } catch (error) {
+      if (!(error instanceof EngramError && error.code === 'STORE_UNAVAILABLE') || Date.now() > deadline) throw error
+      await sleep(500)
+    }
+  }
 }
 
 /** Calls recover() until no entry fails (a store still reconnecting), at most `ms`. */
