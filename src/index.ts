@@ -6,6 +6,7 @@
 export { Memory } from './memory.js'
 export type { GraphInspector, MemoryAdapters } from './memory.js'
 export type { RecoveryReport } from './journal/recover.js'
+export type { PruneReport } from './operations/prune.js'
 export type { GraphExportFormat } from './operations/inspect-graph.js'
 export type { ScopeTransfer } from './transfer/scope-transfer.js'
 export { parseTransferLine, toJsonLine } from './transfer/transfer-records.js'
@@ -13,7 +14,7 @@ export type { ConversationLine, TransferLine, TransferRecord } from './transfer/
 export { EngramError, ERROR_CODES } from './errors.js'
 export type { ErrorCode } from './errors.js'
 export type { EngramConfig } from './config/schema.js'
-export type { AddOptions, GetAllOptions, Message, Messages, Metadata, MetadataValue, Scope, SearchOptions } from './input.js'
+export type { AddOptions, AuditOptions, ContentPart, GetAllOptions, Message, Messages, Metadata, MetadataValue, ReadOptions, Scope, SearchOptions } from './input.js'
 export type {
   AddResult,
   GetAllResult,
@@ -27,6 +28,10 @@ export type {
   StageError,
 } from './types.js'
 export type {
+  ChatContentPart,
+  ContextMessage,
+  ContextStore,
+  ConversationContext,
   ChatMessage,
   ChatRequest,
   ChatResponse,
@@ -38,6 +43,9 @@ export type {
   JournalEntry,
   JournalState,
   LLM,
+  MemoryType,
+  ReadAuditLog,
+  ReadRecord,
   MemoryWrite,
   StoredMemory,
   TokenUsage,

@@ -124,10 +124,27 @@ const metadata = (limits: InputLimits) =>
       ),
   )
 
+/** One part of a message's content, in OpenAI's shape: text, or an image by URL (`https:` or a `data:` URL). */
+export const contentPartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: storable(z.string()) }).strict(),
+  z
+    .object({
+      type: z.literal('image_url'),
+      image_url: z
+        .object({
+          url: z.string().regex(/^(https?:\/\/|data:image\/)/, 'must be an http(s) URL or a data:image/… URL'),
+          detail: z.enum(['auto', 'low', 'high']).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+])
+
 export const messageSchema = z
   .object({
     role: z.enum(['user', 'assistant', 'system']),
-    content: storable(z.string()),
+    /** Text, or content parts (text and `image_url`) as in OpenAI's chat API. */
+    content: z.union([storable(z.string()), z.array(contentPartSchema).min(1, 'content parts must not be empty')]),
     name: storable(z.string().min(1).max(128)).optional(),
   })
   .strict()
@@ -136,6 +153,22 @@ export const messageSchema = z
 export const messagesSchema = z.union([storable(z.string()), z.array(messageSchema)])
 
 const instant = z.union([z.date(), z.string().datetime({ offset: true })])
+
+export const memoryTypeSchema = z.enum(['semantic', 'procedural'])
+
+/** Who is reading, as the caller names them for the read audit. */
+const actorSchema = storable(z.string().min(1).max(256))
+
+/** Options of `get`: the caller's name for the read audit. */
+export const readOptionsSchema = z.object({ actor: actorSchema.optional() }).strict()
+
+/** Options of `audit`: reads logged at or after `since`, at most `limit` of them. */
+export const auditOptionsSchema = z
+  .object({
+    since: instant.optional(),
+    limit: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict()
 
 /** The schemas whose bounds come from `config.limits`. */
 function boundedSchemas(limits: InputLimits) {
@@ -148,9 +181,17 @@ function boundedSchemas(limits: InputLimits) {
         infer: z.boolean().optional(),
         graph: z.boolean().optional(),
         observedAt: instant.optional(),
+        /** The memories this add stores expire at this time: never returned after it, deleted by `prune`. */
+        expiresAt: instant.optional(),
+        /** `procedural`: store one summary of an agent's run instead of facts (needs `agentId`). */
+        memoryType: memoryTypeSchema.optional(),
       })
       .strict()
-      .refine(requireScope, scopeRequired),
+      .refine(requireScope, scopeRequired)
+      .refine((value) => value.memoryType !== 'procedural' || value.agentId !== undefined, {
+        message: 'procedural memory belongs to an agent: agentId is required with memoryType "procedural"',
+        path: ['agentId'],
+      }),
     searchOptions: scopeSchema
       .extend({
         limit: z.number().int().min(1).max(1000).optional(),
@@ -158,6 +199,8 @@ function boundedSchemas(limits: InputLimits) {
         threshold: z.number().finite().optional(),
         hops: z.number().int().min(0).max(4).optional(),
         asOf: instant.optional(),
+        memoryType: memoryTypeSchema.optional(),
+        actor: actorSchema.optional(),
       })
       .strict()
       .refine(requireScope, scopeRequired),
@@ -165,6 +208,8 @@ function boundedSchemas(limits: InputLimits) {
       .extend({
         limit: z.number().int().min(1).max(100_000).optional(),
         filters: boundedMetadata.optional(),
+        memoryType: memoryTypeSchema.optional(),
+        actor: actorSchema.optional(),
       })
       .strict()
       .refine(requireScope, scopeRequired),
@@ -208,6 +253,11 @@ export const memoryTextSchema = storable(z.string().trim().min(1, 'memory text m
 
 export type Scope = z.infer<typeof scopeSchema>
 export type Message = z.infer<typeof messageSchema>
+export type ContentPart = z.infer<typeof contentPartSchema>
+/** A message whose images have been described or dropped: what the pipelines and prompts see. */
+export type TextMessage = Omit<Message, 'content'> & { content: string }
+export type ReadOptions = z.infer<typeof readOptionsSchema>
+export type AuditOptions = z.infer<typeof auditOptionsSchema>
 export type Messages = z.infer<typeof messagesSchema>
 export type MetadataValue = z.infer<ReturnType<typeof metadataValue>>
 export type Metadata = z.infer<typeof metadataSchema>

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Metadata, Scope } from './input.js'
-import type { HistoryRecord, MemoryWrite, StoredMemory, Vector } from './ports.js'
+import type { HistoryRecord, MemoryType, MemoryWrite, StoredMemory, Vector } from './ports.js'
 import type { MemoryItem } from './types.js'
 
 /** MD5 of a memory's text: a cheap change detector, not a security measure. */
@@ -8,15 +8,56 @@ export function hashText(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex')
 }
 
-/** A new memory ready for the vector store. */
-export function newMemory(text: string, vector: Vector, scope: Scope, metadata: Metadata, now: Date, observedAt: Date): MemoryWrite {
-  const timestamp = now.toISOString()
-  return { id: randomUUID(), text, hash: hashText(text), metadata, scope, createdAt: timestamp, updatedAt: timestamp, observedAt: observedAt.toISOString(), vector }
+/** Where and how a new memory is stored: what an add's options say about every memory it writes. */
+export interface NewMemoryTarget {
+  scope: Scope
+  metadata: Metadata
+  observedAt: Date
+  /** `null`: never expires. */
+  expiresAt: Date | null
+  memoryType: MemoryType
 }
 
-/** An existing memory with new text (same id, new vector and hash). */
-export function revisedMemory(memory: StoredMemory, text: string, vector: Vector, metadata: Metadata, now: Date, observedAt: Date): MemoryWrite {
-  return { ...memory, text, hash: hashText(text), metadata, updatedAt: now.toISOString(), observedAt: observedAt.toISOString(), vector }
+/** A new memory ready for the vector store, stated once so far. */
+export function newMemory(text: string, vector: Vector, target: NewMemoryTarget, now: Date): MemoryWrite {
+  const timestamp = now.toISOString()
+  return {
+    id: randomUUID(),
+    text,
+    hash: hashText(text),
+    metadata: target.metadata,
+    scope: target.scope,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    observedAt: target.observedAt.toISOString(),
+    expiresAt: target.expiresAt?.toISOString() ?? null,
+    memoryType: target.memoryType,
+    mentions: 1,
+    vector,
+  }
+}
+
+/**
+ * An existing memory with new text (same id, new vector and hash). `restated`: the text comes from
+ * a conversation that said it again (an add's UPDATE), which counts as one more mention; a direct
+ * `update` does not.
+ */
+export function revisedMemory(
+  memory: StoredMemory,
+  text: string,
+  vector: Vector,
+  change: { metadata: Metadata; now: Date; observedAt: Date; restated: boolean },
+): MemoryWrite {
+  return {
+    ...memory,
+    text,
+    hash: hashText(text),
+    metadata: change.metadata,
+    updatedAt: change.now.toISOString(),
+    observedAt: change.observedAt.toISOString(),
+    mentions: memory.mentions + (change.restated ? 1 : 0),
+    vector,
+  }
 }
 
 /** The public shape of a stored memory; scope fields appear only when set. */
@@ -30,6 +71,9 @@ export function toMemoryItem(memory: StoredMemory): MemoryItem {
     createdAt: memory.createdAt,
     updatedAt: memory.updatedAt,
     observedAt: memory.observedAt,
+    memoryType: memory.memoryType,
+    mentions: memory.mentions,
+    ...(memory.expiresAt !== null ? { expiresAt: memory.expiresAt } : {}),
   }
 }
 

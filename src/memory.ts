@@ -1,16 +1,30 @@
-import { createEmbedder, createGraphStore, createHistoryStore, createJournal, createLLM, createVectorStore } from './adapters/registry.js'
+import {
+  createContextStore,
+  createEmbedder,
+  createGraphStore,
+  createHistoryStore,
+  createJournal,
+  createLLM,
+  createReadAuditLog,
+  createVectorStore,
+} from './adapters/registry.js'
+import { BackgroundWork } from './background-work.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { EngramError } from './errors.js'
-import type { AddOptions, GetAllOptions, Messages, Scope, SearchOptions } from './input.js'
+import type { AddOptions, AuditOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
+import { readAudit } from './operations/audit.js'
 import { exportGraph, type GraphExportFormat, runCypher } from './operations/inspect-graph.js'
 import { get, getAll, history } from './operations/read.js'
 import { search } from './operations/search.js'
 import { remove, removeAll, reset, update } from './operations/write.js'
+import { prune, type PruneReport } from './operations/prune.js'
 import type { PipelineContext } from './pipelines/context.js'
-import type { Embedder, GraphStore, HistoryStore, Journal, LLM, VectorStore } from './ports.js'
+import { refreshSummaryIfDue } from './pipelines/conversation-context.js'
+import { definedScope } from './memory-records.js'
+import type { Embedder, GraphStore, HistoryStore, Journal, LLM, ReadRecord, VectorStore } from './ports.js'
 import { recoverJournal, type RecoveryReport } from './journal/recover.js'
 import { ScopeQueue } from './scope-queue.js'
 import { exportScope } from './transfer/export-scope.js'
@@ -76,6 +90,7 @@ export interface GraphInspector {
 export class Memory {
   readonly #ctx: PipelineContext
   readonly #adds = new ScopeQueue()
+  readonly #background = new BackgroundWork()
   #closed = false
 
   private constructor(ctx: PipelineContext) {
@@ -104,7 +119,9 @@ export class Memory {
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
       const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
-      const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, config: resolved, now: adapters.clock ?? (() => new Date()) })
+      const context = await open(() => createContextStore(resolved.context))
+      const audit = await open(() => createReadAuditLog(resolved.audit))
+      const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, context, audit, config: resolved, now: adapters.clock ?? (() => new Date()) })
       // Adds a crash interrupted are completed (or undone) before anything else runs; an entry a
       // store cannot take yet stays journaled for `recover()` or the next start.
       await memory.recover()
@@ -119,7 +136,10 @@ export class Memory {
   /**
    * Remembers a conversation. With `infer` (default) an LLM extracts facts and decides how they
    * change what is stored (ADD / UPDATE / DELETE); with `infer: false` each non-system message is
-   * stored as it is, with no LLM call. Adds to one scope run one after another.
+   * stored as it is, with no LLM call. Adds to one scope run one after another. Extraction also
+   * sees the scope's earlier conversation (config `context`), to tell who "she" is; every
+   * `context.summaryEvery` adds, the scope's rolling summary is refreshed after `add` has returned
+   * (see {@link Memory.flush}).
    *
    * @throws EngramError INVALID_INPUT (nothing written); LLM_UNAVAILABLE when no LLM is configured or it
    *   cannot be reached; LLM_BAD_OUTPUT when the model keeps answering outside the tool protocol.
@@ -132,7 +152,26 @@ export class Memory {
    * ```
    */
   add(messages: Messages, options: AddOptions): Promise<AddResult> {
-    return this.#use((ctx) => this.#adds.run(scopeOf(options), () => add(ctx, messages, options)))
+    return this.#use(async (ctx) => {
+      const result = await this.#adds.run(scopeOf(options), () => add(ctx, messages, options))
+      this.#refreshSummaryLater(ctx, scopeOf(options))
+      return result
+    })
+  }
+
+  /**
+   * Waits for the work Engram does after `add` has returned (the refresh of a scope's rolling
+   * conversation summary). Useful in tests and before an app exits; `close()` waits too. Never
+   * rejects: a failed refresh is retried on the scope's next add.
+   *
+   * @example
+   * ```ts
+   * await memory.add('She said yes!', { userId: 'alice' })
+   * await memory.flush() // the summary, if one was due, is stored
+   * ```
+   */
+  flush(): Promise<void> {
+    return this.#background.idle()
   }
 
   /**
@@ -153,14 +192,16 @@ export class Memory {
    * One memory by id, or `null`. With `scope`, a memory that scope cannot see (the read rule of
    * `search`) is `null` as well, so an id leaked from another tenant reveals nothing.
    *
-   * @throws EngramError INVALID_INPUT
+   * `options.actor` names the reader in the read audit (config `audit`).
+   *
+   * @throws EngramError INVALID_INPUT; STORE_UNAVAILABLE when the enabled read audit cannot log the read
    * @example
    * ```ts
    * const item = await memory.get(id, { userId: 'alice' }) // null unless alice's scope sees it
    * ```
    */
-  get(id: string, scope?: Scope): Promise<MemoryItem | null> {
-    return this.#use((ctx) => get(ctx, id, scope))
+  get(id: string, scope?: Scope, options?: ReadOptions): Promise<MemoryItem | null> {
+    return this.#use((ctx) => get(ctx, id, scope, options))
   }
 
   /**
@@ -187,13 +228,38 @@ export class Memory {
   }
 
   /**
-   * Deletes every memory the scope can see (the same matching as reads: `{userId:"a"}` includes
-   * `{userId:"a", agentId:"x"}`). At least one id is required, so this never deletes everything.
+   * Erases everything the scope can see (the same matching as reads: `{userId:"a"}` includes
+   * `{userId:"a", agentId:"x"}`) from every store: memories, entities, relations, history rows,
+   * conversation context and read-audit records; the embedded SQLite files keep no copy of the
+   * erased text. At least one id is required, so this never deletes everything. Runs after the
+   * scope's adds in progress.
    *
    * @throws EngramError INVALID_INPUT
    */
   deleteAll(scope: Scope): Promise<void> {
-    return this.#use((ctx) => removeAll(ctx, scope))
+    // A summary refresh still running could otherwise store text of the erased conversation.
+    return this.#use(async (ctx) => {
+      await this.#background.idle()
+      return this.#adds.run(scopeOf(scope), () => removeAll(ctx, scope))
+    })
+  }
+
+  /**
+   * Deletes what retention says is gone: memories past their `expiresAt`, memories not updated
+   * within `retention.maxAgeDays`, and, for a scope, its oldest memories over `retention.maxCount`.
+   * Expired memories are never returned by reads even before this runs; `prune` reclaims their
+   * space, removes relations they alone supported, and records each deletion in history. Without a
+   * scope it prunes every scope.
+   *
+   * @throws EngramError INVALID_INPUT; STORE_UNAVAILABLE when a store fails (completed deletions stay done)
+   * @example
+   * ```ts
+   * await memory.add('My flight lands at 9', { userId: 'alice', expiresAt: '2026-12-01T00:00:00Z' })
+   * const { deleted } = await memory.prune() // after Dec 1st: 1
+   * ```
+   */
+  prune(scope?: Scope): Promise<PruneReport> {
+    return this.#use((ctx) => prune(ctx, scope, (target, work) => this.#adds.run(target, work)))
   }
 
   /**
@@ -204,6 +270,25 @@ export class Memory {
    */
   history(id: string, scope?: Scope): Promise<HistoryEntry[]> {
     return this.#use((ctx) => history(ctx, id, scope))
+  }
+
+  /**
+   * The read audit (opt-in, config `audit: { enabled: true }`): the searches, gets and getAlls the
+   * scope can see (the matching of reads), oldest first (default limit 100), each with its scope,
+   * the caller's `actor`, the query (or the id a `get` asked for), the ids of the memories
+   * returned and the time. With `since`, only reads at or after it. While the audit is enabled a
+   * read that cannot be logged fails with STORE_UNAVAILABLE rather than go unlogged.
+   *
+   * @throws EngramError INVALID_INPUT; INVALID_CONFIG when the audit is not enabled
+   * @example
+   * ```ts
+   * await memory.search('allergies', { userId: 'alice', actor: 'support-bot' })
+   * const reads = await memory.audit({ userId: 'alice' }, { since: '2025-01-01T00:00:00Z' })
+   * // [{ operation: 'search', scope: { userId: 'alice' }, actor: 'support-bot', query: 'allergies', resultIds: [...], createdAt: '…' }]
+   * ```
+   */
+  audit(scope: Scope, options?: AuditOptions): Promise<ReadRecord[]> {
+    return this.#use((ctx) => readAudit(ctx, scope, options))
   }
 
   /** Inspection of the knowledge graph: export a scope's graph, or query Neo4j read-only. */
@@ -234,15 +319,40 @@ export class Memory {
 
   /** Deletes everything in every store, every scope, history included. */
   reset(): Promise<void> {
-    return this.#use((ctx) => reset(ctx))
+    return this.#use(async (ctx) => {
+      await this.#background.idle()
+      return reset(ctx)
+    })
   }
 
-  /** Closes stores and models, including adapters passed to `create`, and releases their files. Calling it twice is harmless. */
+  /**
+   * Waits for background work (see {@link Memory.flush}), then closes stores and models, including
+   * adapters passed to `create`, and releases their files. Calling it twice is harmless.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const { llm, embedder, vectorStore, graph, history: historyStore, journal } = this.#ctx
-    await Promise.allSettled([llm?.close?.(), embedder.close(), vectorStore.close(), graph?.close(), historyStore?.close(), journal.close()])
+    await this.#background.idle()
+    const { llm, embedder, vectorStore, graph, history: historyStore, journal, context, audit } = this.#ctx
+    await Promise.allSettled([
+      llm?.close?.(),
+      embedder.close(),
+      vectorStore.close(),
+      graph?.close(),
+      historyStore?.close(),
+      journal.close(),
+      context?.close(),
+      audit?.close(),
+    ])
+  }
+
+  /** Starts the refresh of the add's scope's rolling summary, if due, once the add has returned. */
+  #refreshSummaryLater(ctx: PipelineContext, options: Scope): void {
+    const { context, llm } = ctx
+    if (context === null || llm === null) return
+    const scope = definedScope(options)
+    // One refresh per exact scope at a time: the key is the scope as the context store keys it.
+    this.#background.start(JSON.stringify([scope.userId, scope.agentId, scope.runId]), () => refreshSummaryIfDue(ctx, context, llm, scope))
   }
 
   async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {

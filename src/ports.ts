@@ -10,10 +10,17 @@ export type Vector = Float32Array
 
 // ───────────────────────────── LLM ─────────────────────────────
 
-/** A chat message as sent to the model. Engram renders speakers' names into the content itself. */
+/** One part of a multimodal chat message (OpenAI's content-part shape). */
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+
+/**
+ * A chat message as sent to the model. Engram renders speakers' names into the content itself.
+ * `content` is a list of parts only when it carries an image, and only to an LLM configured as
+ * vision-capable (`llm.config.vision`).
+ */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
-  content: string
+  content: string | ChatContentPart[]
 }
 
 /** A function tool offered to the model; `parameters` is a JSON Schema derived from a zod schema. */
@@ -62,6 +69,11 @@ export interface ChatResponse {
 export interface LLM {
   /** Model name, for logs and benchmarks. */
   readonly model: string
+  /**
+   * Capability: the model accepts `image_url` content parts, so images in an add's messages are
+   * described by it (`describe_image`). Absent or false: images are skipped with a warning.
+   */
+  readonly vision?: boolean
   chat(request: ChatRequest): Promise<ChatResponse>
   /** Releases what the model holds (a local model's weights); absent for remote providers. */
   close?(): Promise<void>
@@ -80,6 +92,12 @@ export interface Embedder {
 
 // ───────────────────────── Vector store ─────────────────────────
 
+/**
+ * `semantic`: a fact extracted from a conversation (the default). `procedural`: one structured
+ * summary of an agent's run (goal, steps, outcome).
+ */
+export type MemoryType = 'semantic' | 'procedural'
+
 /** A fact as the vector store keeps it. */
 export interface StoredMemory {
   id: string
@@ -93,6 +111,11 @@ export interface StoredMemory {
   updatedAt: string
   /** ISO-8601: when the conversation it came from happened (the add's `observedAt`). */
   observedAt: string
+  /** ISO-8601 time from which the memory is expired (never returned, deleted by `prune`); `null`: never. */
+  expiresAt: string | null
+  memoryType: MemoryType
+  /** How often the memory was stated: 1 when added, +1 each time an add updates or confirms it. */
+  mentions: number
 }
 
 export interface MemoryWrite extends StoredMemory {
@@ -107,6 +130,12 @@ export interface MemoryWrite extends StoredMemory {
 export interface ScopeFilter {
   scope: Scope
   filters?: Metadata
+  /** Only memories of this type. */
+  memoryType?: MemoryType
+  /** Only memories not expired at this ISO-8601 time (`expiresAt` null or later). */
+  activeAt?: string
+  /** Only memories whose `updatedAt` is at or after this ISO-8601 time (retention `maxAgeDays`). */
+  updatedSince?: string
 }
 
 export interface NearestQuery extends ScopeFilter {
@@ -151,6 +180,17 @@ export interface VectorStore {
   search(query: HybridQuery): Promise<HybridHit[]>
   /** Deletes every memory the scope can see (same matching as reads); returns what it deleted. */
   deleteScope(scope: Scope): Promise<StoredMemory[]>
+  /**
+   * Sets `mentions` of these memories to the given values (absolute, so a redo changes nothing);
+   * nothing else changes, `updatedAt` included. Unknown ids are skipped.
+   */
+  setMentions(entries: Array<{ id: string; mentions: number }>): Promise<void>
+  /**
+   * Memories due for deletion, oldest `updatedAt` first, at most `limit`: those with `expiresAt`
+   * at or before `now`, and, when `updatedBefore` is given, those updated before it. Within the
+   * scope's visibility when `scope` is given, else in every scope.
+   */
+  expired(query: { scope?: Scope; now: string; updatedBefore?: string; limit: number }): Promise<StoredMemory[]>
   reset(): Promise<void>
   close(): Promise<void>
   /**
@@ -199,6 +239,11 @@ export interface HistoryStore {
   close(): Promise<void>
   /** Every record the scope can see (the matching of reads), in the order appended: what an export writes. */
   scopeRecords(scope: Scope): Promise<StoredHistoryRecord[]>
+  /**
+   * Erases every record the scope can see (the matching of reads), texts included, so that no
+   * trace of the scope's data is left in the file (`deleteAll`). Returns how many were erased.
+   */
+  deleteScope(scope: Scope): Promise<number>
   /** Appends records as they are, ids included, in order; a record whose id is already stored is skipped. */
   restore(records: StoredHistoryRecord[]): Promise<void>
 }
@@ -413,4 +458,86 @@ export interface GraphStore {
 export interface GraphRestore {
   entities: Array<StoredEntity & { vector: Vector }>
   relations: Array<Omit<StoredRelation, 'source' | 'destination'> & { source: Pick<EntityRef, 'id'>; destination: Pick<EntityRef, 'id'> }>
+}
+
+// ──────────────────────── Conversation context ────────────────────────
+
+/** A message kept as context, as the extraction prompts show it. */
+export interface ContextMessage {
+  role: 'user' | 'assistant' | 'system'
+  content: string
+  name?: string
+  /** ISO-8601: when the add that brought it happened. */
+  createdAt: string
+}
+
+/** What the context store holds for one exact scope. */
+export interface ConversationContext {
+  /** The kept messages, oldest first: the newest ones, and any older ones the summary does not cover yet. */
+  messages: ContextMessage[]
+  /** How many of the last `messages` the summary does not cover yet: what its next refresh reads. */
+  messagesSinceSummary: number
+  /** The rolling summary of the scope's older conversation, or null before the first refresh. */
+  summary: string | null
+  /** Adds since the summary was last refreshed. */
+  addsSinceSummary: number
+}
+
+/** What {@link ContextStore.append} keeps of a scope's messages. */
+export interface ContextRetention {
+  /** The newest messages, kept whatever the summary covers (what the extraction prompts show). */
+  latest: number
+  /**
+   * Besides those, up to this many of the newest messages the summary does not cover yet, so that
+   * a refresh every few adds still reads them all; 0 when summaries are off.
+   */
+  unsummarized: number
+}
+
+/**
+ * The conversation context of each exact scope (userId/agentId/runId as given, absent ids
+ * matching only absent ids): its last messages and a rolling summary (SQLite).
+ */
+export interface ContextStore {
+  /** The context of exactly this scope (empty when none is kept). */
+  read(scope: Scope): Promise<ConversationContext>
+  /** Appends an add's messages, drops what `keep` does not retain, and counts the add toward the next summary refresh. */
+  append(scope: Scope, messages: ContextMessage[], keep: ContextRetention): Promise<void>
+  /**
+   * Replaces the summary, which now covers `covered` more adds (the `addsSinceSummary` its refresh
+   * read; adds that came in meanwhile still count toward the next one). Does nothing when the scope's
+   * context was erased meanwhile, so a late refresh cannot bring back deleted conversation.
+   */
+  setSummary(scope: Scope, summary: string, covered: number): Promise<void>
+  /** Erases the context of every scope this one can see (the matching of reads). */
+  deleteScope(scope: Scope): Promise<void>
+  reset(): Promise<void>
+  close(): Promise<void>
+}
+
+// ──────────────────────────── Read audit ────────────────────────────
+
+/** One logged read: who read what in which scope, and which memories came back. */
+export interface ReadRecord {
+  operation: 'search' | 'get' | 'getAll'
+  scope: Scope
+  /** The caller-supplied actor (`actor` option), when given. */
+  actor?: string
+  /** The search query, or the id asked for by `get`; absent for `getAll`. */
+  query?: string
+  /** Ids of the memories returned, in order. */
+  resultIds: string[]
+  /** ISO-8601. */
+  createdAt: string
+}
+
+/** The opt-in log of reads (SQLite; config `audit.enabled`). */
+export interface ReadAuditLog {
+  record(entry: ReadRecord): Promise<void>
+  /** Records the scope can see (the matching of reads), oldest first, from `since` on when given. */
+  read(scope: Scope, query: { since?: string; limit: number }): Promise<ReadRecord[]>
+  /** Erases every record the scope can see. */
+  deleteScope(scope: Scope): Promise<void>
+  reset(): Promise<void>
+  close(): Promise<void>
 }

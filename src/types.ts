@@ -1,4 +1,5 @@
 import type { Metadata } from './input.js'
+import type { MemoryType } from './ports.js'
 
 /** A stored fact, as returned by every read. */
 export interface MemoryItem {
@@ -17,6 +18,12 @@ export interface MemoryItem {
   updatedAt: string
   /** ISO-8601: when the conversation it came from happened (`add`'s `observedAt`, default the time of the add). */
   observedAt: string
+  /** `semantic` (a fact) or `procedural` (a summary of an agent's run). */
+  memoryType: MemoryType
+  /** How often conversations stated it: 1 when added, +1 per update or confirmation by an add. */
+  mentions: number
+  /** ISO-8601: when it expires (`add`'s `expiresAt`); absent: never. */
+  expiresAt?: string
 }
 
 /** A relation between two entities of the knowledge graph (SPEC §4). */
@@ -42,9 +49,12 @@ export interface MemoryEvent {
   previousMemory?: string
 }
 
-/** A stage of `add` that failed while the others went through (SPEC §6). */
+/**
+ * A stage of `add` that failed while the others went through (SPEC §6). `context`: the conversation
+ * context could not be read or kept; the add's memories are unaffected.
+ */
 export interface StageError {
-  stage: 'facts' | 'graph' | 'history'
+  stage: 'facts' | 'graph' | 'history' | 'context'
   message: string
 }
 

@@ -10,12 +10,20 @@
  * - graph update: nothing for a relation already shown; update_relation when a single-valued
  *   relation (LIVES_IN, WORKS_AT, FOLLOWS_DIET) of the same source now points elsewhere;
  *   add_relation otherwise; noop when nothing changes.
+ * - summarize_conversation (the background refresh every `context.summaryEvery` adds): the
+ *   messages it is shown, cut to the summary's length limit.
  */
 import { entityKey } from '../../src/normalize.js'
 import type { ChatRequest } from '../../src/ports.js'
 import { renderConversation } from '../../src/prompts/render.js'
 import { ScriptedLLM, toolCall } from '../../test/doubles/scripted-llm.js'
 import type { FixtureConversation } from './fixture.js'
+
+/** The heading of the messages to extract from (src/prompts/render.ts extractionMessages). */
+const CONVERSATION_HEADING = 'Conversation:\n'
+
+/** Within the limit of `summarize_conversation` (src/prompts/summarize-conversation.ts). */
+const SUMMARY_CHARS = 2000
 
 /** Relationships a source has one of at a time: a new destination replaces the old one. */
 const SINGLE_VALUED = new Set(['LIVES_IN', 'WORKS_AT', 'FOLLOWS_DIET'])
@@ -32,7 +40,9 @@ export function instantLLM(conversations: readonly FixtureConversation[]): { llm
   const decisions: DecisionLog = { updateMemory: [], updateGraph: [] }
 
   const conversationOf = (request: ChatRequest): FixtureConversation => {
-    const text = userText(request).replace(/^Conversation:\n/, '')
+    // The new messages follow the last heading; the earlier conversation, when shown, precedes it.
+    const prompt = userText(request)
+    const text = prompt.slice(prompt.lastIndexOf(CONVERSATION_HEADING) + CONVERSATION_HEADING.length)
     const found = truth.get(text)
     if (found === undefined) throw new Error(`instant LLM: no ground truth for conversation ${JSON.stringify(text.slice(0, 80))}`)
     return found
@@ -64,6 +74,10 @@ export function instantLLM(conversations: readonly FixtureConversation[]): { llm
       })
       return { memory }
     },
+    summarize_conversation: (request) => {
+      const since = userText(request).split('Messages since:\n')[1] ?? ''
+      return { summary: since.slice(-SUMMARY_CHARS) }
+    },
     required: (request) => {
       const [existingText, newText] = sections(userText(request), 'Existing relations:', 'New relations:')
       const existing = numbered(existingText).map((line) => parseRelation(line.text))
@@ -88,7 +102,8 @@ export function instantLLM(conversations: readonly FixtureConversation[]): { llm
 }
 
 function userText(request: ChatRequest): string {
-  return request.messages.find((message) => message.role === 'user')?.content ?? ''
+  const content = request.messages.find((message) => message.role === 'user')?.content ?? ''
+  return typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : '')).join('')
 }
 
 /** The text under two headings of a prompt (src/prompts/update-*.ts). */

@@ -6,6 +6,7 @@
 import { getEncoding } from 'js-tiktoken'
 import { performance } from 'node:perf_hooks'
 import type { ChatRequest, ChatResponse, LLM } from '../../src/ports.js'
+import { chatText } from '../../src/llm/chat-text.js'
 
 const encoding = getEncoding('cl100k_base')
 const tokens = (text: string): number => encoding.encode(text).length
@@ -51,7 +52,7 @@ export class MeteredLLM implements LLM {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const startMs = performance.now()
     const promptTokens =
-      request.messages.reduce((sum, message) => sum + PER_MESSAGE + tokens(message.content), PER_REPLY) + tokens(JSON.stringify(request.tools))
+      request.messages.reduce((sum, message) => sum + PER_MESSAGE + tokens(chatText(message.content)), PER_REPLY) + tokens(JSON.stringify(request.tools))
     const response = await this.inner.chat(request)
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs))
     const completionTokens = response.toolCalls.reduce((sum, call) => sum + tokens(call.name) + tokens(call.arguments), tokens(response.text))

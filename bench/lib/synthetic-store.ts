@@ -127,6 +127,9 @@ export class SyntheticScope {
       createdAt: now,
       updatedAt: now,
       observedAt: now,
+      expiresAt: null,
+      memoryType: 'semantic',
+      mentions: 1,
       vector: randomUnitVector(this.random),
     }
   }

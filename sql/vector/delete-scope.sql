@@ -2,8 +2,8 @@
 -- Parameters: the ? of the {{scope}} predicates (vector/where/*.sql, in order). Code refuses an
 --             empty scope, which would match everything.
 -- Returns: seq, id, text, hash, metadata, user_id, agent_id, run_id, created_at, updated_at,
---          observed_at of each deleted memory.
+--          observed_at, expires_at, memory_type, mentions of each deleted memory.
 DELETE FROM memories AS m
 WHERE TRUE
 {{scope}}
-RETURNING seq, id, text, hash, metadata, user_id, agent_id, run_id, created_at, updated_at, observed_at
+RETURNING seq, id, text, hash, metadata, user_id, agent_id, run_id, created_at, updated_at, observed_at, expires_at, memory_type, mentions

@@ -1,6 +1,7 @@
 -- Purpose: one memory by id.
 -- Parameters: :id.
--- Returns: id, text, hash, metadata, user_id, agent_id, run_id, created_at, updated_at, observed_at; no row if absent.
-SELECT m.id, m.text, m.hash, m.metadata, m.user_id, m.agent_id, m.run_id, m.created_at, m.updated_at, m.observed_at
+-- Returns: id, text, hash, metadata, user_id, agent_id, run_id, created_at, updated_at, observed_at,
+--          expires_at, memory_type, mentions; no row if absent.
+SELECT m.id, m.text, m.hash, m.metadata, m.user_id, m.agent_id, m.run_id, m.created_at, m.updated_at, m.observed_at, m.expires_at, m.memory_type, m.mentions
 FROM memories AS m
 WHERE m.id = :id

@@ -1,6 +1,7 @@
--- Purpose: every stored vector with its memory's scope, to (re)fill a connection's in-memory
---          vector cache (vector-cache.ts).
+-- Purpose: every stored vector with what the reads filter it by (scope, expiry, update time,
+--          type), to (re)fill a connection's in-memory vector cache (vector-cache.ts).
 -- Parameters: none.
--- Returns: seq, user_id, agent_id, run_id, vector (Float32 little-endian BLOB).
-SELECT seq, user_id, agent_id, run_id, vector
+-- Returns: seq, user_id, agent_id, run_id, expires_at, updated_at, memory_type, vector (Float32
+--          little-endian BLOB).
+SELECT seq, user_id, agent_id, run_id, expires_at, updated_at, memory_type, vector
 FROM memories

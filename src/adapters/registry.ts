@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
-import type { Embedder, GraphStore, HistoryStore, Journal, LLM, VectorStore } from '../ports.js'
+import type { ContextStore, Embedder, GraphStore, HistoryStore, Journal, LLM, ReadAuditLog, VectorStore } from '../ports.js'
 
 /**
  * Provider name → adapter, each behind a dynamic import so that a provider's client library
@@ -82,4 +82,18 @@ export async function createGraphStore(config: ResolvedConfig['graphStore']): Pr
       return Neo4jGraphStore.open(options)
     }
   }
+}
+
+/** `null` when context is off: disabled, or neither messages nor a summary to keep. */
+export async function createContextStore(config: ResolvedConfig['context']): Promise<ContextStore | null> {
+  if (!config.enabled || (config.messages === 0 && config.summaryEvery === 0)) return null
+  const { SqliteContextStore } = await import('./sqlite/sqlite-context-store.js')
+  return SqliteContextStore.open({ path: config.path })
+}
+
+/** `null` unless the read audit is enabled (it is opt-in). */
+export async function createReadAuditLog(config: ResolvedConfig['audit']): Promise<ReadAuditLog | null> {
+  if (!config.enabled) return null
+  const { SqliteReadAudit } = await import('./sqlite/sqlite-read-audit.js')
+  return SqliteReadAudit.open({ path: config.path })
 }

@@ -13,6 +13,9 @@ export const COMMON_OPTIONS = {
   'no-infer': { type: 'boolean', default: false },
   format: { type: 'string' },
   concurrency: { type: 'string' },
+  'expires-at': { type: 'string' },
+  'max-age-days': { type: 'string' },
+  'max-count': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -39,6 +42,23 @@ export function limitFrom(values: ParsedArgs['values']): number | undefined {
   const limit = Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`)
   return limit
+}
+
+/** `--max-age-days N` and `--max-count N`: a retention policy for this run (config `retention`). */
+export function retentionFrom(values: ParsedArgs['values']): { maxAgeDays?: number; maxCount?: number } | undefined {
+  const maxAgeDays = positiveNumber(values['max-age-days'], '--max-age-days', false)
+  const maxCount = positiveNumber(values['max-count'], '--max-count', true)
+  if (maxAgeDays === undefined && maxCount === undefined) return undefined
+  return { ...(maxAgeDays !== undefined ? { maxAgeDays } : {}), ...(maxCount !== undefined ? { maxCount } : {}) }
+}
+
+function positiveNumber(text: string | undefined, flag: string, whole: boolean): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} must be a positive ${whole ? 'whole ' : ''}number, not "${text}"`)
+  }
+  return value
 }
 
 /** `--metadata key=value` (repeatable); values that look like numbers, booleans or null become those. */

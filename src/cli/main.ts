@@ -1,5 +1,5 @@
 import { EngramError, Memory } from '../index.js'
-import { type ParsedArgs, parseCommandLine, UsageError } from './args.js'
+import { type ParsedArgs, parseCommandLine, retentionFrom, UsageError } from './args.js'
 import { demo } from './commands/demo.js'
 import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
@@ -12,12 +12,15 @@ import type { MemoryCommand } from './commands/memory-commands.js'
 const USAGE = `usage: engram <command> [options]
 
 commands:
-  add TEXT           remember TEXT (--no-infer stores it verbatim, no LLM; --metadata key=value, repeatable)
+  add TEXT           remember TEXT (--no-infer stores it verbatim, no LLM; --metadata key=value, repeatable;
+                     --expires-at ISO-TIME: forgotten after that time)
   search QUERY       find memories (--limit N)
   list               a scope's memories, newest first (--limit N)
   get ID             one memory
   history ID         the changes to one memory, oldest first
   delete ID          delete one memory (and relations only it supported)
+  prune              delete expired memories, in every scope or the one given (--max-age-days N and
+                     --max-count N apply a retention policy), with history and graph provenance
   graph              print a scope's knowledge graph (--format json|cypher|graphml|html)
   import FILE        add conversations / restore exported records from JSONL, with progress; resumable
                      (--concurrency N, default 4; --no-infer stores conversations verbatim)
@@ -41,6 +44,7 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   get: memoryCommands.get,
   history: memoryCommands.history,
   delete: memoryCommands.remove,
+  prune: memoryCommands.prune,
   graph: memoryCommands.graph,
   import: importFile,
   export: exportScope,
@@ -63,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function runMemoryCommand(command: MemoryCommand, args: ParsedArgs): Promise<number> {
   const dataDir = args.values['data-dir']
-  const memory = await Memory.create(dataDir !== undefined ? { dataDir } : {})
+  const retention = retentionFrom(args.values)
+  const memory = await Memory.create({ ...(dataDir !== undefined ? { dataDir } : {}), ...(retention !== undefined ? { retention } : {}) })
   try {
     const output = await command(memory, args)
     if (args.values.json) console.log(JSON.stringify(output.json, null, 2))

@@ -23,6 +23,33 @@ export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 /** Default graph settings (SPEC §2). */
 export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
 
+/** Default conversation context (README "Conversation context"). */
+export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
+
+/**
+ * Default ranking (README "Ranking"): the best setting of the grid over the 48 labelled queries of
+ * test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
+ * test/unit/ranking-defaults.test.ts). MRR / hit@1 (old-answer MRR) by halfLifeDays, recencyWeight,
+ * reinforcementWeight:
+ *
+ *   relevance alone (weights 0)   0.775 / 0.625  (0.867)
+ *   90, 0.2, 0.2 (chosen)         0.828 / 0.729  (0.800)
+ *   180, 0.2, 0.2                 0.809 / 0.688  (0.800)
+ *   90, 0.15, 0.2                 0.809 / 0.688  (0.806)
+ *   90, 0, 0.2                    0.789 / 0.646  (0.867)
+ *   90, 0.2, 0                    0.745 / 0.583  (0.806)
+ *   90, 0.3, 0.2                  0.753 / 0.583  (0.656)
+ *
+ * Relevance carries magnitude (½ similarity + ½ BM25 relative to the query's best), so a clear
+ * winner is clearly ahead and time can only reorder close candidates: with these weights a memory
+ * needs 0.6 of another's relevance to overtake it. Recency alone buries restated habits under
+ * fresh one-offs and reinforcement alone gains little; together they put the newer statement first
+ * in 10 of 16 "superseded" queries (5 by relevance) at the cost of a place or two in 3 of 15
+ * "old-answer" queries. From a recency weight of 0.3, fresh off-topic memories overtake old exact
+ * answers (a birthday, an allergy).
+ */
+export const DEFAULT_RANKING = { halfLifeDays: 90, recencyWeight: 0.2, reinforcementWeight: 0.2 } as const
+
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {
   /** `null` when no LLM is configured: `infer:false`, search and reads still work. */
@@ -41,6 +68,10 @@ export interface ResolvedConfig {
   readonly graph: { entityThreshold: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
   readonly prompts: { facts?: string; updateMemory?: string; extractGraph?: string; extractMemories?: string; updateGraph?: string }
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
+  readonly context: { enabled: boolean; messages: number; summaryEvery: number; path: string }
+  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number }
+  readonly retention: { maxAgeDays?: number; maxCount?: number }
+  readonly audit: { enabled: boolean; path: string }
 }
 
 /**
@@ -71,6 +102,10 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     },
     prompts: { ...config.prompts },
     limits: { ...DEFAULT_LIMITS, ...config.limits },
+    context: { ...DEFAULT_CONTEXT, ...withoutPath(config.context), path: config.context?.path ?? join(dataDir, 'context.db') },
+    ranking: { ...DEFAULT_RANKING, ...config.ranking },
+    retention: { ...config.retention },
+    audit: { enabled: config.audit?.enabled ?? false, path: config.audit?.path ?? join(dataDir, 'audit.db') },
   })
 }
 
@@ -120,6 +155,13 @@ function resolveGraphStore(graphStore: GraphStoreConfig | undefined, env: EnvSet
     password: chosen.config.password ?? env.neo4jPassword ?? '',
     ...pick(chosen.config, 'database'),
   }
+}
+
+/** A config section without its `path` (resolved separately, against `dataDir`). */
+function withoutPath<T extends { path?: string }>(section: T | undefined): Omit<T, 'path'> | undefined {
+  if (section === undefined) return undefined
+  const { path: _path, ...rest } = section
+  return rest
 }
 
 /** The named fields of an object that are set. */

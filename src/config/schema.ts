@@ -20,6 +20,11 @@ const retrySettings = {
   timeoutMs: z.number().int().positive().optional(),
 }
 
+const visionSetting = {
+  /** The model accepts images (`image_url` content parts): images in messages are described by it. Default false. */
+  vision: z.boolean().optional(),
+}
+
 /** What both OpenAI adapters need to reach a server; keys and URLs fall back to the environment. */
 const openaiConnection = {
   model: z.string().min(1).optional(),
@@ -35,6 +40,7 @@ const openaiLLM = z
       .object({
         ...openaiConnection,
         temperature: z.number().min(0).max(2).optional(),
+        ...visionSetting,
       })
       .strict()
       .default({}),
@@ -50,6 +56,7 @@ const langchainLLM = z
           message: 'must be a LangChain chat model with bindTools() (a BaseChatModel)',
         }),
         ...retrySettings,
+        ...visionSetting,
       })
       .strict(),
   })
@@ -217,6 +224,52 @@ export const configSchema = z
         extractGraph: z.string().min(1).optional(),
         extractMemories: z.string().min(1).optional(),
         updateGraph: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Conversation context for extraction (README "Conversation context"). */
+    context: z
+      .object({
+        /** Keep and use context. Default true. */
+        enabled: z.boolean().optional(),
+        /** Messages kept per scope (per exact userId/agentId/runId). Default 10. */
+        messages: z.number().int().min(0).max(200).optional(),
+        /** Adds between refreshes of the rolling summary (one LLM call, after the add returns). Default 10; 0: no summary. */
+        summaryEvery: z.number().int().min(0).optional(),
+        /** SQLite file. Default `<dataDir>/context.db`. */
+        path: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** How search ranks facts (README "Ranking"). */
+    ranking: z
+      .object({
+        /** Age, in days since `observedAt`, at which the recency part halves. */
+        halfLifeDays: z.number().positive().optional(),
+        /** Weight of recency against relevance, 0..1. */
+        recencyWeight: z.number().min(0).max(1).optional(),
+        /** Weight of reinforcement (mentions) against relevance, 0..1. */
+        reinforcementWeight: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Retention applied to each scope (README "Expiry and retention"). */
+    retention: z
+      .object({
+        /** Memories not updated for this many days are expired. */
+        maxAgeDays: z.number().positive().optional(),
+        /** A scope keeps at most this many memories: an add that goes over deletes the least recently updated. */
+        maxCount: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /** The opt-in log of reads (README "Read audit"). */
+    audit: z
+      .object({
+        /** Log searches and reads. Default false. */
+        enabled: z.boolean().optional(),
+        /** SQLite file. Default `<dataDir>/audit.db`. */
+        path: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

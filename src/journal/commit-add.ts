@@ -29,10 +29,11 @@ export const entriesInFlight = new Set<string>()
 export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promise<CommitOutcome> {
   const id = randomUUID()
   const graph = plan.graph !== null && ctx.graph !== null ? { ...plan.graph, operationId: id } : null
+  const vectorWrites = hasVectorWrites(plan)
   // Nothing to write: no journal entry either.
-  if (!hasVectorWrites(plan) && graph === null) return { graphEvents: null }
+  if (!vectorWrites && graph === null) return { graphEvents: null }
   const journaled: JournalPlan = { ...plan, graph }
-  const progress: JournalProgress = { vector: !hasVectorWrites(plan), graph: graph === null ? 'none' : 'pending' }
+  const progress: JournalProgress = { vector: !vectorWrites, graph: graph === null ? 'none' : 'pending' }
   await ctx.journal.begin({ id, state: 'pending', ownerPid: process.pid, plan: encodePlan(journaled), progress: JSON.stringify(progress), createdAt: ctx.now().toISOString() })
   entriesInFlight.add(id)
   try {
@@ -74,28 +75,40 @@ export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promis
   }
 }
 
-function hasVectorWrites(plan: JournalPlan): boolean {
-  return plan.vector.inserts.length + plan.vector.updates.length + plan.vector.deletes.length > 0
+function hasVectorWrites({ vector }: JournalPlan): boolean {
+  return vector.inserts.length + vector.updates.length + vector.deletes.length + (vector.mentions?.length ?? 0) > 0
 }
 
-async function writeVectors(ctx: PipelineContext, { vector }: JournalPlan): Promise<void> {
+async function writeVectors(ctx: PipelineContext, plan: JournalPlan): Promise<void> {
+  const { vector } = plan
   if (vector.inserts.length > 0) await ctx.vectorStore.insert(vector.inserts)
   for (const { after } of vector.updates) await ctx.vectorStore.update(after)
   if (vector.deletes.length > 0) await ctx.vectorStore.delete(vector.deletes.map((memory) => memory.id))
+  await setMentions(ctx, plan, 'after')
 }
 
 /** The vector writes again, idempotently: memories are written as planned, whatever is stored. */
-export async function redoVectorWrites(ctx: PipelineContext, { vector }: JournalPlan): Promise<void> {
+export async function redoVectorWrites(ctx: PipelineContext, plan: JournalPlan): Promise<void> {
+  const { vector } = plan
   const upserts = [...vector.inserts, ...vector.updates.map(({ after }) => after)]
   if (upserts.length > 0) await ctx.vectorStore.restore(upserts)
   if (vector.deletes.length > 0) await ctx.vectorStore.delete(vector.deletes.map((memory) => memory.id))
+  await setMentions(ctx, plan, 'after')
+}
+
+/** Mention counts as they were before the add (`before`) or after it (`after`). */
+async function setMentions(ctx: PipelineContext, { vector }: JournalPlan, state: 'before' | 'after'): Promise<void> {
+  const mentions = vector.mentions ?? []
+  if (mentions.length > 0) await ctx.vectorStore.setMentions(mentions.map((change) => ({ id: change.id, mentions: change[state] })))
 }
 
 /**
  * Puts the vector store back as it was before the add: new memories deleted, changed and deleted
  * ones restored. Their vectors are not journaled, so they are embedded again from their text.
  */
-export async function undoVectorWrites(ctx: PipelineContext, { vector }: JournalPlan): Promise<void> {
+export async function undoVectorWrites(ctx: PipelineContext, plan: JournalPlan): Promise<void> {
+  const { vector } = plan
+  await setMentions(ctx, plan, 'before')
   if (vector.inserts.length > 0) await ctx.vectorStore.delete(vector.inserts.map((memory) => memory.id))
   const previous = [...vector.updates.map(({ before }) => before), ...vector.deletes]
   if (previous.length === 0) return

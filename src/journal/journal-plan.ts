@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Scope } from '../input.js'
+import type { MentionChange } from '../pipelines/steps/plan-memory-writes.js'
 import type { GraphChanges, HistoryRecord, MemoryWrite, StoredHistoryRecord, StoredMemory } from '../ports.js'
 
 /**
@@ -12,6 +13,8 @@ export interface JournalPlan {
     inserts: MemoryWrite[]
     updates: Array<{ before: StoredMemory; after: MemoryWrite }>
     deletes: StoredMemory[]
+    /** Mention counts to set; absent in entries journaled before memory lifecycle. */
+    mentions?: MentionChange[]
   }
   /** The audit rows of the vector writes. */
   history: HistoryRecord[]

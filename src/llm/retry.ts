@@ -66,7 +66,7 @@ export function retryPolicyOf(options: RetryPolicy): Readonly<RetryPolicy> {
  * (see the `LLM` port), so this one policy applies to every provider alike.
  */
 export function withRetry(llm: LLM, policy: RetryPolicy = {}): LLM {
-  return { model: llm.model, chat: (request) => retrying(() => llm.chat(request), policy) }
+  return { model: llm.model, ...(llm.vision === true ? { vision: true } : {}), chat: (request) => retrying(() => llm.chat(request), policy) }
 }
 
 /** HTTP statuses worth retrying: timeout, conflict (OpenAI uses it for lock contention), rate limit, server faults. */

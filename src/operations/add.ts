@@ -4,39 +4,57 @@ import { definedScope } from '../memory-records.js'
 import type { AddInput } from '../pipelines/add-input.js'
 import { chunkConversation } from '../pipelines/chunk-conversation.js'
 import type { PipelineContext } from '../pipelines/context.js'
+import { followedBy, loadEarlierConversation, rememberConversation } from '../pipelines/conversation-context.js'
+import { conversationOf, describeImages, hasContent, inputBytes } from '../pipelines/describe-images.js'
 import { startExtraction } from '../pipelines/extraction.js'
 import { planFacts } from '../pipelines/fact-pipeline.js'
 import { graphWrites, NO_GRAPH_PLAN, planGraph } from '../pipelines/graph-pipeline.js'
+import { planProcedure } from '../pipelines/procedural.js'
 import { requireLLM } from '../pipelines/require-llm.js'
 import { type FactWrites, NO_FACT_WRITES } from '../pipelines/steps/plan-memory-writes.js'
 import { graphOutcome, type RelationWrites } from '../pipelines/steps/plan-relation-writes.js'
 import { planVerbatim } from '../pipelines/store-verbatim.js'
 import { commitAdd } from '../journal/commit-add.js'
+import { evictOverCount } from './prune.js'
 import type { JournalPlan } from '../journal/journal-plan.js'
 import type { LLM } from '../ports.js'
+import type { EarlierConversation } from '../prompts/render.js'
 import type { AddResult, StageError } from '../types.js'
 
 /**
- * `Memory.add`: validates everything before touching a store, then either stores the messages
- * verbatim (`infer: false`, no graph) or runs both pipelines over each chunk of the conversation
- * in order, so a later chunk sees what an earlier one stored.
+ * `Memory.add`: validates everything before touching a store and puts image descriptions in the
+ * images' place; then stores the messages verbatim (`infer: false`, no graph), or one summary of
+ * an agent's run (`memoryType: 'procedural'`), or runs both pipelines over each chunk of the
+ * conversation in order, so a later chunk sees what an earlier one stored.
  */
 export async function add(ctx: PipelineContext, messages: unknown, options: unknown): Promise<AddResult> {
-  const input = parseAddInput(ctx, messages, options)
+  const parsed = parseAddInput(ctx, messages, options)
+  // With infer, a missing LLM fails the add before anything else, images or not.
+  const llm = parsed.infer ? requireLLM(ctx) : null
+  const described = await describeImages(llm, parsed.messages)
+  const input: AddInput = { ...parsed, messages: described.messages }
   const result: AddResult = { results: [], relations: { added: [], updated: [], invalidated: [] } }
-  const errors: StageError[] = []
-  if (!input.infer) {
-    const writes = await planVerbatim(ctx, input)
+  const errors: StageError[] = described.warnings.map((message) => ({ stage: 'facts', message }))
+  // Only images, none of them described: nothing to remember, and nothing wrong with the input.
+  if (!input.messages.some((message) => message.content.trim().length > 0)) return withErrors(result, errors)
+  if (llm === null || input.memoryType === 'procedural') {
+    // The messages verbatim, or one summary of an agent's run (pipelines/procedural.ts): no facts, no graph.
+    const writes = llm === null ? await planVerbatim(ctx, input) : await planProcedure(ctx, llm, input)
     const committed = await commitAdd(ctx, journalPlan(input, writes, null))
     if (committed.factsError !== undefined) throw committed.factsError
     result.results.push(...writes.events)
     errors.push(...historyErrors(committed.historyError))
+    await evictOver(ctx, input, result, errors)
+    // An agent's run is not conversation that later messages refer back to.
+    if (input.memoryType === 'semantic') errors.push(...(await rememberConversation(ctx, input)))
     return withErrors(result, errors)
   }
-  const llm = requireLLM(ctx)
+  // What came before, to resolve references ("she"); a later chunk also sees the earlier chunks.
+  let earlier = await loadEarlierConversation(ctx, input, errors)
   const chunks = chunkConversation(input.messages, ctx.config.limits.chunkTokens)
   for (const [index, chunk] of chunks.entries()) {
-    const failures = await addChunk(ctx, llm, { ...input, messages: chunk }, result, errors)
+    const failures = await addChunk(ctx, llm, { ...input, messages: chunk }, earlier, result, errors)
+    earlier = followedBy(ctx, earlier, chunk)
     if (failures.length === 0) continue
     // Nothing at all was written: the caller gets the error itself rather than an empty result.
     if (index === 0 && failures.length === (input.graph ? 2 : 1)) throw failures[0]
@@ -44,7 +62,20 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
     if (index < chunks.length - 1) errors.push({ stage: 'facts', message: `chunks ${index + 2}..${chunks.length} were not processed after: ${reasons}` })
     break
   }
+  await evictOver(ctx, input, result, errors)
+  errors.push(...(await rememberConversation(ctx, input)))
   return withErrors(result, errors)
+}
+
+/** Retention `maxCount`: what this add took over the limit is deleted at once, reported as DELETE events. */
+async function evictOver(ctx: PipelineContext, input: AddInput, result: AddResult, errors: StageError[]): Promise<void> {
+  if (!result.results.some((event) => event.event === 'ADD')) return
+  try {
+    const { deleted } = await evictOverCount(ctx, input.scope)
+    result.results.push(...deleted)
+  } catch (error) {
+    errors.push({ stage: 'facts', message: `retention maxCount: ${messageOf(error)}` })
+  }
 }
 
 /**
@@ -53,9 +84,16 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
  * relations citing the facts' memory ids. A failed stage becomes an `errors` entry and does not
  * undo the other (SPEC §6). Returns the failures.
  */
-async function addChunk(ctx: PipelineContext, llm: LLM, input: AddInput, result: AddResult, errors: StageError[]): Promise<unknown[]> {
+async function addChunk(
+  ctx: PipelineContext,
+  llm: LLM,
+  input: AddInput,
+  earlier: EarlierConversation | undefined,
+  result: AddResult,
+  errors: StageError[],
+): Promise<unknown[]> {
   const graph = input.graph ? ctx.graph : null
-  const extraction = startExtraction(ctx, llm, input)
+  const extraction = startExtraction(ctx, llm, input, earlier)
   const [facts, plan] = await Promise.all([
     settle(planFacts(ctx, llm, input, extraction.facts)),
     graph === null || extraction.graph === null ? undefined : settle(planGraph(ctx, llm, graph, input, extraction.graph)),
@@ -94,7 +132,7 @@ async function addChunk(ctx: PipelineContext, llm: LLM, input: AddInput, result:
 function journalPlan(input: AddInput, facts: FactWrites, relations: RelationWrites | null): JournalPlan {
   return {
     scope: input.scope,
-    vector: { inserts: facts.inserts, updates: facts.updates, deletes: facts.deletes },
+    vector: { inserts: facts.inserts, updates: facts.updates, deletes: facts.deletes, mentions: facts.reinforcements },
     history: facts.history,
     graph: relations?.changes ?? null,
     graphHistory: relations?.merges ?? [],
@@ -111,14 +149,17 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   )
 }
 
+/** An add's validated input, its messages as given: images not yet described (pipelines/describe-images.ts). */
+type ParsedAdd = Omit<AddInput, 'messages'> & { messages: Message[] }
+
 /** Parses and bounds an add's input; nothing has been written when this throws. */
-export function parseAddInput(ctx: PipelineContext, messages: unknown, options: unknown): AddInput {
+export function parseAddInput(ctx: PipelineContext, messages: unknown, options: unknown): ParsedAdd {
   const opts = parseInput(inputSchemas(ctx.config.limits).addOptions, options, 'options')
-  const conversation = toMessages(parseInput(messagesSchema, messages, 'messages'))
-  if (!conversation.some((message) => message.content.trim().length > 0)) {
+  const conversation = conversationOf(parseInput(messagesSchema, messages, 'messages'))
+  if (!conversation.some(hasContent)) {
     throw new EngramError('INVALID_INPUT', 'invalid messages: there must be at least one message with non-empty content')
   }
-  const bytes = conversation.reduce((total, message) => total + Buffer.byteLength(message.content, 'utf8'), 0)
+  const bytes = inputBytes(conversation)
   const limit = ctx.config.limits.maxInputBytes
   if (bytes > limit) {
     throw new EngramError(
@@ -130,6 +171,10 @@ export function parseAddInput(ctx: PipelineContext, messages: unknown, options: 
     throw new EngramError('INVALID_INPUT', 'invalid options.graph: no graph store is configured (graphStore.provider is "none")')
   }
   const infer = opts.infer ?? true
+  const expiresAt = opts.expiresAt === undefined ? null : new Date(opts.expiresAt)
+  if (expiresAt !== null && expiresAt.getTime() <= ctx.now().getTime()) {
+    throw new EngramError('INVALID_INPUT', `invalid options.expiresAt: ${expiresAt.toISOString()} is not in the future, so nothing stored could ever be read`)
+  }
   return {
     messages: conversation,
     scope: definedScope(opts),
@@ -137,11 +182,9 @@ export function parseAddInput(ctx: PipelineContext, messages: unknown, options: 
     infer,
     graph: infer && (opts.graph ?? ctx.graph !== null),
     observedAt: opts.observedAt === undefined ? ctx.now() : new Date(opts.observedAt),
+    expiresAt,
+    memoryType: opts.memoryType ?? 'semantic',
   }
-}
-
-function toMessages(messages: string | Message[]): Message[] {
-  return typeof messages === 'string' ? [{ role: 'user', content: messages }] : messages
 }
 
 function messageOf(error: unknown): string {

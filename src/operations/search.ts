@@ -2,16 +2,23 @@ import { inputSchemas, parseInput } from '../input.js'
 import { definedScope } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import { toRelation } from '../pipelines/steps/plan-relation-writes.js'
+import { liveAt } from '../retention.js'
 import { fuseResults } from '../search/fuse.js'
 import { searchGraph } from '../search/graph-search.js'
+import { rankResults } from '../search/rank.js'
 import type { SearchResult } from '../types.js'
+import { auditedSearch } from './audit.js'
 
 /** Results per list when the caller gives no `limit` (SPEC §1). */
 export const DEFAULT_SEARCH_LIMIT = 10
 
+/** The most facts a search re-ranks by relevance and time (README "Ranking"), unless `limit` asks for more. */
+export const MAX_RANKING_POOL = 100
+
 /**
  * `Memory.search`, with no LLM call: one query embedding, then the hybrid fact search and the
- * graph walk in parallel, then facts cited by the relations found are boosted.
+ * graph walk in parallel, then each fact's relevance (similarity and keyword score, boosted when
+ * a relation found cites it), then ranked with recency and reinforcement and cut to `limit`.
  */
 export async function search(ctx: PipelineContext, query: unknown, options: unknown): Promise<SearchResult> {
   const schemas = inputSchemas(ctx.config.limits)
@@ -19,10 +26,15 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
   const opts = parseInput(schemas.searchOptions, options, 'options')
   const scope = definedScope(opts)
   const limit = opts.limit ?? DEFAULT_SEARCH_LIMIT
-  const filters = opts.filters !== undefined ? { filters: opts.filters } : {}
+  const now = ctx.now()
+  const filters = {
+    ...(opts.filters !== undefined ? { filters: opts.filters } : {}),
+    ...(opts.memoryType !== undefined ? { memoryType: opts.memoryType } : {}),
+    ...liveAt(now, ctx.config.retention),
+  }
   const [vector] = await ctx.embedder.embed([text])
   const [facts, relations] = await Promise.all([
-    ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit }),
+    ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit: rankingPool(limit) }),
     ctx.graph === null
       ? []
       : searchGraph(ctx.graph, {
@@ -34,8 +46,8 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
           limit,
         }),
   ])
-  const results = await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters })
-  return {
+  const results = rankResults(await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }), ctx.config.ranking, now)
+  return auditedSearch(ctx, { scope, actor: opts.actor, query: text }, {
     results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
     relations: relations.map((hit) => ({
       ...toRelation(hit.relation),
@@ -44,5 +56,14 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
       path: hit.path.map(toRelation),
       explain: hit.explain,
     })),
-  }
+  })
+}
+
+/**
+ * How many facts to fetch for the top `limit`: twice as many (at least 20, at most
+ * {@link MAX_RANKING_POOL}). The store picks its hits by fused rank, relevance and time re-order
+ * them, so a fact just below the store's cut, but closer in similarity or fresher, can still move up.
+ */
+function rankingPool(limit: number): number {
+  return Math.max(limit, Math.min(Math.max(2 * limit, 20), MAX_RANKING_POOL))
 }

@@ -13,7 +13,7 @@ export async function update(ctx: PipelineContext, id: unknown, text: unknown): 
   const newText = parseInput(memoryTextSchema, text, 'text')
   const [vector] = await ctx.embedder.embed([newText])
   const now = ctx.now()
-  const revised = revisedMemory(memory, newText, vector!, memory.metadata, now, now)
+  const revised = revisedMemory(memory, newText, vector!, { metadata: memory.metadata, now, observedAt: now, restated: false })
   await ctx.vectorStore.update(revised)
   await recordOrThrow(ctx, [memoryHistory('UPDATE', revised, memory.text, newText, now)])
   return toMemoryItem(revised)
@@ -34,13 +34,19 @@ export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
   ])
 }
 
-/** `Memory.deleteAll`: every memory, entity and relation the scope can see; a history row per memory. */
+/**
+ * `Memory.deleteAll`: erases everything the scope can see from every store: memories, entities and
+ * relations, history rows (their texts included), conversation context and read-audit records.
+ * Nothing is left to say the data existed, not even a deletion record: that is the point of a
+ * user's request to be forgotten.
+ */
 export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<void> {
   const parsed = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
-  const memories = await ctx.vectorStore.deleteScope(parsed)
+  await ctx.vectorStore.deleteScope(parsed)
   await ctx.graph?.deleteScope(parsed)
-  const now = ctx.now()
-  await recordOrThrow(ctx, memories.map((memory) => memoryHistory('DELETE', memory, memory.text, null, now)))
+  await ctx.history?.deleteScope(parsed)
+  await ctx.context?.deleteScope(parsed)
+  await ctx.audit?.deleteScope(parsed)
 }
 
 /** `Memory.reset`: every store, every scope. */
@@ -48,6 +54,8 @@ export async function reset(ctx: PipelineContext): Promise<void> {
   await ctx.vectorStore.reset()
   await ctx.graph?.reset()
   await ctx.history?.reset()
+  await ctx.context?.reset()
+  await ctx.audit?.reset()
 }
 
 async function existing(ctx: PipelineContext, id: unknown): Promise<StoredMemory> {

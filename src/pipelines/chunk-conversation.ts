@@ -1,4 +1,4 @@
-import type { Message } from '../input.js'
+import type { TextMessage } from '../input.js'
 
 /**
  * A cheap token estimate: about four characters per token for English text with the common
@@ -18,9 +18,9 @@ const PER_MESSAGE_TOKENS = 4
  * sentence or word boundaries, each keeping its role and name. Nothing is dropped: the chunks
  * concatenated hold every character of every message.
  */
-export function chunkConversation(messages: readonly Message[], budget: number): Message[][] {
-  const chunks: Message[][] = []
-  let current: Message[] = []
+export function chunkConversation(messages: readonly TextMessage[], budget: number): TextMessage[][] {
+  const chunks: TextMessage[][] = []
+  let current: TextMessage[] = []
   let used = 0
   for (const message of messages.flatMap((m) => splitMessage(m, budget - PER_MESSAGE_TOKENS))) {
     const cost = estimateTokens(message.content) + PER_MESSAGE_TOKENS
@@ -36,10 +36,10 @@ export function chunkConversation(messages: readonly Message[], budget: number):
   return chunks
 }
 
-function splitMessage(message: Message, budget: number): Message[] {
+function splitMessage(message: TextMessage, budget: number): TextMessage[] {
   const maxChars = Math.max(1, budget * 4)
   if (message.content.length <= maxChars) return [message]
-  const parts: Message[] = []
+  const parts: TextMessage[] = []
   let rest = message.content
   while (rest.length > maxChars) {
     const cut = cutPoint(rest, maxChars)

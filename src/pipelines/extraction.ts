@@ -1,4 +1,5 @@
 import type { LLM } from '../ports.js'
+import type { EarlierConversation } from '../prompts/render.js'
 import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
 import { type ExtractedFacts, extractFacts } from './steps/extract-facts.js'
@@ -15,14 +16,18 @@ export interface Extraction {
  * Starts the first LLM round trip of a chunk (SPEC §3). With the graph on and
  * `graph.extraction: "combined"` (the default) one `extract_memories` call feeds both pipelines;
  * with `"separate"`, `extract_facts` and `extract_graph` run side by side. Either way both
- * pipelines start at once and wait only for their own part.
+ * pipelines start at once and wait only for their own part. Every call is shown the `earlier`
+ * conversation, when there is any, to resolve references such as "she" (README "Conversation context").
  */
-export function startExtraction(ctx: PipelineContext, llm: LLM, input: AddInput): Extraction {
+export function startExtraction(ctx: PipelineContext, llm: LLM, input: AddInput, earlier?: EarlierConversation): Extraction {
   const today = input.observedAt
-  if (!input.graph) return { facts: extractFacts(ctx, llm, input.messages, today), graph: null }
+  if (!input.graph) return { facts: extractFacts(ctx, llm, input.messages, today, earlier), graph: null }
   if (ctx.config.graph.extraction === 'separate') {
-    return { facts: extractFacts(ctx, llm, input.messages, today), graph: extractGraph(ctx, llm, input.messages, input.scope, today) }
+    return {
+      facts: extractFacts(ctx, llm, input.messages, today, earlier),
+      graph: extractGraph(ctx, llm, input.messages, input.scope, today, earlier),
+    }
   }
-  const both = extractMemories(ctx, llm, input.messages, input.scope, today)
+  const both = extractMemories(ctx, llm, input.messages, input.scope, today, earlier)
   return { facts: both.then((extracted) => extracted.facts), graph: both.then((extracted) => extracted.graph) }
 }

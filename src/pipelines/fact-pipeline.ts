@@ -1,4 +1,4 @@
-import type { Message } from '../input.js'
+import type { TextMessage } from '../input.js'
 import type { Speaker } from '../memory-records.js'
 import type { LLM } from '../ports.js'
 import type { AddInput } from './add-input.js'
@@ -32,7 +32,7 @@ export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput,
     ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids
     : addEveryFact(facts) //                                            nothing to compare with: all ADD, no call
   const known = new Map(facts.map((fact, index) => [fact, vectors[index]!] as const))
-  const writes = await planMemoryWrites(ctx, decided.changes, known, { ...input, speaker: userSpeaker(input.messages) })
+  const writes = await planMemoryWrites(ctx, decided, known, { ...input, speaker: userSpeaker(input.messages) })
   const supporting = [
     ...writes.events.filter((event) => event.event !== 'DELETE').map((event) => ({ id: event.id, text: event.memory })),
     ...decided.confirmed.map((memory) => ({ id: memory.id, text: memory.text })),
@@ -41,7 +41,7 @@ export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput,
 }
 
 /** Facts come from the user's messages; when they all carry one name, that name is the actor. */
-function userSpeaker(messages: readonly Message[]): Speaker {
+function userSpeaker(messages: readonly TextMessage[]): Speaker {
   const names = new Set(messages.filter((message) => message.role === 'user').map((message) => message.name))
   const [name] = names
   return names.size === 1 && name !== undefined ? { role: 'user', actor: name } : {}

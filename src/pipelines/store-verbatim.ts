@@ -12,11 +12,12 @@ export async function planVerbatim(ctx: PipelineContext, input: AddInput): Promi
   if (messages.length === 0) return NO_FACT_WRITES
   const vectors = await ctx.embedder.embed(messages.map((message) => message.content)) // one batched call
   const now = ctx.now()
-  const inserts = messages.map((message, index) => newMemory(message.content, vectors[index]!, input.scope, input.metadata, now, input.observedAt))
+  const inserts = messages.map((message, index) => newMemory(message.content, vectors[index]!, input, now))
   return {
     inserts,
     updates: [],
     deletes: [],
+    reinforcements: [],
     events: inserts.map((memory) => ({ id: memory.id, memory: memory.text, event: 'ADD' as const })),
     history: inserts.map((memory, index) => {
       const { role, name } = messages[index]!

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { modelText } from '../normalize.js'
-import type { Message } from '../input.js'
+import type { TextMessage } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
-import { extractionMessages } from './render.js'
+import { type EarlierConversation, extractionMessages } from './render.js'
 
 /** Arguments of `extract_facts` (SPEC §3). */
 export const extractFactsArgs = z.object({
@@ -39,11 +39,13 @@ ${FACT_RULES}
 Answer only by calling extract_facts.`
 
 export interface ExtractFactsContext {
-  messages: readonly Message[]
+  messages: readonly TextMessage[]
   today: Date
   instructions?: string
+  /** What came before these messages, to resolve references; nothing is extracted from it. */
+  earlier?: EarlierConversation
 }
 
 export function buildExtractFactsMessages(context: ExtractFactsContext): ChatMessage[] {
-  return extractionMessages(context.instructions ?? EXTRACT_FACTS_INSTRUCTIONS, context.today, context.messages)
+  return extractionMessages(context.instructions ?? EXTRACT_FACTS_INSTRUCTIONS, context.today, context.messages, context.earlier)
 }

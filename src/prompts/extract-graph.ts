@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { Message } from '../input.js'
+import type { TextMessage } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
-import { extractionMessages } from './render.js'
+import { type EarlierConversation, extractionMessages } from './render.js'
 
 /** Arguments of `extract_graph` (SPEC §3). */
 export const extractGraphArgs = z.object({
@@ -46,14 +46,16 @@ ${GRAPH_RULES}
 Answer only by calling extract_graph.`
 
 export interface ExtractGraphContext {
-  messages: readonly Message[]
+  messages: readonly TextMessage[]
   today: Date
   /** The name first-person references resolve to. */
   self: string
   instructions?: string
+  /** What came before these messages, to resolve references; nothing is extracted from it. */
+  earlier?: EarlierConversation
 }
 
 export function buildExtractGraphMessages(context: ExtractGraphContext): ChatMessage[] {
   const instructions = (context.instructions ?? EXTRACT_GRAPH_INSTRUCTIONS).replaceAll('{self}', JSON.stringify(context.self))
-  return extractionMessages(instructions, context.today, context.messages)
+  return extractionMessages(instructions, context.today, context.messages, context.earlier)
 }

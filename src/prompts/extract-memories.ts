@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import type { Message } from '../input.js'
+import type { TextMessage } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
 import { extractFactsArgs, FACT_RULES, FACTS_BRIEF } from './extract-facts.js'
 import { extractGraphArgs, GRAPH_BRIEF, GRAPH_RULES } from './extract-graph.js'
-import { extractionMessages } from './render.js'
+import { type EarlierConversation, extractionMessages } from './render.js'
 
 /**
  * Arguments of `extract_memories` (SPEC §3): the facts and the graph of one conversation in one
@@ -35,14 +35,16 @@ ${GRAPH_RULES}
 Answer only by calling extract_memories.`
 
 export interface ExtractMemoriesContext {
-  messages: readonly Message[]
+  messages: readonly TextMessage[]
   today: Date
   /** The name first-person references resolve to. */
   self: string
   instructions?: string
+  /** What came before these messages, to resolve references; nothing is extracted from it. */
+  earlier?: EarlierConversation
 }
 
 export function buildExtractMemoriesMessages(context: ExtractMemoriesContext): ChatMessage[] {
   const instructions = (context.instructions ?? EXTRACT_MEMORIES_INSTRUCTIONS).replaceAll('{self}', JSON.stringify(context.self))
-  return extractionMessages(instructions, context.today, context.messages)
+  return extractionMessages(instructions, context.today, context.messages, context.earlier)
 }

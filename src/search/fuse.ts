@@ -1,6 +1,7 @@
 import type { Metadata, Scope } from '../input.js'
 import { toMemoryItem } from '../memory-records.js'
-import type { HybridHit, StoredMemory, VectorStore } from '../ports.js'
+import type { HybridHit, MemoryType, StoredMemory, VectorStore } from '../ports.js'
+import { isLive, type LiveFilter } from '../retention.js'
 import type { ScoredMemory } from '../types.js'
 import type { GraphHit } from './graph-search.js'
 
@@ -12,33 +13,56 @@ import type { GraphHit } from './graph-search.js'
 export const GRAPH_BOOST = 0.3
 
 /**
- * Merges fact hits with graph hits: a fact that a found relation cites as provenance is boosted by
- * `GRAPH_BOOST × relation score` (the best such relation), as `score + (1 − score) × boost`, so
- * scores stay within 0..1. Cited facts the text search missed are fetched and join with the boost
- * alone, once checked against the scope and filters.
+ * Merges fact hits with graph hits into relevance: each fact's {@link textRelevance}, boosted when a
+ * found relation cites it as provenance by `GRAPH_BOOST × relation score` (the best such relation),
+ * as `relevance + (1 − relevance) × boost`, so scores stay within 0..1. Cited facts the text search
+ * missed are fetched and join with the boost alone, once checked against the scope, filters, type
+ * and expiry.
  */
 export async function fuseResults(
   vectorStore: VectorStore,
   facts: readonly HybridHit[],
   relations: readonly GraphHit[],
-  visibility: { scope: Scope; filters?: Metadata },
+  visibility: { scope: Scope; filters?: Metadata; memoryType?: MemoryType } & LiveFilter,
 ): Promise<ScoredMemory[]> {
   const boost = new Map<string, number>()
   for (const hit of relations) {
     for (const id of hit.relation.memoryIds) boost.set(id, Math.max(boost.get(id) ?? 0, GRAPH_BOOST * hit.score))
   }
-  const scored: ScoredMemory[] = facts.map((hit) => withBoost(hit.memory, hit.score, hit.explain, boost.get(hit.memory.id) ?? 0))
+  const bestKeywordScore = Math.max(0, ...facts.map((hit) => hit.explain.keywordScore ?? 0))
+  const scored: ScoredMemory[] = facts.map((hit) => {
+    const text = textRelevance(hit.explain, bestKeywordScore)
+    return withBoost(hit.memory, text.relevance, { ...hit.explain, vector: text.vector, keyword: text.keyword }, boost.get(hit.memory.id) ?? 0)
+  })
   const found = new Set(facts.map((hit) => hit.memory.id))
   const missing = [...boost.keys()].filter((id) => !found.has(id))
   const fetched = missing.length === 0 ? [] : await vectorStore.getMany(missing)
   for (const memory of fetched) {
-    if (isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, {}, boost.get(memory.id)!))
+    const typeMatches = visibility.memoryType === undefined || memory.memoryType === visibility.memoryType
+    if (typeMatches && isLive(memory, visibility) && isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, { vector: 0, keyword: 0 }, boost.get(memory.id)!))
   }
   return scored.sort((a, b) => b.score - a.score)
 }
 
-function withBoost(memory: StoredMemory, base: number, explain: Record<string, number>, graph: number): ScoredMemory {
-  const score = base + (1 - base) * graph
+/** Share of relevance that vector similarity gives; BM25 gives the rest. */
+export const VECTOR_SHARE = 0.5
+
+/**
+ * A fact's relevance to the query text, 0..1: `VECTOR_SHARE × cosine similarity` (below 0 counts
+ * as 0) plus the rest × its BM25 score over the best BM25 score among the query's hits (0 when the
+ * keyword list missed it). Magnitudes, not the ranks that fused the two lists: a clear winner stays
+ * clearly ahead, so that recency (README "Ranking") can reorder only facts of similar relevance.
+ * Dividing by the query's best keyword score puts BM25, unbounded and corpus-dependent, on the
+ * similarity's scale for both backends.
+ */
+export function textRelevance(explain: Record<string, number>, bestKeywordScore: number): { vector: number; keyword: number; relevance: number } {
+  const vector = Math.min(1, Math.max(0, explain.vectorSimilarity ?? 0))
+  const keyword = bestKeywordScore > 0 ? Math.min(1, Math.max(0, (explain.keywordScore ?? 0) / bestKeywordScore)) : 0
+  return { vector, keyword, relevance: VECTOR_SHARE * vector + (1 - VECTOR_SHARE) * keyword }
+}
+
+function withBoost(memory: StoredMemory, relevance: number, explain: Record<string, number>, graph: number): ScoredMemory {
+  const score = relevance + (1 - relevance) * graph
   return { ...toMemoryItem(memory), score, explain: { ...explain, ...(graph > 0 ? { graph } : {}), score } }
 }
 

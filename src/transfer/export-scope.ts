@@ -54,8 +54,8 @@ function byCreation(a: { createdAt: string; id: string }, b: { createdAt: string
 }
 
 function memoryRecord(memory: StoredMemory): TransferRecord {
-  const { id, text, hash, metadata, scope, createdAt, updatedAt, observedAt } = memory
-  return { kind: 'memory', id, text, hash, metadata, scope: definedScope(scope), createdAt, updatedAt, observedAt }
+  const { id, text, hash, metadata, scope, createdAt, updatedAt, observedAt, expiresAt, memoryType, mentions } = memory
+  return { kind: 'memory', id, text, hash, metadata, scope: definedScope(scope), createdAt, updatedAt, observedAt, expiresAt, memoryType, mentions }
 }
 
 function entityRecord(entity: StoredEntity): TransferRecord {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EngramError } from '../errors.js'
-import { messagesSchema, metadataSchema, parseInput, requiredScopeSchema, scopeSchema } from '../input.js'
+import { memoryTypeSchema, messagesSchema, metadataSchema, parseInput, requiredScopeSchema, scopeSchema } from '../input.js'
 
 /*
  * The JSONL transfer format of `engram export` / `engram import` (README "Import and export"):
@@ -25,6 +25,10 @@ const memoryRecordSchema = z
     createdAt: time,
     updatedAt: time,
     observedAt: time,
+    // Absent in exports written before memory lifecycle (issue 9): a fact, stated once, never expiring.
+    expiresAt: time.nullable().default(null),
+    memoryType: memoryTypeSchema.default('semantic'),
+    mentions: z.number().int().min(1).default(1),
   })
   .strict()
 

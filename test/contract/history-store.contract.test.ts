@@ -89,6 +89,31 @@ describe.each(HISTORY_STORE_BACKENDS)('$name: history store contract', (backend)
     expect(records[0]).toEqual({ ...record({ target: 'relation', targetId: 'r1', event: 'ADD', memoryIds: ['m1', 'm2'] }), id: expect.any(String) })
   })
 
+  it('deleteScope erases exactly the records the scope can see, texts included, and counts them', async () => {
+    await store.append([
+      record({ targetId: 'a1', newValue: 'alice alone', scope: { userId: 'alice' } }),
+      record({ targetId: 'ax', newValue: 'alice with x', scope: { userId: 'alice', agentId: 'x' } }),
+      record({ target: 'relation', targetId: 'r1', event: 'RELATION_ADDED', scope: { userId: 'alice', agentId: 'x', runId: 'r' }, memoryIds: ['ax'] }),
+      record({ targetId: 'b1', newValue: 'bob', scope: { userId: 'bob' } }),
+      record({ targetId: 'x1', newValue: 'x alone', scope: { agentId: 'x' } }),
+    ])
+    expect(await store.deleteScope({ userId: 'alice', agentId: 'x' })).toBe(2)
+    expect((await store.scopeRecords({ userId: 'alice' })).map((entry) => entry.targetId)).toEqual(['a1'])
+    expect((await store.scopeRecords({ agentId: 'x' })).map((entry) => entry.targetId)).toEqual(['x1'])
+    expect(await store.forTarget('relation', 'r1')).toEqual([])
+    expect(await store.deleteScope({ userId: 'alice' })).toBe(1)
+    expect(await store.forMemory('a1')).toEqual([])
+    expect(await store.deleteScope({ userId: 'alice' })).toBe(0)
+    expect((await store.forMemory('b1')).map((entry) => entry.newMemory)).toEqual(['bob'])
+    expect((await store.forMemory('x1')).map((entry) => entry.newMemory)).toEqual(['x alone'])
+  })
+
+  it('deleteScope refuses an empty scope and erases nothing', async () => {
+    await store.append([record()])
+    await expect(store.deleteScope({})).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect(await store.forMemory('m1')).toHaveLength(1)
+  })
+
   it('reset empties the log', async () => {
     await store.append([record()])
     await store.reset()

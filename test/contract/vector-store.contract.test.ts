@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Metadata, Scope } from '../../src/input.js'
-import type { MemoryWrite, Vector, VectorStore } from '../../src/ports.js'
+import type { HybridQuery, MemoryType, MemoryWrite, StoredMemory, Vector, VectorStore } from '../../src/ports.js'
 import { VECTOR_STORE_BACKENDS } from './backends.js'
 import { rejection } from '../helpers/rejection.js'
 
@@ -20,8 +20,18 @@ const atAngle = (angle: number): Vector => unit(Math.cos(angle), Math.sin(angle)
 
 let clock = Date.parse('2024-01-01T00:00:00.000Z')
 
-/** A memory to insert; each one is a millisecond newer than the previous. */
-function memory(id: string, text: string, options: { vector?: Vector; scope?: Scope; metadata?: Metadata } = {}): MemoryWrite {
+interface MemoryOptions {
+  vector?: Vector
+  scope?: Scope
+  metadata?: Metadata
+  expiresAt?: string | null
+  memoryType?: MemoryType
+  mentions?: number
+  updatedAt?: string
+}
+
+/** A memory to insert; each one is a millisecond newer than the previous. Default: a fact that never expires, stated once. */
+function memory(id: string, text: string, options: MemoryOptions = {}): MemoryWrite {
   const at = new Date((clock += 1)).toISOString()
   return {
     id,
@@ -30,11 +40,17 @@ function memory(id: string, text: string, options: { vector?: Vector; scope?: Sc
     metadata: options.metadata ?? {},
     scope: options.scope ?? { userId: 'alice' },
     createdAt: at,
-    updatedAt: at,
+    updatedAt: options.updatedAt ?? at,
     observedAt: at,
+    expiresAt: options.expiresAt ?? null,
+    memoryType: options.memoryType ?? 'semantic',
+    mentions: options.mentions ?? 1,
     vector: options.vector ?? unit(1),
   }
 }
+
+/** What a read returns of a written memory. */
+const stored = ({ vector: _vector, ...memory }: MemoryWrite): StoredMemory => memory
 
 const ids = (hits: Array<{ memory: { id: string } } | { id: string }>) =>
   hits.map((hit) => ('memory' in hit ? hit.memory.id : hit.id))
@@ -119,6 +135,9 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
         createdAt: original.createdAt,
         updatedAt: changed.updatedAt,
         observedAt: changed.observedAt,
+        expiresAt: null,
+        memoryType: 'semantic',
+        mentions: 1,
       })
       const [hit] = await store.nearest({ scope: { userId: 'alice' }, vector: unit(0, 1), limit: 1 })
       expect(hit?.similarity).toBeCloseTo(1, 6)
@@ -497,5 +516,192 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store restore', (backend) =>
     await store.insert([memory('r3', 'eight dimensions')])
     const error = await rejection(store.restore([{ ...memory('r4', 'four'), vector: new Float32Array([1, 0, 0, 0]) }]))
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+  })
+})
+
+describe.each(VECTOR_STORE_BACKENDS)('$name: vector store lifecycle', (backend) => {
+  let store: VectorStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterEach(() => store.reset())
+  afterAll(() => store.close())
+
+  const BEFORE = '2024-05-01T00:00:00.000Z'
+  const NOW = '2024-06-01T00:00:00.000Z'
+  const AFTER = '2024-07-01T00:00:00.000Z'
+  const alice: Scope = { userId: 'alice' }
+  const byId = (memories: StoredMemory[]) => Object.fromEntries(memories.map((found) => [found.id, found]))
+
+  it('round-trips expiresAt, memoryType and mentions through every read', async () => {
+    const written = [
+      memory('expiring', 'pomegranate expiring', { expiresAt: AFTER, mentions: 3, vector: unit(1) }),
+      memory('procedure', 'pomegranate procedure', { memoryType: 'procedural', scope: { userId: 'alice', agentId: 'bot' }, mentions: 2, vector: atAngle(0.1) }),
+      memory('plain', 'pomegranate plain', { vector: atAngle(0.2) }),
+    ]
+    await store.insert(written)
+    const expected = written.map(stored)
+    for (const one of expected) expect(await store.get(one.id)).toEqual(one)
+    expect(await store.getMany(['plain', 'expiring', 'procedure'])).toEqual([expected[2], expected[0], expected[1]])
+    expect(byId(await store.list({ scope: alice, limit: 10 }))).toEqual(byId(expected))
+    expect(byId((await store.nearest({ scope: alice, vector: unit(1), limit: 10 })).map((hit) => hit.memory))).toEqual(byId(expected))
+    // Vector orthogonal to all three: they come back through both halves of the search.
+    const hits = await store.search({ scope: alice, vector: unit(0, 0, 1), text: 'pomegranate', limit: 10 })
+    expect(byId(hits.map((hit) => hit.memory))).toEqual(byId(expected))
+    expect(byId(await store.deleteScope(alice))).toEqual(byId(expected))
+  })
+
+  it('update writes expiresAt and mentions but keeps memoryType, and reads filter by the new values', async () => {
+    await store.insert([memory('p', 'procedure one', { memoryType: 'procedural', scope: { userId: 'alice', agentId: 'bot' }, expiresAt: AFTER })])
+    await store.update(memory('p', 'procedure two', { memoryType: 'semantic', expiresAt: null, mentions: 4, vector: unit(0, 1) }))
+    expect(await store.get('p')).toMatchObject({ text: 'procedure two', memoryType: 'procedural', expiresAt: null, mentions: 4 })
+    const [hit] = await store.nearest({ scope: alice, memoryType: 'procedural', activeAt: NOW, vector: unit(0, 1), limit: 5 })
+    expect(hit?.similarity).toBeCloseTo(1, 6)
+    // An update that makes it expired hides it from the reads that give activeAt.
+    await store.update(memory('p', 'procedure three', { expiresAt: BEFORE, mentions: 4, vector: unit(0, 1) }))
+    expect(await store.nearest({ scope: alice, activeAt: NOW, vector: unit(0, 1), limit: 5 })).toEqual([])
+    expect(await store.search({ scope: alice, activeAt: NOW, vector: unit(0, 1), text: 'procedure', limit: 5 })).toEqual([])
+    expect(await store.list({ scope: alice, activeAt: NOW, limit: 5 })).toEqual([])
+    expect(ids(await store.nearest({ scope: alice, vector: unit(0, 1), limit: 5 }))).toEqual(['p'])
+  })
+
+  it('restore writes expiresAt, memoryType and mentions exactly, replacing those of the same id', async () => {
+    await store.insert([memory('r', 'was a fact', { vector: unit(1) })])
+    const restored = memory('r', 'is a procedure', { memoryType: 'procedural', scope: { agentId: 'bot' }, expiresAt: AFTER, mentions: 7, vector: unit(0, 1) })
+    await store.restore([restored])
+    expect(await store.get('r')).toEqual(stored(restored))
+    expect(ids(await store.nearest({ scope: { agentId: 'bot' }, memoryType: 'procedural', activeAt: NOW, vector: unit(0, 1), limit: 5 }))).toEqual(['r'])
+    expect(await store.nearest({ scope: { agentId: 'bot' }, activeAt: AFTER, vector: unit(0, 1), limit: 5 })).toEqual([])
+  })
+
+  type FilterCase = { name: string; filter: Pick<HybridQuery, 'memoryType' | 'activeAt' | 'updatedSince'>; admitted: MemoryOptions; rejected: MemoryOptions }
+  const filterCases: FilterCase[] = [
+    { name: 'memoryType procedural', filter: { memoryType: 'procedural' }, admitted: { memoryType: 'procedural' }, rejected: { memoryType: 'semantic' } },
+    { name: 'memoryType semantic', filter: { memoryType: 'semantic' }, admitted: { memoryType: 'semantic' }, rejected: { memoryType: 'procedural' } },
+    { name: 'activeAt (expiring later vs earlier)', filter: { activeAt: NOW }, admitted: { expiresAt: AFTER }, rejected: { expiresAt: BEFORE } },
+    { name: 'activeAt (never vs exactly then)', filter: { activeAt: NOW }, admitted: { expiresAt: null }, rejected: { expiresAt: NOW } },
+    { name: 'updatedSince (exactly then vs earlier)', filter: { updatedSince: NOW }, admitted: { updatedAt: NOW }, rejected: { updatedAt: BEFORE } },
+  ]
+
+  it.each(filterCases)('$name applies inside list, nearest and search, not to a global top-k', async ({ filter, admitted, rejected }) => {
+    // 300 rejected decoys sit closer to the query, share its keyword and are newer: a store that
+    // filtered a global top-k afterwards would return none of the 3 wanted memories.
+    const wanted = [1, 2, 3].map((index) => memory(`wanted${index}`, `needle wanted ${index}`, { ...admitted, vector: atAngle(1 + index / 10) }))
+    const decoys = Array.from({ length: 300 }, (_, index) => memory(`decoy${index}`, `needle decoy ${index}`, { ...rejected, vector: atAngle(0.001 * (index + 1)) }))
+    await store.insert([...wanted, ...decoys])
+    const query = { scope: alice, ...filter, vector: unit(1), limit: 3 }
+    expect(ids(await store.nearest(query))).toEqual(['wanted1', 'wanted2', 'wanted3'])
+    expect(ids(await store.search({ ...query, text: 'needle' }))).toEqual(['wanted1', 'wanted2', 'wanted3'])
+    expect(ids(await store.list(query)).sort()).toEqual(['wanted1', 'wanted2', 'wanted3'])
+    // Without the filter the decoys win, so the assertions above could fail.
+    expect(ids(await store.nearest({ scope: alice, vector: unit(1), limit: 3 }))).toEqual(['decoy0', 'decoy1', 'decoy2'])
+    expect(ids(await store.list({ scope: alice, limit: 3 }))).toEqual(['decoy299', 'decoy298', 'decoy297'])
+  })
+
+  it.each(filterCases)('$name applies to the keyword half of search', async ({ filter, admitted, rejected }) => {
+    // 60 admitted memories closer to the query fill the vector list; both zeppelin memories can
+    // only come back through the keyword list.
+    const close = Array.from({ length: 60 }, (_, index) => memory(`close${index}`, `plain ${index}`, { ...admitted, vector: atAngle(0.001 * (index + 1)) }))
+    await store.insert([
+      ...close,
+      memory('kept', 'mentions a zeppelin too', { ...admitted, vector: unit(0, 1) }),
+      memory('rare', 'mentions a zeppelin', { ...rejected, vector: unit(0, 1) }),
+    ])
+    const query = { scope: alice, vector: unit(1), text: 'zeppelin', limit: 5 }
+    const hits = await store.search({ ...query, ...filter })
+    expect(ids(hits)).toContain('kept')
+    expect(ids(hits)).not.toContain('rare')
+    expect(hits.find((hit) => hit.memory.id === 'kept')?.explain.keywordRank).toBe(1)
+    expect(ids(await store.search(query))).toContain('rare')
+  })
+
+  it('combines the lifecycle filters with each other, the scope and metadata', async () => {
+    await store.insert([
+      memory('match', 'm', { memoryType: 'procedural', expiresAt: AFTER, updatedAt: NOW, metadata: { k: 'v' } }),
+      memory('wrong-type', 'm', { expiresAt: AFTER, updatedAt: NOW, metadata: { k: 'v' } }),
+      memory('expired', 'm', { memoryType: 'procedural', expiresAt: BEFORE, updatedAt: NOW, metadata: { k: 'v' } }),
+      memory('stale', 'm', { memoryType: 'procedural', updatedAt: BEFORE, metadata: { k: 'v' } }),
+      memory('other-metadata', 'm', { memoryType: 'procedural', updatedAt: NOW, metadata: { k: 'w' } }),
+      memory('other-user', 'm', { memoryType: 'procedural', updatedAt: NOW, metadata: { k: 'v' }, scope: { userId: 'bob' } }),
+    ])
+    const filter = { scope: alice, filters: { k: 'v' }, memoryType: 'procedural' as const, activeAt: NOW, updatedSince: NOW }
+    expect(ids(await store.list({ ...filter, limit: 10 }))).toEqual(['match'])
+    expect(ids(await store.nearest({ ...filter, vector: unit(1), limit: 10 }))).toEqual(['match'])
+    expect(ids(await store.search({ ...filter, vector: unit(1), text: 'm', limit: 10 }))).toEqual(['match'])
+    expect(await store.list({ scope: alice, limit: 10 })).toHaveLength(5)
+  })
+
+  it('setMentions sets absolute counts and changes nothing else, vector and keywords included', async () => {
+    await store.insert([memory('a', 'apple pie', { vector: unit(1), updatedAt: BEFORE }), memory('b', 'banana bread', { vector: unit(0, 1), mentions: 2, updatedAt: NOW })])
+    const before = await store.get('a')
+    await store.setMentions([
+      { id: 'a', mentions: 5 },
+      { id: 'ghost', mentions: 2 },
+    ])
+    await store.setMentions([{ id: 'a', mentions: 5 }])
+    await store.setMentions([])
+    expect(await store.get('a')).toEqual({ ...before, mentions: 5 })
+    expect((await store.get('b'))?.mentions).toBe(2)
+    expect(await store.get('ghost')).toBeNull()
+    const [nearest] = await store.nearest({ scope: alice, vector: unit(1), limit: 1 })
+    expect(nearest).toMatchObject({ memory: { id: 'a', mentions: 5 }, similarity: expect.closeTo(1, 6) })
+    const [keyword] = await store.search({ scope: alice, vector: unit(0, 0, 1), text: 'apple', limit: 1 })
+    expect(keyword).toMatchObject({ memory: { id: 'a' }, explain: { keywordRank: 1 } })
+    // updatedAt untouched: still older than the cutoff.
+    expect(ids(await store.list({ scope: alice, updatedSince: NOW, limit: 5 }))).toEqual(['b'])
+  })
+
+  describe('expired', () => {
+    const seed = () =>
+      store.insert([
+        memory('future', 'expires later', { expiresAt: AFTER, updatedAt: '2024-01-01T00:00:00.000Z' }),
+        memory('never-old', 'never expires, old', { updatedAt: '2024-01-02T00:00:00.000Z' }),
+        memory('old-expired', 'expired', { expiresAt: BEFORE, updatedAt: '2024-01-03T00:00:00.000Z' }),
+        memory('agent-expired', 'expired too', { expiresAt: BEFORE, updatedAt: '2024-01-04T00:00:00.000Z', scope: { userId: 'alice', agentId: 'x' } }),
+        memory('bob-expired', 'expires exactly now', { expiresAt: NOW, updatedAt: '2024-01-05T00:00:00.000Z', scope: { userId: 'bob' } }),
+        memory('never-new', 'never expires, recent', { updatedAt: '2024-05-15T00:00:00.000Z' }),
+      ])
+
+    it('returns the memories expired at now in every scope, oldest updatedAt first, as stored', async () => {
+      await seed()
+      const expired = await store.expired({ now: NOW, limit: 10 })
+      expect(ids(expired)).toEqual(['old-expired', 'agent-expired', 'bob-expired'])
+      expect(expired[0]).toEqual(await store.get('old-expired'))
+      expect(ids(await store.expired({ now: NOW, limit: 2 }))).toEqual(['old-expired', 'agent-expired'])
+      expect(ids(await store.expired({ now: BEFORE, limit: 10 }))).toEqual(['old-expired', 'agent-expired'])
+      expect(await store.expired({ now: '2024-04-01T00:00:00.000Z', limit: 10 })).toEqual([])
+    })
+
+    it('stays within the scope’s visibility when given one', async () => {
+      await seed()
+      expect(ids(await store.expired({ scope: alice, now: NOW, limit: 10 }))).toEqual(['old-expired', 'agent-expired'])
+      expect(ids(await store.expired({ scope: { agentId: 'x' }, now: NOW, limit: 10 }))).toEqual(['agent-expired'])
+      expect(ids(await store.expired({ scope: { userId: 'bob' }, now: NOW, limit: 10 }))).toEqual(['bob-expired'])
+    })
+
+    it('adds the memories updated before updatedBefore, whether they expire or not', async () => {
+      await seed()
+      const updatedBefore = '2024-01-03T12:00:00.000Z'
+      expect(ids(await store.expired({ now: NOW, updatedBefore, limit: 10 }))).toEqual(['future', 'never-old', 'old-expired', 'agent-expired', 'bob-expired'])
+      expect(ids(await store.expired({ scope: alice, now: '2024-01-01T00:00:00.000Z', updatedBefore, limit: 10 }))).toEqual(['future', 'never-old', 'old-expired'])
+      expect(ids(await store.expired({ scope: { userId: 'bob' }, now: '2024-01-01T00:00:00.000Z', updatedBefore, limit: 10 }))).toEqual([])
+    })
+  })
+
+  it('a reader sees the lifecycle changes another connection wrote', async () => {
+    const location = backend.location()
+    const [reader, writer] = [await backend.open(location), await backend.open(location)]
+    try {
+      await reader.insert([memory('shared', 'shared memory', { vector: unit(1) })])
+      const active = { scope: alice, activeAt: NOW, vector: unit(1), limit: 5 }
+      expect(ids(await reader.nearest(active))).toEqual(['shared'])
+      await writer.update(memory('shared', 'shared memory', { vector: unit(1), expiresAt: BEFORE }))
+      expect(await reader.nearest(active)).toEqual([])
+      await writer.restore([memory('shared', 'shared memory', { vector: unit(1), memoryType: 'procedural' })])
+      expect(ids(await reader.nearest({ ...active, memoryType: 'procedural' }))).toEqual(['shared'])
+    } finally {
+      await reader.close()
+      await writer.close()
+    }
   })
 })

@@ -127,7 +127,8 @@ export class FakeOpenAIServer {
    * Starts a server answering chat requests by tool: the forced tool's name, or `required` for
    * `tool_choice: "required"` (whose answerer must return a {@link reply}). An answerer is a
    * function or a queue of answers; `index` counts that tool's requests. Unless scripted itself,
-   * `extract_memories` is answered by the `extract_facts` and `extract_graph` answerers, merged.
+   * `extract_memories` is answered by the `extract_facts` and `extract_graph` answerers, merged, and
+   * `summarize_conversation` (the background summary refresh) with a fixed summary.
    */
   static async byTool(
     tools: Record<string, ToolAnswerer | unknown[]>,
@@ -150,10 +151,16 @@ export class FakeOpenAIServer {
       const graph = 'extract_graph' in tools ? await answer(body, 'extract_graph') : { entities: [], relations: [] }
       return isReply(graph) ? graph : { ...(graph as object), ...(facts as object) }
     }
+    // Tools a script need not answer itself.
+    const unscripted: Record<string, (body: ChatCompletionBody) => unknown> = {
+      extract_memories: combined,
+      summarize_conversation: () => ({ summary: 'The user has been chatting with the assistant.' }),
+    }
     const chat: Answerer<ChatCompletionBody> = async (body) => {
       const choice = body.tool_choice
       const tool = typeof choice === 'object' ? choice.function.name : String(choice)
-      const answered = tool === 'extract_memories' && !(tool in tools) ? await combined(body) : await answer(body, tool)
+      const fallback = unscripted[tool]
+      const answered = tool in tools || fallback === undefined ? await answer(body, tool) : await fallback(body)
       if (isReply(answered)) return answered
       if (typeof choice !== 'object') return reply.error(400, { message: `FakeOpenAIServer: answer "${tool}" with reply.toolCalls(…)` })
       return reply.toolCall(tool, answered)

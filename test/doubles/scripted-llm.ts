@@ -17,7 +17,9 @@ const isResponse = (value: unknown): value is ChatResponse =>
 /**
  * An in-process LLM test double. Each forced tool gets answered by a function of the request
  * (or a queue of answers); every request is recorded in `requests` so tests can assert what the
- * model was shown and how many calls were made. Test scaffolding only, never a product default.
+ * model was shown and how many calls were made. `summarize_conversation`, unless scripted, gets
+ * {@link SCRIPTED_SUMMARY}, so scripts written for extraction need not answer the background
+ * refresh. Test scaffolding only, never a product default.
  */
 export class ScriptedLLM implements LLM {
   readonly model = 'scripted'
@@ -36,8 +38,15 @@ export class ScriptedLLM implements LLM {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     this.requests.push(request)
     const tool = request.toolChoice.type === 'tool' ? request.toolChoice.name : 'required'
-    const answer = tool === COMBINED && !(COMBINED in this.#script) ? await this.#combined(request) : await this.#answer(request, tool)
+    const answer = await this.#respond(request, tool)
     return isResponse(answer) ? answer : toolCall(tool, answer)
+  }
+
+  async #respond(request: ChatRequest, tool: string): Promise<ScriptedAnswer> {
+    if (tool in this.#script) return this.#answer(request, tool)
+    if (tool === COMBINED) return this.#combined(request)
+    if (tool === SUMMARY) return { summary: SCRIPTED_SUMMARY }
+    return this.#answer(request, tool)
   }
 
   async #answer(request: ChatRequest, tool: string): Promise<ScriptedAnswer> {
@@ -64,3 +73,9 @@ export class ScriptedLLM implements LLM {
 
 /** The combined extraction tool (SPEC §3), answered from the separate steps' scripts when not scripted itself. */
 const COMBINED = 'extract_memories'
+
+/** The background summary refresh (src/prompts/summarize-conversation.ts). */
+const SUMMARY = 'summarize_conversation'
+
+/** What `summarize_conversation` answers when a script does not answer it. */
+export const SCRIPTED_SUMMARY = 'The user has been chatting with the assistant.'

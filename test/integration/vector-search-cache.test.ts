@@ -28,7 +28,7 @@ function randomUnit(random: () => number): Vector {
 
 const now = '2024-01-01T00:00:00.000Z'
 function memory(id: string, scope: Scope, vector: Vector, metadata: Metadata = {}): MemoryWrite {
-  return { id, text: `memory ${id}`, hash: id, metadata, scope, createdAt: now, updatedAt: now, observedAt: now, vector }
+  return { id, text: `memory ${id}`, hash: id, metadata, scope, createdAt: now, updatedAt: now, observedAt: now, expiresAt: null, memoryType: 'semantic', mentions: 1, vector }
 }
 
 const dot = (x: Vector, y: Vector) => x.reduce((sum, value, i) => sum + value * y[i]!, 0)

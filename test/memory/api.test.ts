@@ -51,7 +51,10 @@ describe.each(MEMORY_BACKENDS)('$name: Memory public API', (backend) => {
     const { results } = await memory.search('green tea', { userId: 'alice' })
     expect(results[0]?.memory).toBe('alice likes green tea')
     expect(results[0]?.score).toBeGreaterThan(results[1]?.score ?? 0)
-    expect(results[0]?.explain).toMatchObject({ vectorSimilarity: expect.any(Number), keywordRank: 1 })
+    expect(results[0]?.explain).toMatchObject({ vectorSimilarity: expect.any(Number), keywordRank: 1, keyword: 1 })
+    // Relevance is half similarity, half keyword score relative to the best; the keyword list missed the second fact.
+    const vector = Math.max(0, results[1]!.explain!.vectorSimilarity!)
+    expect(results[1]?.explain).toMatchObject({ keyword: 0, vector, relevance: vector / 2 })
     const strict = await memory.search('green tea', { userId: 'alice', threshold: results[0]!.score })
     expect(strict.results.map((result) => result.memory)).toEqual(['alice likes green tea'])
   })

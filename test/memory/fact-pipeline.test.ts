@@ -137,7 +137,8 @@ describe('fact pipeline', () => {
     await memory.add(messages, { userId: 'alice' })
 
     expect(llm.requests.length).toBeGreaterThan(2)
-    const prompts = llm.requests.map(userText)
+    // The messages each chunk extracts from: those after the heading (earlier chunks come before it, as context).
+    const prompts = llm.requests.map(userText).map((prompt) => prompt.slice(prompt.lastIndexOf('Conversation:\n')))
     // Every message is seen exactly once, in order across the chunks.
     const seen = prompts.flatMap((prompt) => [...prompt.matchAll(/message number (\d+)/g)].map((match) => Number(match[1])))
     expect(seen).toEqual(messages.map((_, index) => index))

@@ -420,7 +420,9 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       extract_facts: () => ({ facts: [`Likes fruit ${factCalls++}`] }),
       update_memory: (request: ChatRequest) => ({ memory: [{ id: 'new', text: promptOf(request).match(/- (Likes fruit \d+)/)![1]!, event: 'ADD' }] }),
       extract_graph: (request: ChatRequest) => {
-        const fruit = promptOf(request).match(/fruit (\d+)/)![1]!
+        // The fruit of this add's message, not of the earlier ones shown as context before it.
+        const prompt = promptOf(request)
+        const fruit = prompt.slice(prompt.lastIndexOf('Conversation:\n')).match(/fruit (\d+)/)![1]!
         return graphArgs([['alice', 'person'], [`fruit ${fruit}`, 'food']], [['alice', 'LIKES', `fruit ${fruit}`]])
       },
       required: (request: ChatRequest) => {

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../src/ports.js'
 import { ScriptedLLM } from '../doubles/scripted-llm.js'
+import { chatText } from '../../src/llm/chat-text.js'
 
 /*
  * A deterministic conversation for the crash and fault tests: add n says where person n works and
@@ -33,7 +34,7 @@ function shownMemories(request: ChatRequest): number {
  * new facts or relations of the decision steps. For adds that run concurrently.
  */
 export function addNumberOf(request: ChatRequest): number {
-  const text = request.messages.at(-1)?.content ?? ''
+  const text = chatText(request.messages.at(-1)?.content ?? '')
   const marker = Math.max(text.lastIndexOf('New facts:'), text.lastIndexOf('New relations:'))
   // The last mention: extraction prompts may list known entities before the conversation.
   const found = [...(marker < 0 ? text : text.slice(marker)).matchAll(/per(\d+)son/gi)].at(-1)

@@ -10,6 +10,8 @@ export interface LangChainLLMOptions {
   model: LangChainChatModel
   /** Per-call timeout in milliseconds, as a LangChain run `timeout`. Default 60000 (as for OpenAI). */
   timeoutMs?: number
+  /** The model accepts images (`image_url` content blocks). Default false. */
+  vision?: boolean
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000
@@ -26,6 +28,7 @@ const DEFAULT_TIMEOUT_MS = 60_000
  */
 export class LangChainLLM implements LLM {
   readonly model: string
+  readonly vision: boolean
   readonly #bindTools: NonNullable<LangChainChatModel['bindTools']>
   readonly #timeoutMs: number
 
@@ -40,6 +43,7 @@ export class LangChainLLM implements LLM {
     this.#bindTools = chatModel.bindTools.bind(chatModel)
     this.model = chatModel.model ?? chatModel.getName?.() ?? 'langchain'
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.vision = options.vision ?? false
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
@@ -82,6 +86,10 @@ function toLangChainToolChoice(choice: ToolChoice): LangChainToolChoice {
   return choice.type === 'tool' ? choice.name : 'any'
 }
 
+/**
+ * Content parts go out as OpenAI-style `text` and `image_url` blocks, which LangChain's chat
+ * model integrations translate to their provider's image input.
+ */
 function toLangChainMessage(message: ChatMessage): SystemMessage | HumanMessage | AIMessage {
   switch (message.role) {
     case 'system':

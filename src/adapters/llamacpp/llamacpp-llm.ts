@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { basename } from 'node:path'
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp'
 import { EngramError } from '../../errors.js'
-import type { ChatRequest, ChatResponse, LLM, ToolDefinition } from '../../ports.js'
+import type { ChatMessage, ChatRequest, ChatResponse, LLM, ToolDefinition } from '../../ports.js'
 import { checkModelFile } from './model-file.js'
 import { argumentsGrammar, callListGrammar, readCallList } from './tool-grammar.js'
 import { toolInstructions } from './tool-instructions.js'
@@ -228,15 +228,30 @@ function forcedTool(request: ChatRequest): ToolDefinition {
 /** The request as node-llama-cpp's chat history, the tools described in the system message, ending with the turn to generate. */
 function toHistory(request: ChatRequest): ChatHistoryItem[] {
   const instructions = toolInstructions(request.tools, request.toolChoice)
-  const history: ChatHistoryItem[] = request.messages.map((message) =>
-    message.role === 'assistant' ? { type: 'model', response: [message.content] } : { type: message.role, text: message.content },
-  )
+  const history: ChatHistoryItem[] = request.messages.map((message) => {
+    const text = plainText(message.content)
+    return message.role === 'assistant' ? { type: 'model', response: [text] } : { type: message.role, text }
+  })
   const system = history.findIndex((item) => item.type === 'system')
   const systemItem = history[system]
   if (systemItem?.type === 'system') history[system] = { type: 'system', text: `${String(systemItem.text)}\n\n${instructions}` }
   else history.unshift({ type: 'system', text: instructions })
   history.push({ type: 'model', response: [] })
   return history
+}
+
+/**
+ * This adapter declares no `vision`, so Engram never sends it an image (describe-images.ts skips
+ * them); content parts, if any, are text parts.
+ */
+function plainText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content
+  return content
+    .map((part) => {
+      if (part.type !== 'text') throw new EngramError('INVALID_INPUT', 'the llamacpp LLM cannot read images (it declares no vision)')
+      return part.text
+    })
+    .join('\n')
 }
 
 function asLLMError(context: string, error: unknown): EngramError {

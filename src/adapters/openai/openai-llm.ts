@@ -1,5 +1,5 @@
 import OpenAI from 'openai'
-import type { ChatRequest, ChatResponse, LLM, ToolChoice } from '../../ports.js'
+import type { ChatMessage, ChatRequest, ChatResponse, LLM, ToolChoice } from '../../ports.js'
 import { translateOpenAIError } from './openai-errors.js'
 
 /**
@@ -30,6 +30,8 @@ export interface OpenAILLMOptions extends OpenAIConnectionOptions {
   model?: string
   /** Sampling temperature, 0–2. Default: the server's (reasoning models accept no other). */
   temperature?: number
+  /** The model accepts images (`image_url` content parts). Default false. */
+  vision?: boolean
 }
 
 /**
@@ -61,11 +63,13 @@ export function createOpenAIClient(options: OpenAIConnectionOptions): OpenAI {
  */
 export class OpenAILLM implements LLM {
   readonly model: string
+  readonly vision: boolean
   readonly #temperature: number | undefined
   readonly #client: OpenAI
 
   constructor(options: OpenAILLMOptions = {}) {
     this.model = options.model ?? DEFAULT_OPENAI_MODEL
+    this.vision = options.vision ?? false
     this.#temperature = options.temperature
     this.#client = createOpenAIClient(options)
   }
@@ -76,7 +80,7 @@ export class OpenAILLM implements LLM {
         {
           model: this.model,
           temperature: this.#temperature,
-          messages: request.messages.map(({ role, content }) => ({ role, content })),
+          messages: request.messages.map(toOpenAIMessage),
           tools: request.tools.map(({ name, description, parameters }) => ({
             type: 'function' as const,
             function: { name, description, parameters },
@@ -106,6 +110,19 @@ export class OpenAILLM implements LLM {
       },
     }
   }
+}
+
+/**
+ * A message in the API's shape. Content parts go out as they are: OpenAI's parts are the same
+ * objects. Only user turns carry images (pipelines/describe-images.ts), so the text parts of
+ * system and assistant turns are all they hold.
+ */
+function toOpenAIMessage({ role, content }: ChatMessage): OpenAI.Chat.ChatCompletionMessageParam {
+  return role === 'user' ? { role, content } : { role, content: textParts(content) }
+}
+
+function textParts(content: ChatMessage['content']): string | OpenAI.Chat.ChatCompletionContentPartText[] {
+  return typeof content === 'string' ? content : content.flatMap((part) => (part.type === 'text' ? [part] : []))
 }
 
 function toOpenAIToolChoice(choice: ToolChoice): OpenAI.Chat.ChatCompletionToolChoiceOption {

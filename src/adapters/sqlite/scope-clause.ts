@@ -12,7 +12,8 @@ export interface ScopeClause {
 /**
  * Builds the WHERE predicates over `memories AS m` shared by every read and by `deleteScope`, so
  * that nearest, search, list and delete can never disagree about what a scope sees: the scope's
- * ids (scope-predicates.ts), then one `vector/where/metadata-equals` per filter key.
+ * ids (scope-predicates.ts), one `vector/where/metadata-equals` per filter key, then the lifecycle
+ * filters the read gives (memory type, not expired at `activeAt`, updated since `updatedSince`).
  */
 export function scopeClause(connection: SqliteConnection, filter: ScopeFilter): ScopeClause {
   const scope = scopePredicates(connection, filter.scope, 'vector/where')
@@ -23,6 +24,16 @@ export function scopeClause(connection: SqliteConnection, filter: ScopeFilter): 
     const json = JSON.stringify(value)
     fragments.push(connection.text('vector/where/metadata-equals'))
     params.push(path, json, path, json)
+  }
+  const lifecycle = [
+    ['memory-type', filter.memoryType],
+    ['active-at', filter.activeAt],
+    ['updated-since', filter.updatedSince],
+  ] as const
+  for (const [file, value] of lifecycle) {
+    if (value === undefined) continue
+    fragments.push(connection.text(`vector/where/${file}`))
+    params.push(value)
   }
   return { sql: fragments.join('\n'), params }
 }

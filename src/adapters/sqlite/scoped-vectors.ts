@@ -104,14 +104,17 @@ export class ScopedVectors<K extends string | number> {
   }
 
   /**
-   * The `count` keys the scope can see whose vectors are most similar to `query`, best first;
-   * ties by key, ascending (the `ORDER BY similarity DESC, seq` of the SQL it replaces).
+   * The `count` keys the scope can see, and `admits` (when given) lets through, whose vectors are
+   * most similar to `query`, best first; ties by key, ascending (the `ORDER BY similarity DESC,
+   * seq` of the SQL it replaces). `admits` is asked only about keys that would enter the top, so
+   * a costly test runs a few times per search rather than once per vector.
    */
-  best(scope: Scope, query: Vector, count: number): Array<Scored<K>> {
+  best(scope: Scope, query: Vector, count: number, admits?: (key: K) => boolean): Array<Scored<K>> {
     const top: Array<Scored<K>> = []
     if (count <= 0) return top
     this.forEachVisible(scope, query, (key, similarity) => {
       if (top.length === count && !ranksBefore(similarity, key, top[count - 1]!)) return
+      if (admits !== undefined && !admits(key)) return
       // Insertion into a short sorted list: count is a few dozen, and most candidates never get here.
       let at = top.length === count ? count - 1 : top.length
       while (at > 0 && ranksBefore(similarity, key, top[at - 1]!)) {

@@ -58,6 +58,9 @@ export class SqliteConnection {
       // Off by default per connection; the graph schema's ON DELETE CASCADE depends on it.
       db.pragma('foreign_keys = ON')
       db.pragma(`mmap_size = ${MMAP_BYTES}`)
+      // Deleted rows are overwritten with zeros instead of left in free space, so that text a
+      // user had erased (deleteAll) cannot be read back from the file. Costs some write I/O.
+      db.pragma('secure_delete = ON')
       applyMigrations(db, statements, store)
       return new SqliteConnection(label, path, db, statements)
     } catch (error) {
@@ -110,6 +113,28 @@ export class SqliteConnection {
       return mode === 'write' ? transaction.immediate() : transaction.deferred()
     } catch (error) {
       throw translateSqliteError(this.label, this.path, error)
+    }
+  }
+
+  /**
+   * Copies the write-ahead log into the database file and truncates it to zero bytes, so that the
+   * pages of deleted rows do not survive in the `-wal` file. Best effort: while another connection
+   * reads or writes, the log cannot be truncated and stays until a later checkpoint (not an error),
+   * and this call does not wait for it.
+   *
+   * @returns whether the log was truncated.
+   */
+  truncateWal(): boolean {
+    const timeout = this.#db.pragma('busy_timeout', { simple: true }) as number
+    try {
+      this.#db.pragma('busy_timeout = 0')
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
+      return result?.busy === 0
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'SQLITE_BUSY') return false
+      throw translateSqliteError(this.label, this.path, error)
+    } finally {
+      this.#db.pragma(`busy_timeout = ${timeout}`)
     }
   }
 

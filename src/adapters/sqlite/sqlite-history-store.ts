@@ -3,7 +3,7 @@ import type { Scope } from '../../input.js'
 import type { HistoryRecord, HistoryStore, HistoryTarget, StoredHistoryRecord } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import type { HistoryEntry } from '../../types.js'
-import { fromScopeColumns, toScopeColumns } from '../scope-columns.js'
+import { fromScopeColumns, requireScopeForDelete, toScopeColumns } from '../scope-columns.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
@@ -23,7 +23,7 @@ interface HistoryRow extends ScopeColumns {
 
 /**
  * The audit log in SQLite: one table for the changes to memories, relations and entities,
- * append-only except for `reset`. The statements are in `sql/history/`.
+ * append-only except for `reset` and `deleteScope` (deleting a user's data). The statements are in `sql/history/`.
  */
 export class SqliteHistoryStore implements HistoryStore {
   readonly #db: SqliteConnection
@@ -85,6 +85,24 @@ export class SqliteHistoryStore implements HistoryStore {
       const clause = scopePredicates(this.#db, scope, 'history/where')
       return (this.#db.statement('history/scope-records', { scope: clause.sql }).all(...clause.params) as HistoryRow[]).map(toRecord)
     })
+  }
+
+  /**
+   * Erases every record the scope can see (the matching of {@link scopeRecords}) in one
+   * transaction, then truncates the write-ahead log so the erased texts do not linger in the
+   * `-wal` file (best effort: another connection busy with the file postpones it).
+   *
+   * @returns how many records were erased.
+   * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise erase everything.
+   */
+  async deleteScope(scope: Scope): Promise<number> {
+    requireScopeForDelete(scope)
+    const erased = await this.#db.run(() => {
+      const clause = scopePredicates(this.#db, scope, 'history/where')
+      return this.#db.statement('history/delete-scope-records', { scope: clause.sql }).run(...clause.params).changes
+    }, 'write')
+    if (erased > 0) this.#db.truncateWal()
+    return erased
   }
 
   /** Appends records with their own ids, in order, in one transaction; ids already stored are skipped. */

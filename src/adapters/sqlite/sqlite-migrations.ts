@@ -3,7 +3,7 @@ import { EngramError } from '../../errors.js'
 import type { Statements } from '../../statements.js'
 
 /** The stores that keep their schema under `sql/<store>/migrations/`. */
-export type SqliteStoreName = 'vector' | 'history' | 'graph' | 'journal'
+export type SqliteStoreName = 'vector' | 'history' | 'graph' | 'journal' | 'context' | 'audit'
 
 interface Migration {
   version: number

@@ -3,6 +3,7 @@ import type { Metadata, Scope } from '../../input.js'
 import type {
   HybridHit,
   HybridQuery,
+  MemoryType,
   MemoryWrite,
   NearestHit,
   NearestQuery,
@@ -22,7 +23,7 @@ import type { ScopeColumns } from '../scope-columns.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import { decodeVector, encodeVector } from './vector-blob.js'
 import { VectorCache } from './vector-cache.js'
-import type { CachedVector, VectorChanges } from './vector-cache.js'
+import type { CachedVector, MemoryLifecycle, VectorChanges } from './vector-cache.js'
 
 interface MemoryRow extends ScopeColumns {
   id: string
@@ -32,6 +33,16 @@ interface MemoryRow extends ScopeColumns {
   created_at: string
   updated_at: string
   observed_at: string
+  expires_at: string | null
+  memory_type: MemoryType
+  mentions: number
+}
+
+/** What the vector cache needs of a row besides its scope: the columns the lifecycle filters test. */
+interface LifecycleColumns {
+  expires_at: string | null
+  updated_at: string
+  memory_type: MemoryType
 }
 
 /**
@@ -39,7 +50,13 @@ interface MemoryRow extends ScopeColumns {
  * index in one SQLite file. Nearest-neighbour search is exact: an in-memory {@link VectorCache}
  * scores every memory the scope can see, then the best are read by seq with the scope and
  * metadata predicates applied in SQL (more are ranked while filters reject some), so the k are
- * always the best k of what the filter admits. The statements are in `sql/vector/`.
+ * always the best k of what the filter admits; the lifecycle filters (type, expiry, age) are
+ * applied by the cache too, so that many expired memories never make a search read in batches.
+ * The statements are in `sql/vector/`.
+ *
+ * Deleted text is erased, not merely unlinked: the connection runs with `secure_delete`, the
+ * keyword index with FTS5's secure-delete (migration 002), and `deleteScope` truncates the
+ * write-ahead log afterwards.
  */
 export class SqliteVectorStore implements VectorStore {
   readonly #db: SqliteConnection
@@ -74,23 +91,25 @@ export class SqliteVectorStore implements VectorStore {
       this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
       const insert = this.#db.statement('vector/insert-memory')
       for (const memory of memories) {
-        const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
-        changes.set.set(Number(insert.run(row).lastInsertRowid), cachedVector(memory.scope, memory.vector))
+        changes.set.set(Number(insert.run(newMemoryColumns(memory)).lastInsertRowid), cachedVector(memory))
       }
     })
   }
 
   /**
-   * Replaces text, hash, vector, metadata and updatedAt of an existing memory.
+   * Replaces text, hash, vector, metadata, updatedAt, observedAt, expiresAt and mentions of an
+   * existing memory; its scope, createdAt and memoryType stay.
    *
    * @throws EngramError NOT_FOUND if no memory has this id; INVALID_CONFIG on a dimension mismatch.
    */
   async update(memory: MemoryWrite): Promise<void> {
     await this.#write((changes) => {
       this.#requireDimension([memory.vector], { record: false })
-      const row = this.#db.statement('vector/update-memory').get({ ...memoryColumns(memory), id: memory.id }) as (ScopeColumns & { seq: number }) | undefined
+      const row = this.#db.statement('vector/update-memory').get({ ...memoryColumns(memory), id: memory.id }) as
+        | (ScopeColumns & { seq: number; memory_type: MemoryType })
+        | undefined
       if (row === undefined) throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`)
-      changes.set.set(row.seq, cachedVector(fromScopeColumns(row), memory.vector))
+      changes.set.set(row.seq, cachedVector({ ...memory, scope: fromScopeColumns(row), memoryType: row.memory_type }))
     })
   }
 
@@ -159,18 +178,45 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   /**
-   * Deletes every memory the scope can see (the matching of reads) in one transaction.
+   * Deletes every memory the scope can see (the matching of reads) in one transaction, then
+   * truncates the write-ahead log so the deleted rows' pages do not linger in the `-wal` file
+   * (best effort: another connection busy with the file postpones it to a later checkpoint).
    *
    * @returns the deleted memories.
    * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
    */
   async deleteScope(scope: Scope): Promise<StoredMemory[]> {
     requireScopeForDelete(scope)
-    return this.#write((changes) => {
+    const deleted = await this.#write((changes) => {
       const clause = scopeClause(this.#db, { scope })
       const rows = this.#db.statement('vector/delete-scope', { scope: clause.sql }).all(...clause.params) as Array<MemoryRow & { seq: number }>
       for (const row of rows) changes.removed.push(row.seq)
       return rows.map(toStoredMemory)
+    })
+    if (deleted.length > 0) this.#db.truncateWal()
+    return deleted
+  }
+
+  /** Sets `mentions` of these memories, in one transaction; unknown ids are skipped, nothing else changes. */
+  async setMentions(entries: Array<{ id: string; mentions: number }>): Promise<void> {
+    if (entries.length === 0) return
+    await this.#db.run(() => {
+      const set = this.#db.statement('vector/set-mentions')
+      for (const { id, mentions } of entries) set.run({ id, mentions })
+    }, 'write')
+  }
+
+  /**
+   * Memories due for deletion, oldest `updatedAt` first: expired at `now`, or updated before
+   * `updatedBefore` when given; within the scope's visibility, or every scope without one.
+   */
+  async expired(query: { scope?: Scope; now: string; updatedBefore?: string; limit: number }): Promise<StoredMemory[]> {
+    return this.#db.run(() => {
+      const clause = scopeClause(this.#db, { scope: query.scope ?? {} })
+      const rows = this.#db
+        .statement('vector/expired-memories', { scope: clause.sql })
+        .all(...clause.params, { now: query.now, updated_before: query.updatedBefore ?? null, limit: query.limit })
+      return (rows as MemoryRow[]).map(toStoredMemory)
     })
   }
 
@@ -220,14 +266,23 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   *#storedVectors(): Iterable<[number, CachedVector]> {
-    const rows = this.#db.statement('vector/select-vectors').iterate() as Iterable<ScopeColumns & { seq: number; vector: Buffer }>
-    for (const row of rows) yield [row.seq, { columns: { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id }, vector: decodeVector(row.vector) }]
+    const rows = this.#db.statement('vector/select-vectors').iterate() as Iterable<ScopeColumns & LifecycleColumns & { seq: number; vector: Buffer }>
+    for (const row of rows) {
+      yield [
+        row.seq,
+        {
+          columns: { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id },
+          vector: decodeVector(row.vector),
+          lifecycle: { expiresAt: row.expires_at, updatedAt: row.updated_at, memoryType: row.memory_type },
+        },
+      ]
+    }
   }
 
   /**
    * The `limit` memories most similar to `vector` among those the filter admits, best first (ties
-   * by seq). Ranked by the cache among the scope's memories; the rows are read by seq with every
-   * scope and metadata predicate applied. Without metadata filters the first batch is the answer;
+   * by seq). Ranked by the cache among the scope's memories that pass the lifecycle filters; the
+   * rows are read by seq with every scope, metadata and lifecycle predicate applied. Without metadata filters the first batch is the answer;
    * when filters reject candidates, batches four times larger follow until `limit` pass or the
    * scope has no more.
    */
@@ -236,7 +291,7 @@ export class SqliteVectorStore implements VectorStore {
     const clause = scopeClause(this.#db, filter)
     const select = this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql })
     for (let batch = limit; ; batch *= 4) {
-      const ranked = this.#cache.best(filter.scope, vector, batch)
+      const ranked = this.#cache.best(filter, vector, batch)
       const rows = select.all(...clause.params, { seqs: JSON.stringify(ranked.map((candidate) => candidate.key)) }) as Array<MemoryRow & { seq: number }>
       const bySeq = new Map(rows.map((row) => [row.seq, row]))
       const found = ranked.flatMap(({ key, similarity }) => {
@@ -289,16 +344,16 @@ export class SqliteVectorStore implements VectorStore {
       this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
       const restore = this.#db.statement('vector/restore-memory').pluck()
       for (const memory of memories) {
-        const row = { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt }
-        changes.set.set(restore.get(row) as number, cachedVector(memory.scope, memory.vector))
+        changes.set.set(restore.get(newMemoryColumns(memory)) as number, cachedVector(memory))
       }
     })
   }
 }
 
 /** What the cache learns of a written memory; a copy of the vector, as the caller may reuse its array. */
-function cachedVector(scope: Scope, vector: Vector): CachedVector {
-  return { columns: toScopeColumns(scope), vector: vector.slice() }
+function cachedVector(memory: MemoryWrite): CachedVector {
+  const lifecycle: MemoryLifecycle = { expiresAt: memory.expiresAt, updatedAt: memory.updatedAt, memoryType: memory.memoryType }
+  return { columns: toScopeColumns(memory.scope), vector: memory.vector.slice(), lifecycle }
 }
 
 /** The columns an insert and an update both write. */
@@ -309,8 +364,15 @@ function memoryColumns(memory: MemoryWrite) {
     metadata: JSON.stringify(memory.metadata),
     updated_at: memory.updatedAt,
     observed_at: memory.observedAt,
+    expires_at: memory.expiresAt,
+    mentions: memory.mentions,
     vector: encodeVector(memory.vector),
   }
+}
+
+/** Every column of a new row (insert, restore): those an update writes, plus what stays. */
+function newMemoryColumns(memory: MemoryWrite) {
+  return { ...memoryColumns(memory), ...toScopeColumns(memory.scope), id: memory.id, created_at: memory.createdAt, memory_type: memory.memoryType }
 }
 
 function toStoredMemory(row: MemoryRow): StoredMemory {
@@ -323,5 +385,8 @@ function toStoredMemory(row: MemoryRow): StoredMemory {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     observedAt: row.observed_at,
+    expiresAt: row.expires_at,
+    memoryType: row.memory_type,
+    mentions: row.mentions,
   }
 }

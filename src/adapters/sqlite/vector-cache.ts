@@ -1,13 +1,22 @@
-import type { Scope } from '../../input.js'
-import type { Vector } from '../../ports.js'
+import type { MemoryType, ScopeFilter, Vector } from '../../ports.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { dot } from '../vector-math.js'
 import { type Scored, ScopedVectors } from './scoped-vectors.js'
 
-/** A memory's vector and the scope it belongs to. */
+/** What the lifecycle filters of a read (ScopeFilter `memoryType`, `activeAt`, `updatedSince`) test. */
+export interface MemoryLifecycle {
+  /** ISO-8601, or `null`: never expires. */
+  readonly expiresAt: string | null
+  /** ISO-8601. */
+  readonly updatedAt: string
+  readonly memoryType: MemoryType
+}
+
+/** A memory's vector, the scope it belongs to and its lifecycle. */
 export interface CachedVector {
   readonly columns: ScopeColumns
   readonly vector: Vector
+  readonly lifecycle: MemoryLifecycle
 }
 
 /** What one committed write transaction did to the stored vectors, by memory seq. */
@@ -19,9 +28,10 @@ export interface VectorChanges {
 }
 
 /**
- * The vector and scope of every memory, by seq, grouped by scope in contiguous Float32Arrays
- * ({@link ScopedVectors}), so that a nearest-neighbour search scores vectors already in memory
- * without a SQLite row or function call per memory. Why: better-sqlite3 hands each BLOB to
+ * The vector, scope and lifecycle of every memory, by seq, vectors grouped by scope in contiguous
+ * Float32Arrays ({@link ScopedVectors}), so that a nearest-neighbour search scores vectors already
+ * in memory without a SQLite row or function call per memory, and ranks only memories the read's
+ * lifecycle filters admit (expired ones cannot crowd the wanted ones out of the top k). Why: better-sqlite3 hands each BLOB to
  * JavaScript as a freshly allocated Buffer, and a SQL function call and a row visit per memory
  * cost ~17 ms per search at 10k memories even with the vectors cached; scanning the slab costs a
  * few (bench/search-latency.ts). The price is memory: 4 bytes × dimension per memory (15 MB for
@@ -33,6 +43,7 @@ export interface VectorChanges {
  */
 export class VectorCache {
   readonly #vectors = new ScopedVectors<number>()
+  readonly #lifecycles = new Map<number, MemoryLifecycle>()
   #generation: number | undefined
   readonly #queries = new Map<number, Vector>()
   #nextQuery = 0
@@ -40,8 +51,8 @@ export class VectorCache {
   /** Reloads every vector unless the cache already reflects `generation`. Call inside the read transaction. */
   refresh(generation: number, load: () => Iterable<[seq: number, cached: CachedVector]>): void {
     if (generation === this.#generation) return
-    this.#vectors.clear()
-    for (const [seq, { columns, vector }] of load()) this.#vectors.set(seq, columns, vector)
+    this.#clear()
+    for (const [seq, cached] of load()) this.#set(seq, cached)
     this.#generation = generation
   }
 
@@ -55,15 +66,22 @@ export class VectorCache {
       this.#generation = undefined
       return
     }
-    if (changes.cleared) this.#vectors.clear()
-    for (const seq of changes.removed) this.#vectors.delete(seq)
-    for (const [seq, { columns, vector }] of changes.set) this.#vectors.set(seq, columns, vector)
+    if (changes.cleared) this.#clear()
+    for (const seq of changes.removed) {
+      this.#vectors.delete(seq)
+      this.#lifecycles.delete(seq)
+    }
+    for (const [seq, cached] of changes.set) this.#set(seq, cached)
     this.#generation = after
   }
 
-  /** The `count` memories the scope can see most similar to `query`, best first (ties by seq). Call after `refresh`. */
-  best(scope: Scope, query: Vector, count: number): Array<Scored<number>> {
-    return this.#vectors.best(scope, query, count)
+  /**
+   * The `count` memories the filter's scope can see and its lifecycle filters admit that are most
+   * similar to `query`, best first (ties by seq). Metadata filters are left to SQL. Call after `refresh`.
+   */
+  best(filter: ScopeFilter, query: Vector, count: number): Array<Scored<number>> {
+    const admits = lifecycleTest(filter)
+    return this.#vectors.best(filter.scope, query, count, admits && ((seq) => admits(this.#lifecycles.get(seq)!)))
   }
 
   /** Runs `work` with `vector` registered under a fresh handle, the `:query` of `vector_similarity`. */
@@ -77,6 +95,16 @@ export class VectorCache {
     }
   }
 
+  #set(seq: number, { columns, vector, lifecycle }: CachedVector): void {
+    this.#vectors.set(seq, columns, vector)
+    this.#lifecycles.set(seq, lifecycle)
+  }
+
+  #clear(): void {
+    this.#vectors.clear()
+    this.#lifecycles.clear()
+  }
+
   /**
    * The SQL function `vector_similarity(seq, query)`: the dot product of a memory's vector and a
    * registered query vector, which is their cosine similarity since both are L2-normalised.
@@ -88,4 +116,17 @@ export class VectorCache {
     if (x.length !== y.length) throw new Error(`vector_similarity: vectors of ${x.length} and ${y.length} dimensions cannot be compared`)
     return dot(x, y)
   }
+}
+
+/**
+ * The lifecycle filters of a read as a test, or `undefined` when it gives none. Compares ISO-8601
+ * text as the SQL fragments in `sql/vector/where/` do, so both always agree.
+ */
+function lifecycleTest(filter: ScopeFilter): ((lifecycle: MemoryLifecycle) => boolean) | undefined {
+  const { memoryType, activeAt, updatedSince } = filter
+  if (memoryType === undefined && activeAt === undefined && updatedSince === undefined) return undefined
+  return (lifecycle) =>
+    (memoryType === undefined || lifecycle.memoryType === memoryType) &&
+    (activeAt === undefined || lifecycle.expiresAt === null || lifecycle.expiresAt > activeAt) &&
+    (updatedSince === undefined || lifecycle.updatedAt >= updatedSince)
 }

@@ -2,9 +2,10 @@ import weaviate, { generateUuid5 } from 'weaviate-client'
 import type { Collection, DataObject, WeaviateClient } from 'weaviate-client'
 import { EngramError } from '../../errors.js'
 import type { Metadata, Scope } from '../../input.js'
-import type { MemoryWrite, StoredMemory } from '../../ports.js'
+import type { MemoryType, MemoryWrite, StoredMemory } from '../../ports.js'
 import { keywordText } from './keyword-text.js'
-import { metadataEntries, SCOPE_PROPERTIES, scopeEntries } from './weaviate-filters.js'
+import { statusCode } from './weaviate-errors.js'
+import { epochMs, metadataEntries, SCOPE_PROPERTIES, scopeEntries } from './weaviate-filters.js'
 
 /**
  * A memory as the collection stores it. Every property is declared when the collection is
@@ -30,7 +31,24 @@ export type MemoryProperties = {
   created_at: string
   updated_at: string
   observed_at: string
+  /** As written (ISO-8601), or `''` for a memory that never expires: a partial update cannot unset a property, so "never" is a value. */
+  expires_at: string
+  /** `expires_at` in epoch milliseconds for range filters, or {@link NEVER_EXPIRES}. */
+  expires_at_ms: number
+  /** `updated_at` in epoch milliseconds, for range filters (retention by age) and prune's oldest-first order. */
+  updated_at_ms: number
+  memory_type: MemoryType
+  mentions: number
 }
+
+/**
+ * The `expires_at_ms` of a memory that never expires: the largest time a JavaScript Date holds
+ * (year 275760), exact in a float64. A sentinel rather than a missing value, so that "not expired
+ * at t" is the single range filter `expires_at_ms > t`: a filter on missing values would need
+ * Weaviate's null-state index, which the collections of the previous Engram lack and which
+ * cannot be enabled on an existing collection.
+ */
+export const NEVER_EXPIRES = 8.64e15
 
 /** The properties a read returns: everything but the search and filter forms. */
 export const RETURNED_PROPERTIES = [
@@ -44,6 +62,9 @@ export const RETURNED_PROPERTIES = [
   'created_at',
   'updated_at',
   'observed_at',
+  'expires_at',
+  'memory_type',
+  'mentions',
 ] as const satisfies ReadonlyArray<keyof MemoryProperties>
 
 // Stored only: no inverted index, which would cost writes and disk for lookups nobody makes.
@@ -51,6 +72,8 @@ const stored = (name: keyof MemoryProperties) => ({ name, dataType: 'text', inde
 // Exact-match filters (and the sort key): one token per value or array element.
 const filterable = (name: keyof MemoryProperties, dataType: 'text' | 'text[]') =>
   ({ name, dataType, tokenization: 'field', indexFilterable: true, indexSearchable: false }) as const
+// Times compared by range (expiry, age): a range index answers `>`/`<` without visiting each value.
+const rangeFilterable = (name: keyof MemoryProperties) => ({ name, dataType: 'number', indexFilterable: false, indexRangeFilters: true, indexSearchable: false }) as const
 
 const PROPERTIES = [
   stored('memory_id'),
@@ -68,6 +91,25 @@ const PROPERTIES = [
   stored('observed_at'),
 ] as const
 
+/**
+ * The properties added by the memory lifecycle (issue 9). A collection created before has none of
+ * them: {@link openMemoryCollection} adds them and backfills its objects.
+ */
+const LIFECYCLE_PROPERTIES = [
+  stored('expires_at'),
+  rangeFilterable('expires_at_ms'),
+  rangeFilterable('updated_at_ms'),
+  filterable('memory_type', 'text'),
+  { name: 'mentions', dataType: 'int', indexFilterable: false, indexRangeFilters: false, indexSearchable: false },
+] as const
+
+/** What the objects of a collection from before the lifecycle properties are given: facts that never expire, stated once. */
+const LIFECYCLE_DEFAULTS = { expires_at: '', expires_at_ms: NEVER_EXPIRES, memory_type: 'semantic', mentions: 1 } satisfies Partial<MemoryProperties>
+
+// Objects backfilled per page, and partial updates sent at once: a one-time upgrade, kept gentle on the server.
+const BACKFILL_PAGE = 500
+const BACKFILL_CONCURRENCY = 16
+
 /*
  * The vector dimension is fixed by the first insert (as in the embedded store) and kept in the
  * collection's description, so that it belongs to the collection: reset() drops both together,
@@ -77,7 +119,10 @@ const DESCRIPTION = 'Engram memories'
 
 /**
  * Opens the memory collection `name`, creating it if it does not exist. Another process may
- * create it at the same moment; then its collection is used.
+ * create it at the same moment; then its collection is used. A collection created by an Engram
+ * without the lifecycle properties is upgraded in place: the properties are added and every
+ * object without them is given {@link LIFECYCLE_DEFAULTS} (repeated on each open until none is
+ * left, so an interrupted upgrade, or an old process still writing, is caught up later).
  *
  * @throws EngramError INVALID_CONFIG when a collection of that name exists without Engram's
  *   properties or with another distance metric than cosine.
@@ -102,7 +147,44 @@ export async function openMemoryCollection(client: WeaviateClient, name: string)
         'set vectorStore.config.collection to another name',
     )
   }
+  for (const property of LIFECYCLE_PROPERTIES) if (!present.has(property.name)) await addProperty(collection, property)
+  await backfillLifecycle(collection)
   return collection
+}
+
+/** Adds a property; one that another process added meanwhile is fine. */
+async function addProperty(collection: Collection<MemoryProperties>, property: (typeof LIFECYCLE_PROPERTIES)[number]): Promise<void> {
+  try {
+    await collection.config.addProperty(property as never)
+  } catch (error) {
+    const config = await collection.config.get()
+    if (!config.properties.some((existing) => existing.name === property.name)) throw error
+  }
+}
+
+/**
+ * Gives every object without a memory type (an object written before the lifecycle properties
+ * existed) the lifecycle defaults and its `updated_at_ms`, by partial updates that keep its
+ * vector. `containsNone` matches objects that lack the property altogether.
+ */
+async function backfillLifecycle(collection: Collection<MemoryProperties>): Promise<void> {
+  const lacking = collection.filter.byProperty('memory_type').containsNone(['semantic', 'procedural'])
+  for (;;) {
+    const { objects } = await collection.query.fetchObjects({ filters: lacking, limit: BACKFILL_PAGE, returnProperties: ['updated_at'] })
+    for (let start = 0; start < objects.length; start += BACKFILL_CONCURRENCY) {
+      await Promise.all(
+        objects.slice(start, start + BACKFILL_CONCURRENCY).map((object) =>
+          collection.data
+            .update({ id: object.uuid, properties: { ...LIFECYCLE_DEFAULTS, updated_at_ms: epochMs(object.properties.updated_at) } })
+            // Deleted meanwhile by another connection: nothing left to upgrade.
+            .catch((error: unknown) => {
+              if (statusCode(error) !== 404) throw error
+            }),
+        ),
+      )
+    }
+    if (objects.length < BACKFILL_PAGE) return
+  }
 }
 
 /** Creates the collection: explicit properties, vectors supplied by Engram, cosine HNSW, no stopwords. */
@@ -111,7 +193,7 @@ async function createMemoryCollection(client: WeaviateClient, name: string): Pro
   await client.collections.create({
     name,
     description: DESCRIPTION,
-    properties: [...PROPERTIES],
+    properties: [...PROPERTIES, ...LIFECYCLE_PROPERTIES],
     vectorizers: weaviate.configure.vectors.selfProvided({
       vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: 'cosine' }),
     }),
@@ -142,7 +224,7 @@ export function objectId(id: string): string {
   return generateUuid5(id)
 }
 
-/** The properties an insert and an update both write; scope and createdAt are written once. */
+/** The properties an insert and an update both write; scope, createdAt and memoryType are written once. */
 export function replacedProperties(memory: MemoryWrite) {
   return {
     text: memory.text,
@@ -151,7 +233,11 @@ export function replacedProperties(memory: MemoryWrite) {
     metadata: JSON.stringify(memory.metadata),
     metadata_entries: metadataEntries(memory.metadata),
     updated_at: memory.updatedAt,
+    updated_at_ms: epochMs(memory.updatedAt),
     observed_at: memory.observedAt,
+    expires_at: memory.expiresAt ?? '',
+    expires_at_ms: memory.expiresAt === null ? NEVER_EXPIRES : epochMs(memory.expiresAt),
+    mentions: memory.mentions,
   } satisfies Partial<MemoryProperties>
 }
 
@@ -161,6 +247,7 @@ export function toObject(memory: MemoryWrite): DataObject<MemoryProperties> {
     memory_id: memory.id,
     scope_entries: scopeEntries(memory.scope),
     created_at: memory.createdAt,
+    memory_type: memory.memoryType,
     ...replacedProperties(memory),
   }
   for (const [field, property] of SCOPE_PROPERTIES) if (memory.scope[field] !== undefined) properties[property] = memory.scope[field]
@@ -184,5 +271,9 @@ export function toStoredMemory(properties: Pick<MemoryProperties, (typeof RETURN
     createdAt: properties.created_at,
     updatedAt: properties.updated_at,
     observedAt: properties.observed_at,
+    // Absent on an object an older Engram wrote after this connection's upgrade ran (see backfillLifecycle).
+    expiresAt: typeof properties.expires_at === 'string' && properties.expires_at !== '' ? properties.expires_at : null,
+    memoryType: properties.memory_type ?? 'semantic',
+    mentions: properties.mentions ?? 1,
   }
 }

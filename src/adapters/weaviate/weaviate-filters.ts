@@ -41,16 +41,40 @@ export function metadataEntries(metadata: Metadata): string[] {
 }
 
 /**
- * The filter of a read or a scope delete (ports.ts ScopeFilter): every id of the scope and every
- * metadata equality must hold; an absent id does not constrain. `undefined` when nothing does.
+ * The filter of a read or a scope delete (ports.ts ScopeFilter): every id of the scope, every
+ * metadata equality and each lifecycle filter given must hold; an absent id does not constrain.
+ * `undefined` when nothing does.
  */
 export function whereClause(filter: Filter<MemoryProperties>, scopeFilter: ScopeFilter): FilterValue | undefined {
   const scope = scopeEntries(scopeFilter.scope)
   const metadata = metadataEntries(scopeFilter.filters ?? {})
-  const clauses = [
+  const { memoryType, activeAt, updatedSince } = scopeFilter
+  return allOf([
     ...(scope.length === 0 ? [] : [filter.byProperty('scope_entries').containsAll(scope)]),
     ...(metadata.length === 0 ? [] : [filter.byProperty('metadata_entries').containsAll(metadata)]),
-  ]
-  if (clauses.length <= 1) return clauses[0]
-  return Filters.and(...clauses)
+    ...(memoryType === undefined ? [] : [filter.byProperty('memory_type').equal(memoryType)]),
+    // Never-expiring memories hold NEVER_EXPIRES, later than any activeAt.
+    ...(activeAt === undefined ? [] : [filter.byProperty('expires_at_ms').greaterThan(epochMs(activeAt))]),
+    ...(updatedSince === undefined ? [] : [filter.byProperty('updated_at_ms').greaterOrEqual(epochMs(updatedSince))]),
+  ])
+}
+
+/**
+ * The filter of `expired`: expired at `now`, or updated before `updatedBefore` when given; within
+ * the scope's visibility when one is given.
+ */
+export function expiredClause(filter: Filter<MemoryProperties>, query: { scope?: Scope; now: string; updatedBefore?: string }): FilterValue {
+  const expired = filter.byProperty('expires_at_ms').lessOrEqual(epochMs(query.now))
+  const due = query.updatedBefore === undefined ? expired : Filters.or(expired, filter.byProperty('updated_at_ms').lessThan(epochMs(query.updatedBefore)))
+  const scope = scopeEntries(query.scope ?? {})
+  return allOf([due, ...(scope.length === 0 ? [] : [filter.byProperty('scope_entries').containsAll(scope)])])!
+}
+
+/** An ISO-8601 time as the epoch milliseconds the range filters compare. */
+export function epochMs(time: string): number {
+  return Date.parse(time)
+}
+
+function allOf(clauses: FilterValue[]): FilterValue | undefined {
+  return clauses.length <= 1 ? clauses[0] : Filters.and(...clauses)
 }

@@ -31,7 +31,7 @@ import {
 import type { MemoryProperties } from './memory-collection.js'
 import { dimensionMismatch, statusCode, translateWeaviateError } from './weaviate-errors.js'
 import type { WeaviateCallContext } from './weaviate-errors.js'
-import { whereClause } from './weaviate-filters.js'
+import { expiredClause, whereClause } from './weaviate-filters.js'
 
 /** The collection used when none is configured. */
 const DEFAULT_COLLECTION = 'EngramMemory'
@@ -137,8 +137,8 @@ export class WeaviateVectorStore implements VectorStore {
   }
 
   /**
-   * Replaces text, hash, vector, metadata, updatedAt and observedAt of an existing memory; scope
-   * and createdAt stay.
+   * Replaces text, hash, vector, metadata, updatedAt, observedAt, expiresAt and mentions of an
+   * existing memory; scope, createdAt and memoryType stay.
    *
    * @throws EngramError NOT_FOUND if no memory has this id; INVALID_CONFIG on a dimension mismatch.
    */
@@ -253,6 +253,40 @@ export class WeaviateVectorStore implements VectorStore {
         deleted.push(...page.objects.map((object) => toStoredMemory(object.properties)))
         if (page.objects.length < BATCH_SIZE) return deleted
       }
+    })
+  }
+
+  /**
+   * Sets `mentions` of these memories by partial updates, which keep every other property and the
+   * vector; unknown ids are skipped. One request per memory, sent together: an add confirms a few.
+   */
+  async setMentions(entries: Array<{ id: string; mentions: number }>): Promise<void> {
+    await this.#run(async () => {
+      await Promise.all(
+        entries.map(async ({ id, mentions }) => {
+          try {
+            await this.#collection.data.update({ id: objectId(id), properties: { mentions } })
+          } catch (error) {
+            if (statusCode(error) !== 404) throw error
+          }
+        }),
+      )
+    })
+  }
+
+  /**
+   * Memories due for deletion, oldest `updatedAt` first: expired at `now`, or updated before
+   * `updatedBefore` when given; within the scope's visibility, or every scope without one.
+   */
+  async expired(query: { scope?: Scope; now: string; updatedBefore?: string; limit: number }): Promise<StoredMemory[]> {
+    return this.#run(async () => {
+      const result = await this.#collection.query.fetchObjects({
+        filters: expiredClause(this.#collection.filter, query),
+        limit: query.limit,
+        sort: this.#collection.sort.byProperty('updated_at_ms', true),
+        returnProperties: [...RETURNED_PROPERTIES],
+      })
+      return result.objects.map((object) => toStoredMemory(object.properties))
     })
   }
 

@@ -14,6 +14,7 @@ export const add: MemoryCommand = async (memory, { values, rest }) => {
     ...scopeFrom(values),
     infer: !values['no-infer'],
     ...(metadata !== undefined ? { metadata } : {}),
+    ...(values['expires-at'] !== undefined ? { expiresAt: values['expires-at'] } : {}),
   })
   return {
     json: result,
@@ -54,6 +55,15 @@ export const remove: MemoryCommand = async (memory, { rest }) => {
   const id = required(rest, 'memory ID')
   await memory.delete(id)
   return { json: { deleted: id }, print: () => console.log(`deleted ${id}`) }
+}
+
+export const prune: MemoryCommand = async (memory, { values }) => {
+  const scope = scopeFrom(values)
+  const report = await memory.prune(Object.keys(scope).length > 0 ? scope : undefined)
+  return {
+    json: report,
+    print: () => console.log(`deleted ${report.deleted} expired memories; removed ${report.relationsRemoved} relations they alone supported`),
+  }
 }
 
 export const graph: MemoryCommand = async (memory, { values }) => {

@@ -1,7 +1,8 @@
-import type { Message } from '../../input.js'
+import type { TextMessage } from '../../input.js'
 import { callTool } from '../../llm/call-tool.js'
 import type { LLM } from '../../ports.js'
 import { buildExtractFactsMessages, extractFactsTool } from '../../prompts/extract-facts.js'
+import type { EarlierConversation } from '../../prompts/render.js'
 import type { PipelineContext } from '../context.js'
 import { capAnswer, MAX_FACTS_PER_ANSWER } from './answer-limits.js'
 
@@ -12,10 +13,16 @@ export interface ExtractedFacts {
   problems: string[]
 }
 
-/** LLM step `extract_facts`, then {@link cleanFacts}. */
-export async function extractFacts(ctx: PipelineContext, llm: LLM, messages: readonly Message[], today: Date): Promise<ExtractedFacts> {
+/** LLM step `extract_facts`, then {@link cleanFacts}. `earlier` is shown only to resolve references. */
+export async function extractFacts(
+  ctx: PipelineContext,
+  llm: LLM,
+  messages: readonly TextMessage[],
+  today: Date,
+  earlier?: EarlierConversation,
+): Promise<ExtractedFacts> {
   const { facts } = await callTool(llm, {
-    messages: buildExtractFactsMessages({ messages, today, instructions: ctx.config.prompts.facts }),
+    messages: buildExtractFactsMessages({ messages, today, instructions: ctx.config.prompts.facts, earlier }),
     tool: extractFactsTool,
   })
   return cleanFacts(facts, 'extract_facts')

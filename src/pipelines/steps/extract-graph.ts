@@ -1,8 +1,9 @@
-import type { Message, Scope } from '../../input.js'
+import type { TextMessage, Scope } from '../../input.js'
 import { callTool } from '../../llm/call-tool.js'
 import { entityKey, entityName, relationshipType, resolveFirstPerson, selfName, UNTYPED_ENTITY } from '../../normalize.js'
 import type { LLM } from '../../ports.js'
 import { buildExtractGraphMessages, type ExtractedGraph as RawGraph, extractGraphTool } from '../../prompts/extract-graph.js'
+import type { EarlierConversation } from '../../prompts/render.js'
 import type { PipelineContext } from '../context.js'
 import { capAnswer, MAX_ENTITIES_PER_ANSWER, MAX_RELATIONS_PER_ANSWER } from './answer-limits.js'
 
@@ -30,11 +31,18 @@ export interface ExtractedGraph {
 
 /**
  * LLM step `extract_graph`, then {@link normalizeGraph}: nothing the model wrote reaches a store
- * un-normalised.
+ * un-normalised. `earlier` is shown only to resolve references.
  */
-export async function extractGraph(ctx: PipelineContext, llm: LLM, messages: readonly Message[], scope: Scope, today: Date): Promise<ExtractedGraph> {
+export async function extractGraph(
+  ctx: PipelineContext,
+  llm: LLM,
+  messages: readonly TextMessage[],
+  scope: Scope,
+  today: Date,
+  earlier?: EarlierConversation,
+): Promise<ExtractedGraph> {
   const raw = await callTool(llm, {
-    messages: buildExtractGraphMessages({ messages, today, self: selfName(scope), instructions: ctx.config.prompts.extractGraph }),
+    messages: buildExtractGraphMessages({ messages, today, self: selfName(scope), instructions: ctx.config.prompts.extractGraph, earlier }),
     tool: extractGraphTool,
   })
   return normalizeGraph(raw, scope, 'extract_graph')

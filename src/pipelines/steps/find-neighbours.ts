@@ -1,5 +1,6 @@
 import type { Scope } from '../../input.js'
 import type { StoredMemory, Vector } from '../../ports.js'
+import { liveAt } from '../../retention.js'
 import type { PipelineContext } from '../context.js'
 
 /**
@@ -8,11 +9,15 @@ import type { PipelineContext } from '../context.js'
  */
 export const NEIGHBOURS_PER_FACT = 5
 
-/** The nearest stored memories of each fact, within the add's own scope. */
+/**
+ * The nearest stored facts of each new fact, within the add's own scope. Expired memories and
+ * procedural summaries are not facts to compare with.
+ */
 export async function findNeighbours(ctx: PipelineContext, vectors: readonly Vector[], scope: Scope): Promise<StoredMemory[][]> {
+  const live = liveAt(ctx.now(), ctx.config.retention)
   return Promise.all(
     vectors.map(async (vector) => {
-      const hits = await ctx.vectorStore.nearest({ vector, scope, limit: NEIGHBOURS_PER_FACT })
+      const hits = await ctx.vectorStore.nearest({ vector, scope, memoryType: 'semantic', ...live, limit: NEIGHBOURS_PER_FACT })
       return hits.map((hit) => hit.memory)
     }),
   )

@@ -1,9 +1,8 @@
-import type { Metadata, Scope } from '../../input.js'
-import { memoryHistory, newMemory, revisedMemory, type Speaker } from '../../memory-records.js'
+import { memoryHistory, newMemory, type NewMemoryTarget, revisedMemory, type Speaker } from '../../memory-records.js'
 import type { HistoryRecord, MemoryWrite, StoredMemory, Vector } from '../../ports.js'
 import type { MemoryEvent } from '../../types.js'
 import type { PipelineContext } from '../context.js'
-import type { MemoryChange } from './decide-memory-updates.js'
+import type { MemoryChange, MemoryChanges } from './decide-memory-updates.js'
 
 /**
  * Everything one add will write to the vector store, with the state before each change (the
@@ -13,41 +12,52 @@ export interface FactWrites {
   inserts: MemoryWrite[]
   updates: Array<{ before: StoredMemory; after: MemoryWrite }>
   deletes: StoredMemory[]
+  /** Stored memories the conversation stated again unchanged (NONE): one more mention each. */
+  reinforcements: MentionChange[]
   events: MemoryEvent[]
   history: HistoryRecord[]
 }
 
-export const NO_FACT_WRITES: FactWrites = { inserts: [], updates: [], deletes: [], events: [], history: [] }
+/** A memory's mention count before and after an add confirmed it: absolute values, so a redo or an undo is exact. */
+export interface MentionChange {
+  id: string
+  before: number
+  after: number
+}
 
-export interface WriteTarget {
-  scope: Scope
-  metadata: Metadata
-  observedAt: Date
+export const NO_FACT_WRITES: FactWrites = { inserts: [], updates: [], deletes: [], reinforcements: [], events: [], history: [] }
+
+export interface WriteTarget extends NewMemoryTarget {
   speaker: Speaker
 }
 
 /**
  * Turns decided changes into the writes that carry them out. Texts that already have a vector
- * (facts as extracted) reuse it; texts the model rewrote are embedded in one batch.
+ * (facts as extracted) reuse it; texts the model rewrote are embedded in one batch. Memories the
+ * model confirmed (and did not also change) gain a mention.
  */
 export async function planMemoryWrites(
   ctx: PipelineContext,
-  changes: readonly MemoryChange[],
+  decided: Pick<MemoryChanges, 'changes' | 'confirmed'>,
   knownVectors: ReadonlyMap<string, Vector>,
   target: WriteTarget,
 ): Promise<FactWrites> {
+  const { changes } = decided
   const vectors = await vectorsFor(ctx, changes, knownVectors)
   const now = ctx.now()
-  const writes: FactWrites = { inserts: [], updates: [], deletes: [], events: [], history: [] }
+  const changed = new Set(changes.flatMap((change) => (change.event === 'ADD' ? [] : [change.target.id])))
+  const confirmed = new Map(decided.confirmed.filter((memory) => !changed.has(memory.id)).map((memory) => [memory.id, memory]))
+  const reinforcements = [...confirmed.values()].map((memory) => ({ id: memory.id, before: memory.mentions, after: memory.mentions + 1 }))
+  const writes: FactWrites = { inserts: [], updates: [], deletes: [], reinforcements, events: [], history: [] }
   for (const change of changes) {
     if (change.event === 'ADD') {
-      const memory = newMemory(change.text, vectorOf(vectors, change.text), target.scope, target.metadata, now, target.observedAt)
+      const memory = newMemory(change.text, vectorOf(vectors, change.text), target, now)
       writes.inserts.push(memory)
       writes.events.push({ id: memory.id, memory: memory.text, event: 'ADD' })
       writes.history.push(memoryHistory('ADD', memory, null, memory.text, now, target.speaker))
     } else if (change.event === 'UPDATE') {
       const metadata = { ...change.target.metadata, ...target.metadata }
-      const memory = revisedMemory(change.target, change.text, vectorOf(vectors, change.text), metadata, now, target.observedAt)
+      const memory = revisedMemory(change.target, change.text, vectorOf(vectors, change.text), { metadata, now, observedAt: target.observedAt, restated: true })
       writes.updates.push({ before: change.target, after: memory })
       writes.events.push({ id: memory.id, memory: memory.text, event: 'UPDATE', previousMemory: change.target.text })
       writes.history.push(memoryHistory('UPDATE', memory, change.target.text, memory.text, now, target.speaker))

@@ -1,0 +1,4 @@
+-- Purpose: empty the read audit (reset).
+-- Parameters: none.
+-- Returns: nothing.
+DELETE FROM read_audit

@@ -1,0 +1,83 @@
+import type { Scope } from '../../input.js'
+import type { ReadAuditLog, ReadRecord } from '../../ports.js'
+import { Statements } from '../../statements.js'
+import { fromScopeColumns, requireScopeForDelete, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
+import { scopePredicates } from './scope-predicates.js'
+import { SqliteConnection } from './sqlite-connection.js'
+
+interface ReadRow extends ScopeColumns {
+  operation: ReadRecord['operation']
+  actor: string | null
+  query: string | null
+  result_ids: string
+  created_at: string
+}
+
+/**
+ * The read audit in SQLite (`sql/audit/`): one row per search, get or getAll, append-only except
+ * for the erasure of a scope and `reset`. Its own file by default: see config `audit.path`.
+ */
+export class SqliteReadAudit implements ReadAuditLog {
+  readonly #db: SqliteConnection
+
+  private constructor(db: SqliteConnection) {
+    this.#db = db
+  }
+
+  /**
+   * Opens (or creates) the audit at `path`; `:memory:` keeps it in memory. Parent folders are created.
+   *
+   * @throws EngramError STORE_UNAVAILABLE when the file cannot be created or opened.
+   */
+  static async open(options: { path: string }): Promise<SqliteReadAudit> {
+    return new SqliteReadAudit(SqliteConnection.open({ path: options.path, store: 'audit', label: 'SQLite read audit', statements: Statements.load('sql') }))
+  }
+
+  async record(entry: ReadRecord): Promise<void> {
+    await this.#db.run(() => {
+      this.#db.statement('audit/insert-record').run({
+        operation: entry.operation,
+        ...toScopeColumns(entry.scope),
+        actor: entry.actor ?? null,
+        query: entry.query ?? null,
+        result_ids: JSON.stringify(entry.resultIds),
+        created_at: entry.createdAt,
+      })
+    }, 'write')
+  }
+
+  async read(scope: Scope, query: { since?: string; limit: number }): Promise<ReadRecord[]> {
+    return this.#db.run(() => {
+      const clause = scopePredicates(this.#db, scope, 'audit/where')
+      const rows = this.#db.statement('audit/scope-records', { scope: clause.sql }).all(...clause.params, { since: query.since ?? '', limit: query.limit }) as ReadRow[]
+      return rows.map(toRecord)
+    })
+  }
+
+  async deleteScope(scope: Scope): Promise<void> {
+    requireScopeForDelete(scope)
+    await this.#db.run(() => {
+      const clause = scopePredicates(this.#db, scope, 'audit/where')
+      this.#db.statement('audit/delete-scope-records', { scope: clause.sql }).run(...clause.params)
+    }, 'write')
+  }
+
+  async reset(): Promise<void> {
+    await this.#db.run(() => this.#db.statement('audit/delete-all-records').run(), 'write')
+  }
+
+  async close(): Promise<void> {
+    this.#db.close()
+  }
+}
+
+function toRecord(row: ReadRow): ReadRecord {
+  return {
+    operation: row.operation,
+    scope: fromScopeColumns(row),
+    ...(row.actor === null ? {} : { actor: row.actor }),
+    ...(row.query === null ? {} : { query: row.query }),
+    resultIds: JSON.parse(row.result_ids) as string[],
+    createdAt: row.created_at,
+  }
+}

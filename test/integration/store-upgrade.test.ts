@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import weaviate from 'weaviate-client'
+import type { WeaviateClient } from 'weaviate-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
+import { objectId } from '../../src/adapters/weaviate/memory-collection.js'
+import { scopeEntries } from '../../src/adapters/weaviate/weaviate-filters.js'
+import { WeaviateVectorStore } from '../../src/adapters/weaviate/weaviate-vector-store.js'
+import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../src/config/resolve.js'
+import type { StoredMemory, VectorStore } from '../../src/ports.js'
+import { Statements } from '../../src/statements.js'
+import { selectedBackends } from '../setup/backend-selection.js'
+import { weaviateVectorStore } from '../contract/weaviate-backend.js'
+
+/*
+ * Stores written by the Engram before the memory lifecycle (no expiry, memory type or mentions)
+ * keep working after the upgrade: their memories read back as facts that never expire, stated
+ * once, and every lifecycle filter and operation treats them so.
+ */
+
+const WRITTEN = '2024-01-01T00:00:00.000Z'
+const NOW = '2024-06-01T00:00:00.000Z'
+const VECTOR = [1, 0, 0, 0]
+
+/** What the upgraded store must return for the memory the old version wrote. */
+const upgraded: StoredMemory = {
+  id: 'old-1',
+  text: 'likes green tea',
+  hash: 'h1',
+  metadata: { source: 'old' },
+  scope: { userId: 'alice' },
+  createdAt: WRITTEN,
+  updatedAt: WRITTEN,
+  observedAt: WRITTEN,
+  expiresAt: null,
+  memoryType: 'semantic',
+  mentions: 1,
+}
+
+/** The reads and writes that must see the old memory as the defaults say. */
+async function expectUpgraded(store: VectorStore): Promise<void> {
+  expect(await store.get('old-1')).toEqual(upgraded)
+  const vector = Float32Array.from(VECTOR)
+  const filters = { scope: { userId: 'alice' }, memoryType: 'semantic' as const, activeAt: NOW, updatedSince: WRITTEN }
+  expect((await store.list({ ...filters, limit: 5 })).map((memory) => memory.id)).toEqual(['old-1'])
+  expect((await store.nearest({ ...filters, vector, limit: 5 })).map((hit) => hit.memory.id)).toEqual(['old-1'])
+  expect((await store.search({ ...filters, vector, text: 'tea', limit: 5 })).map((hit) => hit.memory.id)).toEqual(['old-1'])
+  expect(await store.nearest({ ...filters, memoryType: 'procedural', vector, limit: 5 })).toEqual([])
+  expect(await store.expired({ now: NOW, limit: 5 })).toEqual([])
+  expect((await store.expired({ scope: { userId: 'alice' }, now: NOW, updatedBefore: NOW, limit: 5 })).map((memory) => memory.id)).toEqual(['old-1'])
+  await store.setMentions([{ id: 'old-1', mentions: 3 }])
+  expect(await store.get('old-1')).toEqual({ ...upgraded, mentions: 3 })
+  const [hit] = await store.nearest({ ...filters, vector, limit: 1 })
+  expect(hit?.similarity).toBeCloseTo(1, 6)
+}
+
+describe('SQLite vector store: a database of the previous schema', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'engram-upgrade-'))
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+  it('is migrated on open, and its memories read as never-expiring facts stated once', async () => {
+    const path = join(folder, 'old.db')
+    // The database as the previous version left it: migration 001 applied and recorded, one memory.
+    const statements = Statements.load('sql')
+    const old = new Database(path)
+    old.pragma('journal_mode = WAL')
+    old.prepare(statements.get('schema-migrations/create-ledger')).run()
+    old.exec(statements.get('vector/migrations/001-create-memories'))
+    old.prepare(statements.get('schema-migrations/record-applied')).run({ store: 'vector', version: 1, name: 'create-memories', applied_at: WRITTEN })
+    old.prepare(`INSERT INTO vector_meta (key, value) VALUES ('dimension', 4)`).run()
+    old
+      .prepare(
+        `INSERT INTO memories (id, text, hash, metadata, user_id, created_at, updated_at, observed_at, vector)
+         VALUES ('old-1', 'likes green tea', 'h1', '{"source":"old"}', 'alice', ?, ?, ?, ?)`,
+      )
+      .run(WRITTEN, WRITTEN, WRITTEN, Buffer.from(Float32Array.from(VECTOR).buffer))
+    old.close()
+
+    const store = await SqliteVectorStore.open({ path })
+    try {
+      await expectUpgraded(store)
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe.runIf(selectedBackends().has('weaviate'))('Weaviate vector store: a collection of the previous version', () => {
+  let client: WeaviateClient
+  beforeAll(async () => {
+    const url = new URL(process.env.WEAVIATE_URL!)
+    const grpcPort = Number(process.env.WEAVIATE_GRPC_PORT || DEFAULT_WEAVIATE_GRPC_PORT)
+    client = await weaviate.connectToCustom({ httpHost: url.hostname, httpPort: Number(url.port), grpcHost: url.hostname, grpcPort })
+  })
+  afterAll(() => client.close())
+
+  // The property list of the previous version's memory-collection.ts, as it created collections.
+  const stored = (name: string) => ({ name, dataType: 'text', indexFilterable: false, indexSearchable: false }) as const
+  const filterable = (name: string, dataType: 'text' | 'text[]') => ({ name, dataType, tokenization: 'field', indexFilterable: true, indexSearchable: false }) as const
+  const PREVIOUS_PROPERTIES = [
+    stored('memory_id'),
+    stored('text'),
+    { name: 'keywords', dataType: 'text', tokenization: 'word', indexFilterable: false, indexSearchable: true },
+    stored('hash'),
+    stored('user_id'),
+    stored('agent_id'),
+    stored('run_id'),
+    filterable('scope_entries', 'text[]'),
+    stored('metadata'),
+    filterable('metadata_entries', 'text[]'),
+    filterable('created_at', 'text'),
+    stored('updated_at'),
+    stored('observed_at'),
+  ] as const
+
+  it('gains the lifecycle properties on open, and its objects read as never-expiring facts stated once', async () => {
+    const name = weaviateVectorStore.location()
+    await client.collections.create({
+      name,
+      description: 'Engram memories',
+      properties: [...PREVIOUS_PROPERTIES],
+      vectorizers: weaviate.configure.vectors.selfProvided({ vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: 'cosine' }) }),
+      invertedIndex: { stopwords: { preset: 'none' } },
+    })
+    // More objects than one backfill page, so the upgrade has to page.
+    const others = Array.from({ length: 600 }, (_, index) => ({
+      id: objectId(`other-${index}`),
+      properties: oldProperties(`other-${index}`, `other memory ${index}`, 'bob'),
+      vectors: [0, 1, 0, 0],
+    }))
+    const collection = client.collections.use(name)
+    const result = await collection.data.insertMany([{ id: objectId('old-1'), properties: oldProperties('old-1', 'likes green tea', 'alice'), vectors: VECTOR }, ...others])
+    expect(result.hasErrors).toBe(false)
+
+    const store = await WeaviateVectorStore.open({ url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT || DEFAULT_WEAVIATE_GRPC_PORT), collection: name })
+    try {
+      await expectUpgraded(store)
+      const bob = await store.list({ scope: { userId: 'bob' }, memoryType: 'semantic', activeAt: NOW, limit: 1000 })
+      expect(bob).toHaveLength(600)
+      // New memories are written with every property beside the upgraded ones.
+      await store.insert([{ ...upgraded, id: 'new-1', memoryType: 'procedural', expiresAt: NOW, mentions: 2, vector: Float32Array.from(VECTOR) }])
+      expect((await store.expired({ scope: { userId: 'alice' }, now: NOW, limit: 5 })).map((memory) => memory.id)).toEqual(['new-1'])
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+/** An object's properties as the previous version wrote them. */
+function oldProperties(id: string, text: string, userId: string) {
+  return {
+    memory_id: id,
+    text,
+    keywords: text,
+    hash: id === 'old-1' ? 'h1' : id,
+    user_id: userId,
+    scope_entries: scopeEntries({ userId }),
+    metadata: '{"source":"old"}',
+    metadata_entries: ['["source","old"]'],
+    created_at: WRITTEN,
+    updated_at: WRITTEN,
+    observed_at: WRITTEN,
+  }
+}
