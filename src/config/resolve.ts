@@ -1,4 +1,5 @@
 import { homedir } from 'node:os'
+import type { z } from 'zod'
 import { join } from 'node:path'
 import { describeZodError, EngramError } from '../errors.js'
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input.js'
@@ -114,7 +115,7 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
  * not use them), or for a local llamacpp model: a small model keeps to two short schemas far more
  * reliably than to one long one, and its calls cost no money. `combined` otherwise.
  */
-function defaultExtraction(config: { prompts?: { facts?: string; extractGraph?: string } | undefined; llm?: { provider: string } | undefined }): 'combined' | 'separate' {
+function defaultExtraction(config: Pick<z.output<typeof configSchema>, 'prompts' | 'llm'>): 'combined' | 'separate' {
   const customPrompts = config.prompts?.facts !== undefined || config.prompts?.extractGraph !== undefined
   return customPrompts || config.llm?.provider === 'llamacpp' ? 'separate' : 'combined'
 }

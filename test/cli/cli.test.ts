@@ -55,6 +55,23 @@ describe('engram CLI (built bin, real local embedder)', () => {
     expect((await engram(withData(['get', id]))).stdout).toContain('no memory')
   })
 
+  it('prunes expired memories and applies a retention policy given by flags', async () => {
+    // Far enough ahead for the next CLI start (the model loads each time), then waited out.
+    const soon = new Date(Date.now() + 5000).toISOString()
+    const brief = JSON.parse((await engram(withData(['add', 'Parked on level 3', '--user', 'carol', '--no-infer', '--expires-at', soon, '--json']))).stdout)
+    expect(JSON.parse((await engram(withData(['get', brief.results[0].id, '--json']))).stdout).expiresAt).toBe(soon)
+    for (const text of ['Likes tea', 'Likes chess', 'Likes rain']) await engram(withData(['add', text, '--user', 'carol', '--no-infer']))
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(soon) - Date.now() + 100)))
+
+    const expired = JSON.parse((await engram(withData(['prune', '--json']))).stdout)
+    expect(expired).toEqual({ deleted: 1, relationsRemoved: 0 })
+    const capped = await engram(withData(['prune', '--user', 'carol', '--max-count', '1']))
+    expect(capped.stdout).toContain('deleted 2 expired memories')
+    const left = JSON.parse((await engram(withData(['list', '--user', 'carol', '--json']))).stdout)
+    expect(left.results.map((item: { memory: string }) => item.memory)).toEqual(['Likes rain'])
+    expect((await engram(withData(['prune', '--max-count', 'many']))).stderr).toMatch(/^engram: usage: --max-count must be a positive whole number/)
+  })
+
   it('exits non-zero with one line naming the problem', async () => {
     const noScope = await engram(withData(['add', 'text', '--no-infer']))
     expect(noScope.code).toBe(1)

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { HashEmbedder } from './hash-embedder.js'
+import { COMBINED_EXTRACTION, combinedExtraction, SCRIPTED_SUMMARY, SUMMARY } from './unscripted-tools.js'
 
 /** A chat completion request as the client sent it (the fields tests usually assert on). */
 export interface ChatCompletionBody {
@@ -143,18 +144,10 @@ export class FakeOpenAIServer {
       if (Array.isArray(entry) && entry.length === 0) return reply.error(400, { message: `FakeOpenAIServer: no answers left for ${tool}` })
       return Array.isArray(entry) ? entry.shift() : entry(body, index)
     }
-    // `extract_memories` from answerers written for the two separate extraction steps, merged; a
-    // reply (a fault) from either is the combined step's reply.
-    const combined = async (body: ChatCompletionBody): Promise<unknown> => {
-      const facts = await answer(body, 'extract_facts')
-      if (isReply(facts)) return facts
-      const graph = 'extract_graph' in tools ? await answer(body, 'extract_graph') : { entities: [], relations: [] }
-      return isReply(graph) ? graph : { ...(graph as object), ...(facts as object) }
-    }
     // Tools a script need not answer itself.
     const unscripted: Record<string, (body: ChatCompletionBody) => unknown> = {
-      extract_memories: combined,
-      summarize_conversation: () => ({ summary: 'The user has been chatting with the assistant.' }),
+      [COMBINED_EXTRACTION]: (body) => combinedExtraction((step) => answer(body, step), 'extract_graph' in tools, isReply),
+      [SUMMARY]: () => ({ summary: SCRIPTED_SUMMARY }),
     }
     const chat: Answerer<ChatCompletionBody> = async (body) => {
       const choice = body.tool_choice

@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResponse, LLM } from '../../src/ports.js'
+import { COMBINED_EXTRACTION, combinedExtraction, SCRIPTED_SUMMARY, SUMMARY } from './unscripted-tools.js'
 
 /** What a scripted step answers: tool arguments (an object) or a whole response. */
 export type ScriptedAnswer = unknown
@@ -44,7 +45,7 @@ export class ScriptedLLM implements LLM {
 
   async #respond(request: ChatRequest, tool: string): Promise<ScriptedAnswer> {
     if (tool in this.#script) return this.#answer(request, tool)
-    if (tool === COMBINED) return this.#combined(request)
+    if (tool === COMBINED_EXTRACTION) return combinedExtraction((step) => this.#answer(request, step), 'extract_graph' in this.#script, isResponse)
     if (tool === SUMMARY) return { summary: SCRIPTED_SUMMARY }
     return this.#answer(request, tool)
   }
@@ -56,26 +57,4 @@ export class ScriptedLLM implements LLM {
     if (entry.length === 0) throw new Error(`ScriptedLLM ran out of answers for ${tool}`)
     return entry.shift()
   }
-
-  /**
-   * `extract_memories` from a script written for the two separate extraction steps: both answers,
-   * merged (a script without `extract_graph` extracts no graph). A whole response (a fault) from
-   * either step is the combined step's response.
-   */
-  async #combined(request: ChatRequest): Promise<ScriptedAnswer> {
-    const facts = await this.#answer(request, 'extract_facts')
-    if (isResponse(facts)) return facts
-    const graph = 'extract_graph' in this.#script ? await this.#answer(request, 'extract_graph') : { entities: [], relations: [] }
-    if (isResponse(graph)) return graph
-    return { ...(graph as object), ...(facts as object) }
-  }
 }
-
-/** The combined extraction tool (SPEC §3), answered from the separate steps' scripts when not scripted itself. */
-const COMBINED = 'extract_memories'
-
-/** The background summary refresh (src/prompts/summarize-conversation.ts). */
-const SUMMARY = 'summarize_conversation'
-
-/** What `summarize_conversation` answers when a script does not answer it. */
-export const SCRIPTED_SUMMARY = 'The user has been chatting with the assistant.'
