@@ -85,6 +85,14 @@ export function definedScope(scope: Scope): Scope {
   return defined
 }
 
+/**
+ * The exact scope as one comparable value: `{userId:"a"}` and `{userId:"a", agentId:"x"}` get
+ * different keys, so writes and resolution never cross between them (absent ids match only absent ids).
+ */
+export function scopeKey(scope: Scope): string {
+  return JSON.stringify([scope.userId ?? null, scope.agentId ?? null, scope.runId ?? null])
+}
+
 /** Who said it, for the audit trail. */
 export interface Speaker {
   role?: string

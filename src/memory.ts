@@ -23,7 +23,7 @@ import { remove, removeAll, reset, update } from './operations/write.js'
 import { prune, type PruneReport } from './operations/prune.js'
 import type { PipelineContext } from './pipelines/context.js'
 import { refreshSummaryIfDue } from './pipelines/conversation-context.js'
-import { definedScope } from './memory-records.js'
+import { definedScope, scopeKey } from './memory-records.js'
 import type { Embedder, GraphStore, HistoryStore, Journal, LLM, ReadRecord, VectorStore } from './ports.js'
 import { recoverJournal, type RecoveryReport } from './journal/recover.js'
 import { ScopeQueue } from './scope-queue.js'
@@ -352,7 +352,7 @@ export class Memory {
     if (context === null || llm === null) return
     const scope = definedScope(options)
     // One refresh per exact scope at a time: the key is the scope as the context store keys it.
-    this.#background.start(JSON.stringify([scope.userId, scope.agentId, scope.runId]), () => refreshSummaryIfDue(ctx, context, llm, scope))
+    this.#background.start(scopeKey(scope), () => refreshSummaryIfDue(ctx, context, llm, scope))
   }
 
   async #use<T>(operation: (ctx: PipelineContext) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from './config/resolve.js'
 import type { ScopeFilter, StoredMemory } from './ports.js'
 
-const DAY_MS = 24 * 60 * 60 * 1000
+/** One day in milliseconds: retention, expiry and ranking all count time in days. */
+export const DAY_MS = 24 * 60 * 60 * 1000
 
 /** The part of a read's filter that leaves out expired memories: what "live" means at one moment. */
 export type LiveFilter = Required<Pick<ScopeFilter, 'activeAt'>> & Pick<ScopeFilter, 'updatedSince'>

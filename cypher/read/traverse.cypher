@@ -19,7 +19,9 @@
 // parents number fewer than $limit and the work is at most $limit paths times the degree of their
 // ends per level, however dense the graph; a variable-length pattern would enumerate every path
 // of up to $hops relations before sorting, which explodes around a hub such as the user's own
-// entity. Each level is sorted, so the concatenation is in the order above. Relationship
+// entity. Each level is sorted, so the concatenation is in the order above, and keeps only its
+// first $limit paths (no later one can be among the first $limit overall): a hub's relations are
+// still read to be sorted, but only $limit of them become paths. Relationship
 // uniqueness within a path is the NOT r IN path.relations test. The four levels repeat one
 // pattern because Cypher cannot loop with state; levels beyond $hops do nothing.
 CALL () {
@@ -32,6 +34,7 @@ CALL () {
     AND ($as_of IS NULL OR r.valid_from <= $as_of)
   WITH rank, seed, r, next
   ORDER BY rank, r.id
+  LIMIT $limit
   RETURN collect({rank: rank, seed_id: seed.id, relations: [r], end: next}) AS level1
 }
 CALL (level1) {
@@ -46,6 +49,7 @@ CALL (level1) {
     AND ($as_of IS NULL OR r.valid_from <= $as_of)
   WITH path, r, next
   ORDER BY path.rank, [step IN path.relations | step.id] + r.id
+  LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level2
 }
 CALL (level1, level2) {
@@ -60,6 +64,7 @@ CALL (level1, level2) {
     AND ($as_of IS NULL OR r.valid_from <= $as_of)
   WITH path, r, next
   ORDER BY path.rank, [step IN path.relations | step.id] + r.id
+  LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level3
 }
 CALL (level1, level2, level3) {
@@ -74,6 +79,7 @@ CALL (level1, level2, level3) {
     AND ($as_of IS NULL OR r.valid_from <= $as_of)
   WITH path, r, next
   ORDER BY path.rank, [step IN path.relations | step.id] + r.id
+  LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level4
 }
 RETURN [path IN (level1 + level2 + level3 + level4)[..$limit] | {

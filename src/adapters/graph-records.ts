@@ -1,4 +1,5 @@
 import type { Scope } from '../input.js'
+import { scopeKey } from '../memory-records.js'
 import { matchText } from '../normalize.js'
 import type { GraphEvent, StoredEntity } from '../ports.js'
 import { fromScopeColumns, type ScopeColumns, toScopeColumns } from './scope-columns.js'
@@ -32,19 +33,17 @@ export function toStoredEntity(record: EntityRecord): StoredEntity {
   }
 }
 
-/**
- * The exact scope as one comparable value: `{userId:"a"}` and `{userId:"a", agentId:"x"}` get
- * different keys, so writes and resolution never cross between them (absent ids match only absent ids).
- */
-export function scopeKey(scope: Scope): string {
-  return JSON.stringify([scope.userId ?? null, scope.agentId ?? null, scope.runId ?? null])
-}
-
 /** The scope values of a write or an exact-scope read: visibility columns plus the exact scope. */
 export type ScopeValues = ScopeColumns & { scope_key: string }
 
 export function scopeValues(scope: Scope): ScopeValues {
   return { ...toScopeColumns(scope), scope_key: scopeKey(scope) }
+}
+
+/** The scope columns of a scope_key: the inverse of {@link scopeValues}' key, the JSON array of the three ids. */
+export function columnsOfScopeKey(key: string): ScopeColumns {
+  const [userId = null, agentId = null, runId = null] = JSON.parse(key) as Array<string | null>
+  return { user_id: userId, agent_id: agentId, run_id: runId }
 }
 
 /** The stored match text of an entity name; null for a name without letters or digits, which pads to blanks that would "occur" in any query. */

@@ -1,3 +1,4 @@
+import { EngramError } from '../errors.js'
 import type { Vector } from '../ports.js'
 
 /**
@@ -29,4 +30,12 @@ export function dot(x: Vector, y: Vector): number {
   }
   for (; i < x.length; i++) a += x[i]! * y[i]!
   return a + b + c + d
+}
+
+/** The error of comparing a stored vector with a query of another dimension. */
+export function dimensionMismatch(stored: number, query: number): EngramError {
+  return new EngramError(
+    'INVALID_CONFIG',
+    `cannot compare ${stored}- and ${query}-dimensional vectors: the store was built with another embedding model; configure that model again or reset() the store`,
+  )
 }

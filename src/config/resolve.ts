@@ -67,7 +67,8 @@ export interface ResolvedConfig {
   readonly journal: { path: string }
   readonly dataDir: string
   readonly graph: { entityThreshold: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
-  readonly prompts: { facts?: string; updateMemory?: string; extractGraph?: string; extractMemories?: string; updateGraph?: string }
+  /** Instruction overrides, as the schema lists them. */
+  readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
   readonly context: { enabled: boolean; messages: number; summaryEvery: number; path: string }
   readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number }

@@ -224,6 +224,9 @@ export const configSchema = z
         extractGraph: z.string().min(1).optional(),
         extractMemories: z.string().min(1).optional(),
         updateGraph: z.string().min(1).optional(),
+        summarizeConversation: z.string().min(1).optional(),
+        summarizeProcedure: z.string().min(1).optional(),
+        describeImage: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

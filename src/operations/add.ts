@@ -31,7 +31,7 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
   const parsed = parseAddInput(ctx, messages, options)
   // With infer, a missing LLM fails the add before anything else, images or not.
   const llm = parsed.infer ? requireLLM(ctx) : null
-  const described = await describeImages(llm, parsed.messages)
+  const described = await describeImages(llm, parsed.messages, ctx.config.prompts.describeImage)
   const input: AddInput = { ...parsed, messages: described.messages }
   const result: AddResult = { results: [], relations: { added: [], updated: [], invalidated: [] } }
   const errors: StageError[] = described.warnings.map((message) => ({ stage: 'facts', message }))
@@ -44,10 +44,7 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
     if (committed.factsError !== undefined) throw committed.factsError
     result.results.push(...writes.events)
     errors.push(...historyErrors(committed.historyError))
-    await evictOver(ctx, input, result, errors)
-    // An agent's run is not conversation that later messages refer back to.
-    if (input.memoryType === 'semantic') errors.push(...(await rememberConversation(ctx, input)))
-    return withErrors(result, errors)
+    return finishAdd(ctx, input, result, errors)
   }
   // What came before, to resolve references ("she"); a later chunk also sees the earlier chunks.
   let earlier = await loadEarlierConversation(ctx, input, errors)
@@ -62,8 +59,14 @@ export async function add(ctx: PipelineContext, messages: unknown, options: unkn
     if (index < chunks.length - 1) errors.push({ stage: 'facts', message: `chunks ${index + 2}..${chunks.length} were not processed after: ${reasons}` })
     break
   }
+  return finishAdd(ctx, input, result, errors)
+}
+
+/** What every add that wrote ends with: retention's `maxCount`, then the conversation kept for later adds. */
+async function finishAdd(ctx: PipelineContext, input: AddInput, result: AddResult, errors: StageError[]): Promise<AddResult> {
   await evictOver(ctx, input, result, errors)
-  errors.push(...(await rememberConversation(ctx, input)))
+  // An agent's run is not conversation that later messages refer back to.
+  if (input.memoryType === 'semantic') errors.push(...(await rememberConversation(ctx, input)))
   return withErrors(result, errors)
 }
 

@@ -1,7 +1,7 @@
 import { EngramError } from '../errors.js'
 import type { Scope } from '../input.js'
 import { parseInput, requiredScopeSchema } from '../input.js'
-import { definedScope, memoryHistory } from '../memory-records.js'
+import { definedScope, memoryHistory, scopeKey } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import { commitAdd } from '../journal/commit-add.js'
 import type { JournalPlan } from '../journal/journal-plan.js'
@@ -126,7 +126,7 @@ class DeletionProgress {
 function byExactScope(memories: readonly StoredMemory[]): Map<string, StoredMemory[]> {
   const groups = new Map<string, StoredMemory[]>()
   for (const memory of memories) {
-    const key = JSON.stringify([memory.scope.userId ?? null, memory.scope.agentId ?? null, memory.scope.runId ?? null])
+    const key = scopeKey(memory.scope)
     groups.set(key, [...(groups.get(key) ?? []), memory])
   }
   return groups

@@ -72,6 +72,7 @@ export async function refreshSummaryIfDue(ctx: PipelineContext, context: Context
       previous: stored.summary,
       messages: withinTokens(since, ctx.config.limits.chunkTokens),
       today: ctx.now(),
+      instructions: ctx.config.prompts.summarizeConversation,
     }),
     tool: summarizeConversationTool,
   })

@@ -39,14 +39,15 @@ export function hasContent(message: Message): boolean {
  * is described once, by one forced `describe_image` call, all images of the add in parallel.
  * `llm` is the add's LLM, or null with `infer: false` (which calls none). Without a vision-capable
  * LLM, with `infer: false`, or when its description fails, an image is left out and a warning says
- * which one and why: an add is never refused or failed because of an image.
+ * which one and why: an add is never refused or failed because of an image. `instructions`:
+ * `config.prompts.describeImage`.
  */
-export async function describeImages(llm: LLM | null, messages: readonly Message[]): Promise<DescribedConversation> {
+export async function describeImages(llm: LLM | null, messages: readonly Message[], instructions?: string): Promise<DescribedConversation> {
   const images = new Map<string, ImagePart>()
   for (const part of messages.flatMap(partsOf)) if (part.type === 'image_url' && !images.has(part.image_url.url)) images.set(part.image_url.url, part)
   const skipped = images.size === 0 ? undefined : skipReason(llm)
   const outcomes = new Map(
-    await Promise.all([...images].map(async ([url, image]) => [url, skipped === undefined ? await describe(llm!, image) : { problem: skipped }] as const)),
+    await Promise.all([...images].map(async ([url, image]) => [url, skipped === undefined ? await describe(llm!, image, instructions) : { problem: skipped }] as const)),
   )
   const warnings: string[] = []
   const described = messages.map((message, index) => {
@@ -71,9 +72,9 @@ function skipReason(llm: LLM | null): string | undefined {
   return undefined
 }
 
-async function describe(llm: LLM, image: ImagePart): Promise<{ description: string } | { problem: string }> {
+async function describe(llm: LLM, image: ImagePart, instructions: string | undefined): Promise<{ description: string } | { problem: string }> {
   try {
-    const { description } = await callTool(llm, { messages: buildDescribeImageMessages(image), tool: describeImageTool }) // LLM: describe_image
+    const { description } = await callTool(llm, { messages: buildDescribeImageMessages({ image, instructions }), tool: describeImageTool }) // LLM: describe_image
     return { description }
   } catch (error) {
     return { problem: `its description failed: ${error instanceof Error ? error.message : String(error)}` }

@@ -14,7 +14,7 @@ import { type FactWrites, NO_FACT_WRITES } from './steps/plan-memory-writes.js'
  */
 export async function planProcedure(ctx: PipelineContext, llm: LLM, input: AddInput): Promise<FactWrites> {
   const summary = await callTool(llm, {
-    messages: buildSummarizeProcedureMessages({ messages: input.messages, today: input.observedAt }),
+    messages: buildSummarizeProcedureMessages({ messages: input.messages, today: input.observedAt, instructions: ctx.config.prompts.summarizeProcedure }),
     tool: summarizeProcedureTool,
   }) //                                                                  LLM: summarize_procedure
   const text = renderProcedure(summary)

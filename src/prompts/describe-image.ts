@@ -27,17 +27,22 @@ export const describeImageTool: ToolSpec<typeof describeImageArgs> = {
   schema: describeImageArgs,
 }
 
-/** The instructions of the step; the description stands in for the image in the conversation. */
+/** Default instructions (`config.prompts.describeImage` replaces them); the description stands in for the image in the conversation. */
 export const DESCRIBE_IMAGE_INSTRUCTIONS = `An image was shared in a conversation. Its description will replace it in the
 conversation text, from which a long-term memory about the people is built.
 Describe what it shows in a few factual sentences: the people, objects, places, text and numbers
 visible in it, and what is happening. Do not guess names that are not visible; do not add opinions.
 Answer only by calling describe_image.`
 
+export interface DescribeImageContext {
+  image: Extract<ChatContentPart, { type: 'image_url' }>
+  instructions?: string
+}
+
 /** The request: the instructions, then the image as a content part. */
-export function buildDescribeImageMessages(image: Extract<ChatContentPart, { type: 'image_url' }>): ChatMessage[] {
+export function buildDescribeImageMessages(context: DescribeImageContext): ChatMessage[] {
   return [
-    { role: 'system', content: DESCRIBE_IMAGE_INSTRUCTIONS },
-    { role: 'user', content: [{ type: 'text', text: 'The image:' }, image] },
+    { role: 'system', content: context.instructions ?? DESCRIBE_IMAGE_INSTRUCTIONS },
+    { role: 'user', content: [{ type: 'text', text: 'The image:' }, context.image] },
   ]
 }

@@ -24,7 +24,7 @@ export const summarizeConversationTool: ToolSpec<typeof summarizeConversationArg
   schema: summarizeConversationArgs,
 }
 
-/** Instructions of the rolling summary refresh. */
+/** Default instructions of the rolling summary refresh; `config.prompts.summarizeConversation` replaces them. */
 export const SUMMARIZE_CONVERSATION_INSTRUCTIONS = `You keep a short running summary of a conversation between a user and an assistant.
 A memory system shows it, with the last few messages, when it reads the next messages, so that it
 can tell who or what they refer to ("she", "the trip", "there").
@@ -41,11 +41,12 @@ export interface SummarizeConversationContext {
   /** The messages the previous summary does not cover, oldest first. */
   messages: readonly TextMessage[]
   today: Date
+  instructions?: string
 }
 
 export function buildSummarizeConversationMessages(context: SummarizeConversationContext): ChatMessage[] {
   return [
-    { role: 'system', content: `${SUMMARIZE_CONVERSATION_INSTRUCTIONS}\n\nToday's date: ${renderDate(context.today)}.` },
+    { role: 'system', content: `${context.instructions ?? SUMMARIZE_CONVERSATION_INSTRUCTIONS}\n\nToday's date: ${renderDate(context.today)}.` },
     {
       role: 'user',
       content: `Previous summary:\n${context.previous ?? '(none)'}\n\nMessages since:\n${renderConversation(context.messages)}`,

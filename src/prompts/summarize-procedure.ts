@@ -37,7 +37,7 @@ export const summarizeProcedureTool: ToolSpec<typeof summarizeProcedureArgs> = {
   schema: summarizeProcedureArgs,
 }
 
-/** Default instructions. */
+/** Default instructions; `config.prompts.summarizeProcedure` replaces them. */
 export const SUMMARIZE_PROCEDURE_INSTRUCTIONS = `You keep the procedural memory of an AI agent: how it went about its tasks, so
 that next time it can repeat what worked and avoid what did not.
 Read the agent's run (its messages, tool calls and their results) and summarise it:
@@ -50,10 +50,11 @@ Answer only by calling summarize_procedure.`
 export interface SummarizeProcedureContext {
   messages: readonly TextMessage[]
   today: Date
+  instructions?: string
 }
 
 export function buildSummarizeProcedureMessages(context: SummarizeProcedureContext): ChatMessage[] {
-  return extractionMessages(SUMMARIZE_PROCEDURE_INSTRUCTIONS, context.today, context.messages)
+  return extractionMessages(context.instructions ?? SUMMARIZE_PROCEDURE_INSTRUCTIONS, context.today, context.messages)
 }
 
 /** The summary as the one memory text that is stored, embedded and searched. */

@@ -17,7 +17,7 @@ export const GRAPH_BOOST = 0.3
  * found relation cites it as provenance by `GRAPH_BOOST × relation score` (the best such relation),
  * as `relevance + (1 − relevance) × boost`, so scores stay within 0..1. Cited facts the text search
  * missed are fetched and join with the boost alone, once checked against the scope, filters, type
- * and expiry.
+ * and expiry. Unordered (the store's hits, then the fetched ones): `rankResults` sorts once.
  */
 export async function fuseResults(
   vectorStore: VectorStore,
@@ -41,7 +41,7 @@ export async function fuseResults(
     const typeMatches = visibility.memoryType === undefined || memory.memoryType === visibility.memoryType
     if (typeMatches && isLive(memory, visibility) && isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, { vector: 0, keyword: 0 }, boost.get(memory.id)!))
   }
-  return scored.sort((a, b) => b.score - a.score)
+  return scored
 }
 
 /** Share of relevance that vector similarity gives; BM25 gives the rest. */

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js'
+import { DAY_MS } from '../retention.js'
 import type { ScoredMemory } from '../types.js'
 
 /** How search weighs time against relevance (config `ranking`, README "Ranking"). */
@@ -18,8 +19,6 @@ export interface RankParts {
   /** The final score, 0..1. */
   score: number
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * The score of a memory: its relevance scaled by a factor between `1 − recencyWeight −
@@ -44,8 +43,9 @@ export function rankParts(relevance: number, observed: { ageDays: number; mentio
 }
 
 /**
- * Re-scores fused results with recency and reinforcement at `now`, best first (equal scores keep
- * their relevance order). Each `explain` keeps its parts and gains those of {@link RankParts}.
+ * Re-scores fused results with recency and reinforcement at `now`, best first: equal scores go by
+ * relevance, equal relevance keeps the order given. Each `explain` keeps its parts and gains those
+ * of {@link RankParts}.
  */
 export function rankResults(results: readonly ScoredMemory[], settings: RankingSettings, now: Date): ScoredMemory[] {
   return results
@@ -54,5 +54,5 @@ export function rankResults(results: readonly ScoredMemory[], settings: RankingS
       const parts = rankParts(result.score, { ageDays, mentions: result.mentions }, settings)
       return { ...result, score: parts.score, explain: { ...result.explain, ...parts } }
     })
-    .sort((a, b) => b.score - a.score)
+    .sort((a, b) => b.score - a.score || b.explain.relevance - a.explain.relevance)
 }

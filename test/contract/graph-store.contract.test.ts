@@ -401,6 +401,38 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
         await reader.close()
       }
     })
+
+    it('resolves and links against what another store wrote, deleted and restored after this one last read', async () => {
+      const location = backend.location()
+      const writer = await backend.open(location)
+      const reader = await backend.open(location)
+      const similar = async (vector: Vector) => (await reader.similarEntities(ALICE, [vector], 0.9))[0]?.entity.name ?? null
+      const linked = async (vector: Vector) => (await reader.linkEntities({ scope: ALICE, vector, text: matchText('nothing named'), minSimilarity: 0.9, limit: 5 })).map((hit) => hit.entity.name)
+      try {
+        await writer.apply(changes([entity('Alice'), entity('Bob', { vector: axis(1) })], []))
+        expect(await similar(axis(1))).toBe('Bob')
+        // Written after the reader's first look: a new entity, and one mentioned again.
+        await writer.apply(changes([entity('Carol', { vector: axis(3) }), entity('Bob', { vector: axis(1) })], []))
+        expect(await similar(axis(3))).toBe('Carol')
+        expect((await reader.similarEntities(ALICE, [axis(1)], 0.9))[0]?.entity.mentions).toBe(2)
+        expect(await linked(axis(3))).toEqual(['Carol'])
+
+        await writer.deleteScope(ALICE)
+        expect(await similar(axis(1))).toBeNull()
+        expect(await linked(axis(3))).toEqual([])
+
+        // The scope written again from scratch, and an entity restored with a new embedding.
+        await writer.apply(changes([entity('Dana', { vector: axis(4) })], []))
+        expect(await similar(axis(4))).toBe('Dana')
+        const [dana] = await writer.entitiesByKey(ALICE, ['dana'])
+        await writer.restore({ entities: [{ ...dana!, vector: axis(5) }], relations: [] })
+        expect(await similar(axis(4))).toBeNull()
+        expect(await similar(axis(5))).toBe('Dana')
+      } finally {
+        await writer.close()
+        await reader.close()
+      }
+    })
   })
 })
 

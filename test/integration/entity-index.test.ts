@@ -4,20 +4,22 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
-import { missProbability, usesBuckets } from '../../src/adapters/sqlite/entity-buckets.js'
+import { missProbability, usesBuckets } from '../../src/adapters/entity-buckets.js'
 import { SqliteGraphStore } from '../../src/adapters/sqlite/sqlite-graph-store.js'
 import { DEFAULT_GRAPH } from '../../src/config/resolve.js'
 import type { Scope } from '../../src/input.js'
 import { entityKey, matchText, UNTYPED_ENTITY } from '../../src/normalize.js'
-import type { EntityMatch, EntityWrite, Vector } from '../../src/ports.js'
+import type { EntityMatch, EntityWrite, GraphStore, Vector } from '../../src/ports.js'
+import { GRAPH_STORE_BACKENDS } from '../contract/backends.js'
 import { testModelDir } from '../helpers/model-dir.js'
 import { seededRandom } from '../../src/seeded-random.js'
 
 /*
- * The embedded graph store's entity index (src/adapters/sqlite/entity-buckets.ts): similarEntities
- * at a threshold the index serves must return what a scan of the scope returns, whenever the
- * scan's best match reaches the threshold. The scan is the same store at a threshold of 0, which
- * the index never serves.
+ * The graph stores' entity index (src/adapters/entity-buckets.ts; the SQLite store's in its file,
+ * the Neo4j store's entity mirror's in memory for scopes of 1,000 entities or more):
+ * similarEntities at a threshold the index serves must return what a scan of the scope returns,
+ * whenever the scan's best match reaches the threshold. The scan is the same store at a threshold
+ * of 0, which the index never serves.
  */
 
 const SCOPE: Scope = { userId: 'index-user' }
@@ -51,7 +53,7 @@ const entity = (name: string, vector: Vector): EntityWrite => ({ key: entityKey(
 const summary = (match: EntityMatch | null) => (match === null ? null : { key: match.entity.key, similarity: match.similarity })
 
 /** What the index must answer at `threshold`: the scan's best match when it reaches the threshold. */
-async function expectIndexMatchesScan(store: SqliteGraphStore, queries: Vector[], threshold: number): Promise<number> {
+async function expectIndexMatchesScan(store: GraphStore, queries: Vector[], threshold: number): Promise<number> {
   expect(usesBuckets(threshold)).toBe(true)
   const scanned = await store.similarEntities(SCOPE, queries, SCAN)
   const indexed = await store.similarEntities(SCOPE, queries, threshold)
@@ -74,14 +76,18 @@ describe('the recall guarantee', () => {
   })
 })
 
-describe('entity index against a scan: synthetic near-duplicates', () => {
-  let store: SqliteGraphStore
+describe.each(GRAPH_STORE_BACKENDS)('$name: entity index against a scan: synthetic near-duplicates', (backend) => {
+  let store: GraphStore
   const random = seededRandom(42)
   const stored = Array.from({ length: 1000 }, () => randomUnit(random))
+  // The same vectors in a narrower scope, which resolution by exact scope must never return.
+  const other: Scope = { userId: 'index-user', agentId: 'x' }
 
   beforeAll(async () => {
-    store = await SqliteGraphStore.open({ path: newPath() })
-    await store.apply({ scope: SCOPE, now: new Date().toISOString(), entities: stored.map((vector, i) => entity(`entity ${i}`, vector)), relations: [] })
+    store = await backend.open()
+    const entities = stored.map((vector, i) => entity(`entity ${i}`, vector))
+    await store.apply({ scope: SCOPE, now: new Date().toISOString(), entities, relations: [] })
+    await store.apply({ scope: other, now: new Date().toISOString(), entities: entities.slice(0, 10), relations: [] })
   })
   afterAll(() => store.close())
 
@@ -103,8 +109,11 @@ describe('entity index against a scan: synthetic near-duplicates', () => {
   })
 
   it('keeps other scopes out of the candidates', async () => {
-    const other: Scope = { userId: 'index-user', agentId: 'x' }
-    expect(await store.similarEntities(other, [stored[0]!], DEFAULT_GRAPH.entityThreshold)).toEqual([null])
+    const [own] = await store.similarEntities(SCOPE, [stored[0]!], DEFAULT_GRAPH.entityThreshold)
+    expect(own?.entity.scope).toEqual(SCOPE)
+    const [narrower] = await store.similarEntities(other, [stored[0]!], DEFAULT_GRAPH.entityThreshold)
+    expect(narrower?.entity.scope).toEqual(other)
+    expect(await store.similarEntities(other, [stored[500]!], DEFAULT_GRAPH.entityThreshold)).toEqual([null])
   })
 })
 

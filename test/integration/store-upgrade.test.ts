@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import neo4j from 'neo4j-driver'
 import weaviate from 'weaviate-client'
 import type { WeaviateClient } from 'weaviate-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { entityMatchText } from '../../src/adapters/graph-records.js'
+import { Neo4jGraphStore } from '../../src/adapters/neo4j/neo4j-graph-store.js'
 import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
 import { objectId } from '../../src/adapters/weaviate/memory-collection.js'
 import { scopeEntries } from '../../src/adapters/weaviate/weaviate-filters.js'
@@ -13,6 +16,7 @@ import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../src/config/resolve.js'
 import type { StoredMemory, VectorStore } from '../../src/ports.js'
 import { Statements } from '../../src/statements.js'
 import { selectedBackends } from '../setup/backend-selection.js'
+import { neo4jGraphStore } from '../contract/neo4j-backend.js'
 import { weaviateVectorStore } from '../contract/weaviate-backend.js'
 
 /*
@@ -145,6 +149,40 @@ describe.runIf(selectedBackends().has('weaviate'))('Weaviate vector store: a col
       expect((await store.expired({ scope: { userId: 'alice' }, now: NOW, limit: 5 })).map((memory) => memory.id)).toEqual(['new-1'])
     } finally {
       await store.close()
+    }
+  })
+})
+
+describe.runIf(selectedBackends().has('neo4j'))('Neo4j graph store: entities of the previous version', () => {
+  it('gives them a generation on open, so that resolution and linking find them', async () => {
+    const cleaner = await neo4jGraphStore.open() // holds the server for this file and empties it
+    const driver = neo4j.driver(process.env.NEO4J_URI!, neo4j.auth.basic(process.env.NEO4J_USERNAME ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''))
+    try {
+      // The node as the previous version wrote it: no generation, no generation node.
+      await driver.executeQuery(
+        `CREATE (:__Entity__ {id: 'old-bob', key: 'bob', name: 'Bob', type: 'person', match_text: $match_text, embedding: $embedding,
+          user_id: 'alice', agent_id: null, run_id: null, scope_key: $scope_key, mentions: 1, created_at: $written, updated_at: $written})`,
+        { match_text: entityMatchText('Bob'), embedding: VECTOR, scope_key: JSON.stringify(['alice', null, null]), written: WRITTEN },
+      )
+      const store = await Neo4jGraphStore.open({ url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME, password: process.env.NEO4J_PASSWORD })
+      try {
+        const alice = { userId: 'alice' }
+        const [match] = await store.similarEntities(alice, [Float32Array.from(VECTOR)], 0.9)
+        expect(match?.entity.id).toBe('old-bob')
+        const linked = await store.linkEntities({ scope: alice, vector: Float32Array.from(VECTOR), text: ' nothing named ', minSimilarity: 0.9, limit: 5 })
+        expect(linked.map((hit) => hit.entity.id)).toEqual(['old-bob'])
+        // Written by this version beside it: both found.
+        await store.apply({ scope: alice, now: NOW, entities: [{ key: 'carol', name: 'Carol', type: 'person', vector: Float32Array.from([0, 1, 0, 0]) }], relations: [] })
+        expect((await store.similarEntities(alice, [Float32Array.from([0, 1, 0, 0]), Float32Array.from(VECTOR)], 0.9)).map((hit) => hit?.entity.name)).toEqual(['Carol', 'Bob'])
+        const { records } = await driver.executeQuery('MATCH (e:__Entity__) WHERE e.generation IS NULL RETURN count(e) AS untagged')
+        expect(records[0]?.get('untagged').toNumber()).toBe(0)
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await cleaner.reset()
+      await cleaner.close()
+      await driver.close()
     }
   })
 })

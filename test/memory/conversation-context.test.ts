@@ -254,6 +254,16 @@ describe('conversation context', () => {
       }
     })
 
+    it('is written with config.prompts.summarizeConversation in place of the built-in instructions', async () => {
+      const llm = new ScriptedLLM({ extract_facts: () => ({ facts: [] }) })
+      const { memory } = await open(llm, { context: { messages: 1, summaryEvery: 1 }, prompts: { summarizeConversation: 'Summarise for a wedding planner.' } })
+      await memory.add('I asked Carol to marry me', { userId: 'alice' })
+      await memory.flush()
+      const [request] = llm.callsTo('summarize_conversation')
+      expect(request!.messages[0]).toEqual({ role: 'system', content: expect.stringMatching(/^Summarise for a wedding planner\.\n\nToday's date: /) })
+      expect(promptOf(request!)).toContain('user: I asked Carol to marry me')
+    })
+
     it('never runs two refreshes of one scope at once', async () => {
       const held = gate()
       let running = 0

@@ -80,6 +80,15 @@ describe('images in messages', () => {
     expect(found.results[0]?.memory).toBe(`Shared a photo: ${DESCRIPTIONS[BIKE]}`)
   })
 
+  it('describes with config.prompts.describeImage in place of the built-in instructions', async () => {
+    const llm = describingLLM()
+    const memory = await open({ llm }, { prompts: { describeImage: 'Name the bicycle parts you can see.' } })
+    await memory.add([{ role: 'user', content: [text('My bike:'), image(BIKE)] }], { userId: 'alice' })
+    const [request] = llm.callsTo('describe_image')
+    expect(request!.messages[0]).toEqual({ role: 'system', content: 'Name the bicycle parts you can see.' })
+    expect(imagesIn(request!)).toEqual([BIKE])
+  })
+
   it('describes the images of one add in parallel', async () => {
     let inFlight = 0
     let mostInFlight = 0

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChatRequest, EngramConfig, Memory } from '../../src/index.js'
+import { DAY_MS } from '../../src/retention.js'
 import { ScriptedLLM } from '../doubles/scripted-llm.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 import { rejection } from '../helpers/rejection.js'
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const T0 = new Date('2026-03-01T12:00:00.000Z')
 
 /** A clock the test moves forward. */

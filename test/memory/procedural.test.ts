@@ -96,6 +96,15 @@ describe('procedural memory', () => {
     expect((await memory.getAll({ agentId: 'deployer', memoryType: 'procedural' })).results).toHaveLength(2)
   })
 
+  it('summarises with config.prompts.summarizeProcedure in place of the built-in instructions', async () => {
+    const llm = new ScriptedLLM({ summarize_procedure: [SUMMARY] })
+    const memory = await open(llm, { graphStore: { provider: 'none' }, prompts: { summarizeProcedure: 'Summarise the run for the on-call team.' } })
+    await memory.add(RUN, { agentId: 'deployer', memoryType: 'procedural' })
+    const [request] = llm.callsTo('summarize_procedure')
+    expect(request!.messages[0]).toEqual({ role: 'system', content: expect.stringMatching(/^Summarise the run for the on-call team\.\n\nToday's date: /) })
+    expect(JSON.stringify(request!.messages)).toContain('billing-7f9 rolled out')
+  })
+
   it('requires agentId and writes nothing without it', async () => {
     const llm = scriptedLLM()
     const memory = await open(llm)

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_RANKING } from '../../src/config/resolve.js'
 import { type EngramConfig, Memory } from '../../src/index.js'
 import { hashText } from '../../src/memory-records.js'
+import { DAY_MS } from '../../src/retention.js'
 import { textRelevance } from '../../src/search/fuse.js'
 import { rankParts } from '../../src/search/rank.js'
 import { gridSearch, quality, RANKING_NOW, type RankedQuery, rerank, restoreRankingSet, searchRankingSet } from '../fixtures/ranking-set.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
 const OFF = { halfLifeDays: 30, recencyWeight: 0, reinforcementWeight: 0 }
-const DAY_MS = 24 * 60 * 60 * 1000
 
 describe('textRelevance', () => {
   it('is half the similarity plus half the keyword score relative to the best, 0 for a list that missed the fact', () => {

@@ -16,8 +16,8 @@ import type {
 import { requireScopeForDelete } from '../scope-columns.js'
 import { toScopeColumns } from '../scope-columns.js'
 import { applyChanges } from './apply-changes.js'
-import { byScore, EntityVectorIndex, isSearchable } from './entity-vector-index.js'
-import type { ScoredEntity } from './entity-vector-index.js'
+import { EmbeddingDimension } from './embedding-dimension.js'
+import { EntityMirror, isSearchable, type SimilarEntity } from './entity-mirror.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { luceneQueries } from './lucene-query.js'
 import { confineCypher } from './cypher-confinement/confine-cypher.js'
@@ -40,14 +40,18 @@ export interface Neo4jGraphStoreOptions {
 }
 
 // Run in this order by open(): constraints before the indexes, then wait until all are online.
-// The vector index waits for the first embeddings, whose dimension it needs (entity-vector-index.ts).
 const SCHEMA = [
   'schema/entity-key-unique',
   'schema/entity-id-unique',
+  'schema/entity-generation-scope-unique',
   'schema/entity-scope-key-index',
   'schema/entity-user-id-index',
   'schema/entity-agent-id-index',
   'schema/entity-run-id-index',
+  'schema/entity-scope-generation-index',
+  'schema/entity-generation-user-id-index',
+  'schema/entity-generation-agent-id-index',
+  'schema/entity-generation-run-id-index',
   'schema/entity-match-text-index',
   'schema/operation-id-unique',
 ] as const
@@ -63,25 +67,29 @@ const SCHEMA_ONLINE_SECONDS = 300
  * Writes and entity resolution use the exact scope, as the `scope_key` property; reads use
  * visibility (a present scope id must match, an absent one does not constrain), starting from
  * the scope's entities through the scope property indexes. A relation has the exact scope of
- * its entities, so the relations a scope can see are found from its entities. Similarity uses
- * the `entity_embedding` vector index, keyword links the `entity_match_text` full-text index.
+ * its entities, so the relations a scope can see are found from its entities. Similarity is
+ * scored in process over a mirror of the scopes' entities (entity-mirror.ts), keyword links go
+ * through the `entity_match_text` full-text index.
  * Timestamps are stored as `Date.toISOString()` strings, like the SQLite store's, so that
  * comparing them as strings (validity intervals, ordering) is correct.
  */
 export class Neo4jGraphStore implements GraphStore {
   readonly #connection: Neo4jConnection
-  readonly #vectors: EntityVectorIndex
+  readonly #mirror: EntityMirror
+  readonly #dimension: EmbeddingDimension
   /** Operation ids whose records the next apply (or close) deletes: see clearOperations. */
   readonly #clearable = new Set<string>()
 
   private constructor(connection: Neo4jConnection) {
     this.#connection = connection
-    this.#vectors = new EntityVectorIndex(connection)
+    this.#mirror = new EntityMirror(connection)
+    this.#dimension = new EmbeddingDimension(connection)
   }
 
   /**
-   * Connects and creates the constraints and indexes that do not exist yet (idempotent; several
-   * stores and processes may share one database). The vector index follows with the first write.
+   * Connects, creates the constraints and indexes that do not exist yet, and gives entities
+   * written before generations existed one (write/adopt-entities). Idempotent; several stores and
+   * processes may share one database.
    *
    * @throws EngramError STORE_UNAVAILABLE when the server cannot be reached, refuses the
    *   credentials or lacks the database.
@@ -91,6 +99,7 @@ export class Neo4jGraphStore implements GraphStore {
     try {
       for (const statement of SCHEMA) await connection.autoCommit(statement)
       await connection.autoCommit('schema/await-indexes', { seconds: neo4j.int(SCHEMA_ONLINE_SECONDS) })
+      await connection.write((runner) => runner.rows('write/adopt-entities'))
     } catch (error) {
       await connection.close()
       throw error
@@ -107,16 +116,16 @@ export class Neo4jGraphStore implements GraphStore {
 
   /**
    * For each vector, the most similar entity of exactly this scope if its similarity is at least
-   * `minSimilarity`, else null: vector index searches that widen until the scope's best is
-   * certain (entity-vector-index.ts).
+   * `minSimilarity`, else null: scored over the scope's mirrored entities, after reading what
+   * changed since (entity-mirror.ts).
    *
    * @throws EngramError INVALID_CONFIG when the vectors' dimension differs from the stored embeddings'.
    */
   async similarEntities(scope: Scope, vectors: Vector[], minSimilarity: number): Promise<Array<EntityMatch | null>> {
     if (vectors.length === 0) return []
-    const filter = { scope_key: scopeValues(scope).scope_key, user_id: null, agent_id: null, run_id: null }
-    const found = await this.#vectors.nearest(vectors, 1, minSimilarity, filter)
-    return found.map(([best]) => (best === undefined ? null : { entity: toStoredEntity(best.entity), similarity: similarityOf(best.score) }))
+    // The scope's ids too: the generation node is then found through their indexes.
+    const found = await this.#mirror.nearest(vectors, 1, minSimilarity, scopeValues(scope))
+    return found.map(([best]) => (best === undefined ? null : { entity: toStoredEntity(best.entity), similarity: best.similarity }))
   }
 
   /** Valid relations of exactly this scope touching any of these entities, oldest first. */
@@ -129,8 +138,7 @@ export class Neo4jGraphStore implements GraphStore {
   /**
    * Applies one add's changes in one write transaction, all or nothing: entities upserted by
    * (exact scope, key) in one statement, then the relation ops in order, batched (apply-changes.ts).
-   * Returns what happened, in that order. The vector index is created first if this is the
-   * first write with embeddings.
+   * Returns what happened, in that order. Each write advances the scope's entity generation.
    *
    * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
    *   written), an assert whose endpoint is neither stored nor written, or a time that is not a
@@ -140,7 +148,7 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
-    await this.#vectors.prepareFor(changes.entities)
+    await this.#dimension.check(changes.entities)
     const { operationId } = changes
     // Taken out of the set, so that concurrent applies do not delete the same records.
     const clearing = [...this.#clearable]
@@ -186,7 +194,8 @@ export class Neo4jGraphStore implements GraphStore {
   /**
    * Entities visible to the scope whose embedding is at least `minSimilarity` similar to `vector`
    * or whose name occurs in `text` as whole words (`text` being `matchText(query)`): keyword
-   * links first, then by similarity, at most `limit`; both lists found through their index.
+   * links first, then by similarity, at most `limit`: keyword links through the full-text index,
+   * similar ones scored over the mirrored entities of the visible scopes.
    *
    * @throws EngramError INVALID_CONFIG when the vector's dimension differs from the stored embeddings'.
    */
@@ -195,11 +204,11 @@ export class Neo4jGraphStore implements GraphStore {
     const visibility = toScopeColumns(query.scope)
     const [keywordHits, [vectorHits = []]] = await Promise.all([
       this.#keywordEntities(query),
-      this.#vectors.nearest([query.vector], query.limit, query.minSimilarity, { scope_key: null, ...visibility }),
+      this.#mirror.nearest([query.vector], query.limit, query.minSimilarity, { scope_key: null, ...visibility }),
     ])
     const keywordIds = new Set(keywordHits.map(({ entity }) => entity.id))
-    const linked = (hits: ScoredEntity[], keyword: boolean): LinkedEntity[] =>
-      hits.map(({ entity, score }) => ({ entity: toStoredEntity(entity), similarity: similarityOf(score), keyword }))
+    const linked = (hits: SimilarEntity[], keyword: boolean): LinkedEntity[] =>
+      hits.map(({ entity, similarity }) => ({ entity: toStoredEntity(entity), similarity, keyword }))
     return [...linked(keywordHits, true), ...linked(vectorHits.filter(({ entity }) => !keywordIds.has(entity.id)), false)].slice(0, query.limit)
   }
 
@@ -270,7 +279,11 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async deleteScope(scope: Scope): Promise<void> {
     requireScopeForDelete(scope)
-    await this.#connection.write((runner) => runner.rows('delete/scope', { ...toScopeColumns(scope) }, { scope: this.#connection.scopeSlot(scope) }))
+    const slots = { scope: this.#connection.scopeSlot(scope) }
+    await this.#connection.write(async (runner) => {
+      await runner.rows('delete/scope', { ...toScopeColumns(scope) }, slots)
+      await runner.rows('delete/entity-generations', { ...toScopeColumns(scope) }, slots)
+    })
   }
 
   /**
@@ -279,8 +292,12 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async reset(): Promise<void> {
     await this.#connection.autoCommit('delete/all')
-    await this.#connection.write((runner) => runner.rows('delete/operations', { ids: null }))
+    await this.#connection.write(async (runner) => {
+      await runner.rows('delete/entity-generations', {}, { scope: '' })
+      await runner.rows('delete/operations', { ids: null })
+    })
     this.#clearable.clear()
+    this.#dimension.forget()
   }
 
   /**
@@ -306,7 +323,7 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   /** Keyword links through the full-text index (lucene-query.ts), best similarity first, ties by id. */
-  async #keywordEntities(query: { scope: Scope; vector: Vector; text: string }): Promise<ScoredEntity[]> {
+  async #keywordEntities(query: { scope: Scope; vector: Vector; text: string }): Promise<SimilarEntity[]> {
     const lucene = luceneQueries(query.text, query.scope)
     if (lucene.length === 0) return []
     const rows = await this.#connection.readRows<{ entity: EntityRecord; score: number | null }>('read/keyword-entities', {
@@ -317,13 +334,13 @@ export class Neo4jGraphStore implements GraphStore {
       ...toScopeColumns(query.scope),
     })
     // A zero query vector has no cosine; the SQLite store's dot product makes it 0, i.e. score ½.
-    const hits = rows.map(({ entity, score }) => ({ entity, score: score ?? 0.5 }))
-    return hits.sort(byScore)
+    const hits = rows.map(({ entity, score }) => ({ entity, similarity: score === null ? 0 : similarityOf(score) }))
+    return hits.sort(bySimilarity)
   }
 
   /**
    * Writes entities, then relations, exactly as given, replacing those with the same id, in one
-   * write transaction (restore-graph.ts). The vector index is created first if there is none yet.
+   * write transaction (restore-graph.ts); the scopes it touched get a new entity generation epoch.
    *
    * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
    *   written) or a relation whose endpoint is neither stored nor restored; INVALID_CONFIG for
@@ -331,9 +348,14 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async restore(graph: GraphRestore): Promise<void> {
     for (const relation of graph.relations) requireRelationshipType(relation.relationship)
-    await this.#vectors.prepareFor(graph.entities)
+    await this.#dimension.check(graph.entities)
     await this.#connection.write((runner) => restoreGraph(runner, graph))
   }
+}
+
+/** Best first; equal similarities by id, as the SQLite store orders them. */
+function bySimilarity(a: SimilarEntity, b: SimilarEntity): number {
+  return b.similarity - a.similarity || (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0)
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }

@@ -47,17 +47,9 @@ export function vectorParam(vector: Vector): number[] {
   return Array.from(vector)
 }
 
-/**
- * Cosine similarity from a score of Neo4j's cosine vector index or `vector.similarity.cosine`,
- * which report `(1 + cosine) / 2` so as to stay in 0..1.
- */
+/** Cosine similarity from a score of `vector.similarity.cosine`, which reports `(1 + cosine) / 2` so as to stay in 0..1. */
 export function similarityOf(score: number): number {
   return 2 * score - 1
-}
-
-/** The index score of a cosine similarity: the inverse of {@link similarityOf}. */
-export function scoreOf(similarity: number): number {
-  return (1 + similarity) / 2
 }
 
 export function toStoredRelation(record: RelationRecord): StoredRelation {

@@ -2,13 +2,14 @@ import neo4j from 'neo4j-driver'
 import { EngramError } from '../../errors.js'
 import { assertRelationshipType } from '../../normalize.js'
 import type { GraphRestore } from '../../ports.js'
-import { scopeValues } from '../graph-records.js'
+import { columnsOfScopeKey, scopeValues } from '../graph-records.js'
 import type { CypherRunner } from './neo4j-connection.js'
 import { entityParams } from './neo4j-records.js'
 
 /**
  * The statements of one GraphStore.restore, inside its write transaction: every entity in one
  * statement, then one statement per relationship type (Cypher cannot take a type as a parameter).
+ * The scopes whose entities it wrote or moved get a new generation epoch (entity-mirror.ts).
  *
  * @throws EngramError INVALID_INPUT for a relation whose endpoint is neither stored nor restored;
  *   the caller's transaction then rolls back.
@@ -19,7 +20,10 @@ export async function restoreGraph(runner: CypherRunner, graph: GraphRestore): P
       const { position: _position, ...written } = entityParams(entity, 0, entity.id)
       return { ...written, ...scopeValues(entity.scope), mentions: neo4j.int(entity.mentions), created_at: entity.createdAt, updated_at: entity.updatedAt }
     })
-    await runner.rows('write/restore-entities', { entities })
+    const [row] = await runner.rows<{ previous_scope_keys: string[] }>('write/restore-entities', { entities })
+    // Entities may have moved between scopes or changed their embeddings: every scope touched reloads whole.
+    const touched = new Set([...entities.map((entity) => entity.scope_key), ...(row?.previous_scope_keys ?? [])])
+    await runner.rows('write/renew-entity-generations', { scopes: [...touched].map((key) => ({ scope_key: key, ...columnsOfScopeKey(key) })) })
   }
   // seq: the position in the restore, which orders relations with the same created_at (list-relations).
   const byType = new Map<string, Array<{ relation: GraphRestore['relations'][number]; seq: number }>>()

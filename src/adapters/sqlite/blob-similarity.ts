@@ -1,5 +1,4 @@
-import { EngramError } from '../../errors.js'
-import { dot } from '../vector-math.js'
+import { dimensionMismatch, dot } from '../vector-math.js'
 import { decodeVector } from './vector-blob.js'
 
 /**
@@ -12,12 +11,4 @@ import { decodeVector } from './vector-blob.js'
 export function blobSimilarity(stored: Buffer, query: Buffer): number {
   if (stored.byteLength !== query.byteLength) throw dimensionMismatch(stored.byteLength / 4, query.byteLength / 4)
   return dot(decodeVector(stored), decodeVector(query))
-}
-
-/** The error of comparing a stored vector with a query of another dimension. */
-export function dimensionMismatch(stored: number, query: number): EngramError {
-  return new EngramError(
-    'INVALID_CONFIG',
-    `cannot compare ${stored}- and ${query}-dimensional vectors: the store was built with another embedding model; configure that model again or reset() the store`,
-  )
 }

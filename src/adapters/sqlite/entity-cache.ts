@@ -1,7 +1,7 @@
 import type { Scope } from '../../input.js'
 import type { EntityRef, Vector } from '../../ports.js'
 import type { ScopeColumns } from '../scope-columns.js'
-import { ScopedVectors } from './scoped-vectors.js'
+import { ScopedVectors } from '../scoped-vectors.js'
 
 /** What a connection keeps in memory of one entity: what linking and walks read, never mentions or times. */
 export interface CachedEntity extends EntityRef {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EngramError } from '../../errors.js'
 import type { Scope } from '../../input.js'
+import { scopeKey } from '../../memory-records.js'
 import { UNTYPED_ENTITY } from '../../normalize.js'
 import type {
   EntityMatch,
@@ -18,13 +19,13 @@ import type {
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import { blobSimilarity } from './blob-similarity.js'
-import { EntityBuckets, generatePlanes, splitPlanes, usesBuckets } from './entity-buckets.js'
+import { EntityBuckets, generatePlanes, splitPlanes, usesBuckets } from '../entity-buckets.js'
 import { type CachedEntity, EntityCache } from './entity-cache.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { requireScopeForDelete, type ScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
-import { entityMatchText, type EntityRecord, recordedEvents, scopeKey, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
+import { entityMatchText, type EntityRecord, recordedEvents, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
 import { entityValues, toStoredRelation } from './sqlite-graph-rows.js'
 import type { RelationRow } from './sqlite-graph-rows.js'
 import { decodeVector, encodeVector } from './vector-blob.js'

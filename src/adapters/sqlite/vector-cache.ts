@@ -1,7 +1,7 @@
 import type { MemoryType, ScopeFilter, Vector } from '../../ports.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { dot } from '../vector-math.js'
-import { type Scored, ScopedVectors } from './scoped-vectors.js'
+import { type Scored, ScopedVectors } from '../scoped-vectors.js'
 
 /** What the lifecycle filters of a read (ScopeFilter `memoryType`, `activeAt`, `updatedSince`) test. */
 export interface MemoryLifecycle {

@@ -1,8 +1,7 @@
-import type { Scope } from '../../input.js'
-import type { Vector } from '../../ports.js'
-import type { ScopeColumns } from '../scope-columns.js'
-import { dot } from '../vector-math.js'
-import { dimensionMismatch } from './blob-similarity.js'
+import type { Scope } from '../input.js'
+import type { Vector } from '../ports.js'
+import type { ScopeColumns } from './scope-columns.js'
+import { dimensionMismatch, dot } from './vector-math.js'
 
 /** One exact scope's vectors, packed one after another in a single Float32Array. */
 interface Group<K> {
@@ -32,8 +31,8 @@ export interface Scored<K> {
  * costs a JavaScript function call and a row (with its 1.5 KB BLOB) per candidate; scoring here
  * costs the dot product alone (bench/search-latency.ts, see sqlite-vector-store.ts).
  *
- * Holds no truth of its own: its owners fill it from SQLite and drop it when the file changed under
- * them. Similarities are `dot` of vector-math.ts, so they equal those the SQL functions compute.
+ * Holds no truth of its own: its owners fill it from their store (SQLite, Neo4j) and drop or
+ * update it when the store changed under them. Similarities are `dot` of vector-math.ts, so they equal those the SQL functions compute.
  */
 export class ScopedVectors<K extends string | number> {
   readonly #groups = new Map<string, Group<K>>()

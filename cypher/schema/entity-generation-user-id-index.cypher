@@ -1,0 +1,6 @@
+// Purpose: finds the generation nodes of the scopes a reader with a user id can see
+//          (read/entity-changes), without scanning every scope's.
+// Parameters: none.
+// Returns: nothing; idempotent.
+CREATE INDEX entity_generation_user_id IF NOT EXISTS
+FOR (g:__EntityGeneration__) ON (g.user_id)
