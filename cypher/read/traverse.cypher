@@ -19,66 +19,84 @@
 // parents number fewer than $limit and the work is at most $limit paths times the degree of their
 // ends per level, however dense the graph; a variable-length pattern would enumerate every path
 // of up to $hops relations before sorting, which explodes around a hub such as the user's own
-// entity. Each level is sorted, so the concatenation is in the order above, and keeps only its
-// first $limit paths (no later one can be among the first $limit overall): a hub's relations are
-// still read to be sorted, but only $limit of them become paths. Relationship
-// uniqueness within a path is the NOT r IN path.relations test. The four levels repeat one
-// pattern because Cypher cannot loop with state; levels beyond $hops do nothing.
+// entity. A level takes its parents in order (the level before is sorted) and each parent's
+// relations sorted by id, so it comes out sorted without a sort of its own, and it stops at
+// $limit paths (no later one can be among the first $limit overall): the parents after that are
+// never expanded, and a hub that is expanded yields at most $limit paths, though its relations are
+// still read to find the first by id. Relationship uniqueness within a path is the
+// NOT r IN path.relations test. The four levels repeat one pattern because Cypher cannot loop
+// with state; levels beyond $hops do nothing.
 CALL () {
   UNWIND range(0, size($seeds) - 1) AS rank
-  MATCH (seed:__Entity__ {id: $seeds[rank]})-[r]-(next)
-  WHERE ($user_id IS NULL OR r.user_id = $user_id)
-    AND ($agent_id IS NULL OR r.agent_id = $agent_id)
-    AND ($run_id IS NULL OR r.run_id = $run_id)
-    AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-    AND ($as_of IS NULL OR r.valid_from <= $as_of)
+  CALL (rank) {
+    MATCH (seed:__Entity__ {id: $seeds[rank]})-[r]-(next)
+    WHERE ($user_id IS NULL OR r.user_id = $user_id)
+      AND ($agent_id IS NULL OR r.agent_id = $agent_id)
+      AND ($run_id IS NULL OR r.run_id = $run_id)
+      AND (r.valid_to IS NULL OR r.valid_to > $as_of)
+      AND ($as_of IS NULL OR r.valid_from <= $as_of)
+    RETURN seed, r, next
+    ORDER BY r.id
+    LIMIT $limit
+  }
   WITH rank, seed, r, next
-  ORDER BY rank, r.id
   LIMIT $limit
   RETURN collect({rank: rank, seed_id: seed.id, relations: [r], end: next}) AS level1
 }
 CALL (level1) {
   UNWIND CASE WHEN $hops >= 2 AND size(level1) < $limit THEN level1 ELSE [] END AS path
-  WITH path, path.end AS at
-  MATCH (at)-[r]-(next)
-  WHERE NOT r IN path.relations
-    AND ($user_id IS NULL OR r.user_id = $user_id)
-    AND ($agent_id IS NULL OR r.agent_id = $agent_id)
-    AND ($run_id IS NULL OR r.run_id = $run_id)
-    AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-    AND ($as_of IS NULL OR r.valid_from <= $as_of)
+  CALL (path) {
+    WITH path.end AS at
+    MATCH (at)-[r]-(next)
+    WHERE NOT r IN path.relations
+      AND ($user_id IS NULL OR r.user_id = $user_id)
+      AND ($agent_id IS NULL OR r.agent_id = $agent_id)
+      AND ($run_id IS NULL OR r.run_id = $run_id)
+      AND (r.valid_to IS NULL OR r.valid_to > $as_of)
+      AND ($as_of IS NULL OR r.valid_from <= $as_of)
+    RETURN r, next
+    ORDER BY r.id
+    LIMIT $limit
+  }
   WITH path, r, next
-  ORDER BY path.rank, [step IN path.relations | step.id] + r.id
   LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level2
 }
 CALL (level1, level2) {
   UNWIND CASE WHEN $hops >= 3 AND size(level1) + size(level2) < $limit THEN level2 ELSE [] END AS path
-  WITH path, path.end AS at
-  MATCH (at)-[r]-(next)
-  WHERE NOT r IN path.relations
-    AND ($user_id IS NULL OR r.user_id = $user_id)
-    AND ($agent_id IS NULL OR r.agent_id = $agent_id)
-    AND ($run_id IS NULL OR r.run_id = $run_id)
-    AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-    AND ($as_of IS NULL OR r.valid_from <= $as_of)
+  CALL (path) {
+    WITH path.end AS at
+    MATCH (at)-[r]-(next)
+    WHERE NOT r IN path.relations
+      AND ($user_id IS NULL OR r.user_id = $user_id)
+      AND ($agent_id IS NULL OR r.agent_id = $agent_id)
+      AND ($run_id IS NULL OR r.run_id = $run_id)
+      AND (r.valid_to IS NULL OR r.valid_to > $as_of)
+      AND ($as_of IS NULL OR r.valid_from <= $as_of)
+    RETURN r, next
+    ORDER BY r.id
+    LIMIT $limit
+  }
   WITH path, r, next
-  ORDER BY path.rank, [step IN path.relations | step.id] + r.id
   LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level3
 }
 CALL (level1, level2, level3) {
   UNWIND CASE WHEN $hops >= 4 AND size(level1) + size(level2) + size(level3) < $limit THEN level3 ELSE [] END AS path
-  WITH path, path.end AS at
-  MATCH (at)-[r]-(next)
-  WHERE NOT r IN path.relations
-    AND ($user_id IS NULL OR r.user_id = $user_id)
-    AND ($agent_id IS NULL OR r.agent_id = $agent_id)
-    AND ($run_id IS NULL OR r.run_id = $run_id)
-    AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-    AND ($as_of IS NULL OR r.valid_from <= $as_of)
+  CALL (path) {
+    WITH path.end AS at
+    MATCH (at)-[r]-(next)
+    WHERE NOT r IN path.relations
+      AND ($user_id IS NULL OR r.user_id = $user_id)
+      AND ($agent_id IS NULL OR r.agent_id = $agent_id)
+      AND ($run_id IS NULL OR r.run_id = $run_id)
+      AND (r.valid_to IS NULL OR r.valid_to > $as_of)
+      AND ($as_of IS NULL OR r.valid_from <= $as_of)
+    RETURN r, next
+    ORDER BY r.id
+    LIMIT $limit
+  }
   WITH path, r, next
-  ORDER BY path.rank, [step IN path.relations | step.id] + r.id
   LIMIT $limit
   RETURN collect({rank: path.rank, seed_id: path.seed_id, relations: path.relations + r, end: next}) AS level4
 }
