@@ -10,7 +10,7 @@
 //          (entity-mirror.ts) catch up by reading only what changed. MERGE on the node takes its
 //          lock: concurrent writes to one scope commit in generation order.
 // Parameters: $entities (list of {position, id (a fresh uuid, used only if the entity is new),
-//             key, name, type, match_text (null for a name without letters or digits), embedding
+//             key, name, type, embedding
 //             (list of floats)}), $scope_key, $user_id, $agent_id, $run_id (null when absent),
 //             $now (ISO-8601), $untyped.
 // Returns: per entity written, in order: position, created (true when this write created it),
@@ -23,7 +23,7 @@ WITH g.value AS generation
 UNWIND $entities AS w
 CALL (w, generation) {
   MERGE (e:__Entity__ {scope_key: $scope_key, key: w.key})
-    ON CREATE SET e.id = w.id, e.name = w.name, e.type = w.type, e.match_text = w.match_text, e.embedding = w.embedding,
+    ON CREATE SET e.id = w.id, e.name = w.name, e.type = w.type, e.embedding = w.embedding,
       e.user_id = $user_id, e.agent_id = $agent_id, e.run_id = $run_id, e.mentions = 1, e.created_at = $now, e.updated_at = $now,
       e.generation = generation
     ON MATCH SET e.mentions = e.mentions + 1, e.updated_at = $now, e.generation = generation,

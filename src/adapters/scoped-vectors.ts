@@ -158,7 +158,7 @@ function sameColumns(a: ScopeColumns, b: ScopeColumns): boolean {
 }
 
 /** The read rule of ports.ts ScopeFilter: an id the scope carries must match, an absent one does not constrain. */
-function isVisible(columns: ScopeColumns, scope: Scope): boolean {
+export function isVisible(columns: ScopeColumns, scope: Scope): boolean {
   return (
     (scope.userId === undefined || columns.user_id === scope.userId) &&
     (scope.agentId === undefined || columns.agent_id === scope.agentId) &&

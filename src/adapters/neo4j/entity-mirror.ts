@@ -1,8 +1,9 @@
 import type { Vector } from '../../ports.js'
 import { EntityBuckets, generatePlanes, splitPlanes, usesBuckets } from '../entity-buckets.js'
-import { columnsOfScopeKey, type EntityRecord } from '../graph-records.js'
-import { fromScopeColumns, type ScopeColumns } from '../scope-columns.js'
-import { ScopedVectors } from '../scoped-vectors.js'
+import { type EntityLink, type LinkQuery, linkByNameOrVector } from '../entity-links.js'
+import { columnsOfScopeKey, type EntityRecord, entityMatchText } from '../graph-records.js'
+import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
+import { isVisible, ScopedVectors } from '../scoped-vectors.js'
 import { dimensionMismatch, dot, normalizeVector } from '../vector-math.js'
 import type { Neo4jConnection } from './neo4j-connection.js'
 
@@ -18,12 +19,30 @@ export interface SimilarEntity {
   similarity: number
 }
 
+/** An entity linked to a query (entity-links.ts), with its record. */
+export interface LinkedRecord {
+  entity: EntityRecord
+  similarity: number
+  keyword: boolean
+}
+
+/** What the mirror holds of one entity besides its vector. */
+interface MirroredEntity {
+  readonly record: EntityRecord
+  /** The scope_key it is held under. */
+  readonly scopeKey: string
+  /** entityMatchText of its name, for keyword links. */
+  readonly matchText: string | null
+}
+
 /** What the mirror holds of one exact scope: the generation it reflects, and its entities' ids. */
 interface MirroredScope {
   readonly columns: ScopeColumns
   epoch: string
   value: number
   ids: Set<string>
+  /** Entity id by key (unique within a scope). */
+  byKey: Map<string, string>
   /** Floats held for the scope's vectors (their dimensions summed), for the memory bound. */
   floats: number
   /** The scope's hash index, built once it holds BUCKETS_FROM entities and kept up to date after. */
@@ -83,13 +102,13 @@ export class EntityMirror {
   readonly #connection: Neo4jConnection
   readonly #maxFloats: number
   readonly #vectors = new ScopedVectors<string>()
-  readonly #records = new Map<string, EntityRecord>()
-  /** The scope_key each mirrored entity is held under. */
-  readonly #scopeOf = new Map<string, string>()
+  readonly #entities = new Map<string, MirroredEntity>()
   /** Mirrored scopes by scope_key, least recently searched first. */
   readonly #scopes = new Map<string, MirroredScope>()
   /** Hash planes by dimension: generated from a fixed seed, the same in every process and store. */
   readonly #planes = new Map<number, Vector[]>()
+  /** Catch-ups that calls of the current synchronous turn may still join, by filter (see #catchUp). */
+  readonly #joinable = new Map<string, Promise<void>>()
   #floats = 0
 
   /** `maxFloats`: the bound on mirrored embeddings (default MAX_FLOATS). */
@@ -113,15 +132,43 @@ export class EntityMirror {
     const visibility = fromScopeColumns(filter)
     const exact = filter.scope_key === null ? undefined : this.#scopes.get(filter.scope_key)
     const buckets = exact !== undefined && exact.ids.size >= BUCKETS_FROM && usesBuckets(minSimilarity) ? this.#bucketsOf(exact) : undefined
-    const admits = filter.scope_key === null ? undefined : (id: string) => this.#scopeOf.get(id) === filter.scope_key
+    const admits = filter.scope_key === null ? undefined : (id: string) => this.#entities.get(id)!.scopeKey === filter.scope_key
     return queries.map((query) => {
       if (query === undefined) return []
       if (buckets !== undefined) return this.#bestInBuckets(buckets, query, want, minSimilarity)
       return this.#vectors
         .best(visibility, query, want, admits)
         .filter(({ similarity }) => similarity >= minSimilarity)
-        .map(({ key, similarity }) => ({ entity: this.#records.get(key)!, similarity }))
+        .map(({ key, similarity }) => ({ entity: this.#entities.get(key)!.record, similarity }))
     })
+  }
+
+  /**
+   * The entities of the filter's exact scope (`scope_key` set) with these keys, by key.
+   */
+  async byKey(keys: readonly string[], filter: EntityFilter & { scope_key: string }): Promise<EntityRecord[]> {
+    if (keys.length === 0) return []
+    await this.#catchUp(filter)
+    const scope = this.#scopes.get(filter.scope_key)
+    if (scope === undefined) return []
+    const ids = new Set(keys.flatMap((key) => scope.byKey.get(key) ?? []))
+    return [...ids].map((id) => this.#entities.get(id)!.record).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  }
+
+  /**
+   * The entities visible to the query's scope that it links to, by name or by embedding
+   * (entity-links.ts), as the SQLite store links them. A vector without a cosine (zero or not
+   * finite) scores 0 with every entity, as the SQLite store's dot product gives it.
+   *
+   * @throws EngramError INVALID_CONFIG when the vector's dimension differs from the stored
+   *   embeddings' of a visible scope.
+   */
+  async link(query: LinkQuery): Promise<LinkedRecord[]> {
+    if (query.limit <= 0) return []
+    await this.#catchUp({ scope_key: null, ...toScopeColumns(query.scope) })
+    const vector = isSearchable(query.vector) ? normalizeVector(query.vector) : new Float32Array(query.vector.length)
+    const links: EntityLink[] = linkByNameOrVector(this.#vectors, (id) => this.#entities.get(id)!.matchText, { ...query, vector })
+    return links.map(({ id, similarity, keyword }) => ({ entity: this.#entities.get(id)!.record, similarity, keyword }))
   }
 
   /** The scope's hash index, built on first use. */
@@ -134,7 +181,7 @@ export class EntityMirror {
         planes = splitPlanes(generatePlanes(dimension), dimension)
         this.#planes.set(dimension, planes)
       }
-      const scopeKey = this.#scopeOf.get(first!)!
+      const scopeKey = this.#entities.get(first!)!.scopeKey
       scope.buckets = { hashing: new EntityBuckets(planes, scopeKey), dimension, members: new Map(), of: new Map() }
       for (const id of scope.ids) addToBuckets(scope.buckets, id, this.#vectors.get(id)!)
     }
@@ -151,7 +198,25 @@ export class EntityMirror {
       .filter(({ similarity }) => similarity >= minSimilarity)
       .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
       .slice(0, want)
-      .map(({ id, similarity }) => ({ entity: this.#records.get(id)!, similarity }))
+      .map(({ id, similarity }) => ({ entity: this.#entities.get(id)!.record, similarity }))
+  }
+
+  /**
+   * Brings the scopes `filter` admits up to date (#readChanges). Calls made in the same
+   * synchronous turn with the same filter (entity resolution asks by key and by similarity at
+   * once) share one read: it cannot have left the process before they began, so the server
+   * still answers it with every write committed before each of them began.
+   */
+  #catchUp(filter: EntityFilter): Promise<void> {
+    const key = JSON.stringify([filter.scope_key, filter.user_id, filter.agent_id, filter.run_id])
+    const joined = this.#joinable.get(key)
+    if (joined !== undefined) return joined
+    const reading = this.#readChanges(filter)
+    this.#joinable.set(key, reading)
+    queueMicrotask(() => {
+      if (this.#joinable.get(key) === reading) this.#joinable.delete(key)
+    })
+    return reading
   }
 
   /**
@@ -159,10 +224,10 @@ export class EntityMirror {
    * it. Again when a concurrent search changed a scope in between (evicted it, or reloaded it at
    * another epoch) so that a delta no longer fits: rare, and the second round reads it whole.
    */
-  async #catchUp(filter: EntityFilter): Promise<void> {
+  async #readChanges(filter: EntityFilter): Promise<void> {
     const visibility = fromScopeColumns(filter)
     for (;;) {
-      const held = [...this.#scopes].filter(([key, scope]) => (filter.scope_key === null ? isVisible(scope.columns, filter) : key === filter.scope_key))
+      const held = [...this.#scopes].filter(([key, scope]) => (filter.scope_key === null ? isVisible(scope.columns, visibility) : key === filter.scope_key))
       const known = Object.fromEntries(held.map(([key, { epoch, value }]) => [key, { epoch, value }]))
       const rows = await this.#connection.read((runner) =>
         runner.rows<ChangeRow>('read/entity-changes', { ...filter, known }, { scope: this.#connection.scopeSlot(visibility) }),
@@ -183,7 +248,7 @@ export class EntityMirror {
     if (!current) {
       if (row.full) {
         this.#forget(row.scope_key)
-        scope = { columns: columnsOfScopeKey(row.scope_key), epoch: row.epoch, value: row.value, ids: new Set(), floats: 0 }
+        scope = { columns: columnsOfScopeKey(row.scope_key), epoch: row.epoch, value: row.value, ids: new Set(), byKey: new Map(), floats: 0 }
       } else if (scope === undefined || scope.epoch !== row.epoch) {
         return false
       }
@@ -197,7 +262,7 @@ export class EntityMirror {
   }
 
   #set(scopeKey: string, scope: MirroredScope, entity: EntityRecord, embedding: number[]): void {
-    const previous = this.#scopeOf.get(entity.id)
+    const previous = this.#entities.get(entity.id)?.scopeKey
     if (previous !== undefined && previous !== scopeKey) this.#forgetEntity(entity.id)
     const before = this.#vectors.get(entity.id)?.length ?? 0
     const vector = normalizeVector(embedding)
@@ -206,24 +271,24 @@ export class EntityMirror {
       removeFromBuckets(scope.buckets, entity.id)
       addToBuckets(scope.buckets, entity.id, vector)
     }
-    this.#records.set(entity.id, entity)
-    this.#scopeOf.set(entity.id, scopeKey)
+    this.#entities.set(entity.id, { record: entity, scopeKey, matchText: entityMatchText(entity.name) })
     scope.ids.add(entity.id)
+    scope.byKey.set(entity.key, entity.id)
     scope.floats += embedding.length - before
     this.#floats += embedding.length - before
   }
 
   #forgetEntity(id: string): void {
-    const scopeKey = this.#scopeOf.get(id)
-    const scope = scopeKey === undefined ? undefined : this.#scopes.get(scopeKey)
+    const entity = this.#entities.get(id)
+    const scope = entity === undefined ? undefined : this.#scopes.get(entity.scopeKey)
     const floats = this.#vectors.get(id)?.length ?? 0
     this.#vectors.delete(id)
-    this.#records.delete(id)
-    this.#scopeOf.delete(id)
+    this.#entities.delete(id)
     this.#floats -= floats
     if (scope !== undefined) {
       if (scope.buckets !== undefined) removeFromBuckets(scope.buckets, id)
       scope.ids.delete(id)
+      if (scope.byKey.get(entity!.record.key) === id) scope.byKey.delete(entity!.record.key)
       scope.floats -= floats
     }
   }
@@ -263,15 +328,6 @@ function removeFromBuckets(buckets: ScopeBuckets, id: string): void {
     if (members.size === 0) buckets.members.delete(key)
   }
   buckets.of.delete(id)
-}
-
-/** Whether an exact scope is visible to the filter's ids: an id the filter has must match. */
-function isVisible(columns: ScopeColumns, filter: ScopeColumns): boolean {
-  return (
-    (filter.user_id === null || columns.user_id === filter.user_id) &&
-    (filter.agent_id === null || columns.agent_id === filter.agent_id) &&
-    (filter.run_id === null || columns.run_id === filter.run_id)
-  )
 }
 
 /** A zero or non-finite vector has no cosine: it matches nothing, as the SQLite store's dot product gives it 0 with everything. */

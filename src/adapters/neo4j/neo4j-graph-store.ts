@@ -17,14 +17,13 @@ import { requireScopeForDelete } from '../scope-columns.js'
 import { toScopeColumns } from '../scope-columns.js'
 import { applyChanges } from './apply-changes.js'
 import { EmbeddingDimension } from './embedding-dimension.js'
-import { EntityMirror, isSearchable, type SimilarEntity } from './entity-mirror.js'
+import { EntityMirror } from './entity-mirror.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
-import { luceneQueries } from './lucene-query.js'
 import { confineCypher } from './cypher-confinement/confine-cypher.js'
 import { restoreGraph } from './restore-graph.js'
 import { type CypherRunner, Neo4jConnection } from './neo4j-connection.js'
 import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '../graph-records.js'
-import { similarityOf, toStoredRelation, vectorParam } from './neo4j-records.js'
+import { toStoredRelation } from './neo4j-records.js'
 import type { RelationRecord } from './neo4j-records.js'
 
 /** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`). */
@@ -52,7 +51,7 @@ const SCHEMA = [
   'schema/entity-generation-user-id-index',
   'schema/entity-generation-agent-id-index',
   'schema/entity-generation-run-id-index',
-  'schema/entity-match-text-index',
+  'schema/drop-entity-match-text-index',
   'schema/operation-id-unique',
 ] as const
 
@@ -67,9 +66,8 @@ const SCHEMA_ONLINE_SECONDS = 300
  * Writes and entity resolution use the exact scope, as the `scope_key` property; reads use
  * visibility (a present scope id must match, an absent one does not constrain), starting from
  * the scope's entities through the scope property indexes. A relation has the exact scope of
- * its entities, so the relations a scope can see are found from its entities. Similarity is
- * scored in process over a mirror of the scopes' entities (entity-mirror.ts), keyword links go
- * through the `entity_match_text` full-text index.
+ * its entities, so the relations a scope can see are found from its entities. Similar entities
+ * and keyword links are found in process over a mirror of the scopes' entities (entity-mirror.ts).
  * Timestamps are stored as `Date.toISOString()` strings, like the SQLite store's, so that
  * comparing them as strings (validity intervals, ordering) is correct.
  */
@@ -107,11 +105,10 @@ export class Neo4jGraphStore implements GraphStore {
     return new Neo4jGraphStore(connection)
   }
 
-  /** Entities of exactly this scope with these keys, by key. */
+  /** Entities of exactly this scope with these keys, by key: from the scope's mirrored entities, after reading what changed since. */
   async entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]> {
-    if (keys.length === 0) return []
-    const rows = await this.#connection.readRows<{ entity: EntityRecord }>('read/entities-by-key', { scope_key: scopeValues(scope).scope_key, keys })
-    return rows.map(({ entity }) => toStoredEntity(entity))
+    const found = await this.#mirror.byKey(keys, scopeValues(scope))
+    return found.map(toStoredEntity)
   }
 
   /**
@@ -194,22 +191,14 @@ export class Neo4jGraphStore implements GraphStore {
   /**
    * Entities visible to the scope whose embedding is at least `minSimilarity` similar to `vector`
    * or whose name occurs in `text` as whole words (`text` being `matchText(query)`): keyword
-   * links first, then by similarity, at most `limit`: keyword links through the full-text index,
-   * similar ones scored over the mirrored entities of the visible scopes.
+   * links first, then by similarity, at most `limit`; scored over the mirrored entities of the
+   * visible scopes after reading what changed since, in one pass, as the SQLite store links them.
    *
    * @throws EngramError INVALID_CONFIG when the vector's dimension differs from the stored embeddings'.
    */
   async linkEntities(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): Promise<LinkedEntity[]> {
-    if (query.limit <= 0) return []
-    const visibility = toScopeColumns(query.scope)
-    const [keywordHits, [vectorHits = []]] = await Promise.all([
-      this.#keywordEntities(query),
-      this.#mirror.nearest([query.vector], query.limit, query.minSimilarity, { scope_key: null, ...visibility }),
-    ])
-    const keywordIds = new Set(keywordHits.map(({ entity }) => entity.id))
-    const linked = (hits: SimilarEntity[], keyword: boolean): LinkedEntity[] =>
-      hits.map(({ entity, similarity }) => ({ entity: toStoredEntity(entity), similarity, keyword }))
-    return [...linked(keywordHits, true), ...linked(vectorHits.filter(({ entity }) => !keywordIds.has(entity.id)), false)].slice(0, query.limit)
+    const links = await this.#mirror.link(query)
+    return links.map(({ entity, similarity, keyword }) => ({ entity: toStoredEntity(entity), similarity, keyword }))
   }
 
   /**
@@ -322,22 +311,6 @@ export class Neo4jGraphStore implements GraphStore {
     }
   }
 
-  /** Keyword links through the full-text index (lucene-query.ts), best similarity first, ties by id. */
-  async #keywordEntities(query: { scope: Scope; vector: Vector; text: string }): Promise<SimilarEntity[]> {
-    const lucene = luceneQueries(query.text, query.scope)
-    if (lucene.length === 0) return []
-    const rows = await this.#connection.readRows<{ entity: EntityRecord; score: number | null }>('read/keyword-entities', {
-      lucene_queries: lucene,
-      text: query.text,
-      // Null for a vector the cosine function refuses (isSearchable); the statement then scores null.
-      vector: isSearchable(query.vector) ? vectorParam(query.vector) : null,
-      ...toScopeColumns(query.scope),
-    })
-    // A zero query vector has no cosine; the SQLite store's dot product makes it 0, i.e. score ½.
-    const hits = rows.map(({ entity, score }) => ({ entity, similarity: score === null ? 0 : similarityOf(score) }))
-    return hits.sort(bySimilarity)
-  }
-
   /**
    * Writes entities, then relations, exactly as given, replacing those with the same id, in one
    * write transaction (restore-graph.ts); the scopes it touched get a new entity generation epoch.
@@ -351,11 +324,6 @@ export class Neo4jGraphStore implements GraphStore {
     await this.#dimension.check(graph.entities)
     await this.#connection.write((runner) => restoreGraph(runner, graph))
   }
-}
-
-/** Best first; equal similarities by id, as the SQLite store orders them. */
-function bySimilarity(a: SimilarEntity, b: SimilarEntity): number {
-  return b.similarity - a.similarity || (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0)
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }

@@ -1,5 +1,4 @@
 import type { EntityWrite, StoredRelation, Vector } from '../../ports.js'
-import { entityMatchText } from '../graph-records.js'
 import { fromScopeColumns, type ScopeColumns } from '../scope-columns.js'
 
 /*
@@ -37,7 +36,6 @@ export function entityParams(entity: EntityWrite, position: number, id: string) 
     key: entity.key,
     name: entity.name,
     type: entity.type,
-    match_text: entityMatchText(entity.name),
     embedding: vectorParam(entity.vector),
   }
 }
@@ -45,11 +43,6 @@ export function entityParams(entity: EntityWrite, position: number, id: string) 
 /** A vector as a Cypher list of floats (the driver does not send typed arrays). */
 export function vectorParam(vector: Vector): number[] {
   return Array.from(vector)
-}
-
-/** Cosine similarity from a score of `vector.similarity.cosine`, which reports `(1 + cosine) / 2` so as to stay in 0..1. */
-export function similarityOf(score: number): number {
-  return 2 * score - 1
 }
 
 export function toStoredRelation(record: RelationRecord): StoredRelation {

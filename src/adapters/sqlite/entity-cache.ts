@@ -1,5 +1,5 @@
-import type { Scope } from '../../input.js'
 import type { EntityRef, Vector } from '../../ports.js'
+import { type EntityLink, type LinkQuery, linkByNameOrVector } from '../entity-links.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { ScopedVectors } from '../scoped-vectors.js'
 
@@ -8,13 +8,6 @@ export interface CachedEntity extends EntityRef {
   /** matchText of the name (graph-records.ts entityMatchText); null never matches. */
   readonly matchText: string | null
   readonly columns: ScopeColumns
-}
-
-/** A query linked to an entity: by name in the query text, or by embedding similarity. */
-export interface EntityLink {
-  id: string
-  similarity: number
-  keyword: boolean
 }
 
 /**
@@ -69,20 +62,9 @@ export class EntityCache {
     return entity
   }
 
-  /**
-   * The entities the scope can see whose embedding is at least `minSimilarity` similar to
-   * `vector` or whose match text occurs in `text` (both space-padded by normalize.ts matchText, so
-   * whole words): keyword links first, then by similarity, then by id; at most `limit`.
-   */
-  link(query: { scope: Scope; vector: Vector; text: string; minSimilarity: number; limit: number }): EntityLink[] {
-    const links: EntityLink[] = []
-    this.#vectors.forEachVisible(query.scope, query.vector, (id, similarity) => {
-      const matchText = this.#entities.get(id)!.matchText
-      const keyword = matchText !== null && query.text.includes(matchText)
-      if (keyword || similarity >= query.minSimilarity) links.push({ id, similarity, keyword })
-    })
-    links.sort((a, b) => Number(b.keyword) - Number(a.keyword) || b.similarity - a.similarity || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    return links.slice(0, query.limit)
+  /** Links a query to entities by name or embedding (entity-links.ts). */
+  link(query: LinkQuery): EntityLink[] {
+    return linkByNameOrVector(this.#vectors, (id) => this.#entities.get(id)!.matchText, query)
   }
 
   #set(entity: CachedEntity, vector: Vector): void {
