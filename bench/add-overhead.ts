@@ -33,6 +33,9 @@ export interface OverheadResult {
   storeMsPerAdd: Record<string, number>
   /** Texts the cache had not prepared (embedded during the add; their time is subtracted). */
   embedderMisses: number
+  /** Overhead p50 of each round, the untimed warm-up rounds first: how long the servers take to warm up. */
+  overheadP50ByRound?: number[]
+  warmUpRounds?: number
 }
 
 export async function addOverhead(backend: BackendName, embedder: CachedEmbedder, rounds = 1, warmUpRounds = 0): Promise<OverheadResult> {
@@ -42,7 +45,9 @@ export async function addOverhead(backend: BackendName, embedder: CachedEmbedder
   let misses = 0
   const storeTimes = new Map<string, number>()
   const timedTotals = new Map<string, number>()
+  const byRound: number[] = []
   for (let round = 0; round < warmUpRounds + rounds; round += 1) {
+    const roundOverhead: number[] = []
     const { llm: scripted } = instantLLM(conversations)
     const llm = new MeteredLLM(scripted)
     const stores = await openStores(backend)
@@ -60,7 +65,9 @@ export async function addOverhead(backend: BackendName, embedder: CachedEmbedder
         if (result.errors !== undefined) throw new Error(`add ${conversation.id} reported errors: ${JSON.stringify(result.errors)}`)
         const counters = embedder.takeCounters()
         misses += counters.misses
-        if (conversation.sequence === 0 || round < warmUpRounds) continue // warm-up: the scope's first add meets nothing stored
+        if (conversation.sequence === 0) continue // warm-up: the scope's first add meets nothing stored
+        roundOverhead.push(wall - llm.busyMs - counters.missMs)
+        if (round < warmUpRounds) continue
         for (const [method, total] of storeTimes) timedTotals.set(method, (timedTotals.get(method) ?? 0) + total)
         samples.wall.push(wall)
         samples.overhead.push(wall - llm.busyMs - counters.missMs)
@@ -72,6 +79,7 @@ export async function addOverhead(backend: BackendName, embedder: CachedEmbedder
     } finally {
       await memory.close()
     }
+    byRound.push(summarize(roundOverhead).p50)
   }
   return {
     backend,
@@ -84,5 +92,7 @@ export async function addOverhead(backend: BackendName, embedder: CachedEmbedder
     relationsPerAdd: round(mean(samples.relations)),
     storeMsPerAdd: Object.fromEntries([...timedTotals].map(([method, total]) => [method, round(total / samples.overhead.length)])),
     embedderMisses: misses,
+    overheadP50ByRound: byRound,
+    warmUpRounds,
   }
 }

@@ -110,6 +110,12 @@ function overheadSection(): string {
     table(['backend', 'timed adds', "Engram's overhead p50 / p95", 'add wall time p50 / p95 (instant LLM)', 'embedding model per add p50 / p95 (not included)', 'LLM calls per add', 'memory events / relation events per add'], rows),
     '',
     ...files.flatMap(([label, file]) => (file?.data.storeMsPerAdd === undefined ? [] : [`Time inside store methods per add, ${label} (mean; the pipelines' calls overlap): ${breakdown(file.data.storeMsPerAdd)}.`, ''])),
+    ...files.flatMap(([label, file]) => {
+      const byRound = file?.data.overheadP50ByRound
+      if (byRound === undefined || !file?.data.warmUpRounds) return []
+      const rounds = byRound.map((p50, index) => `${ms(p50)}${index < file.data.warmUpRounds! ? ' (untimed)' : ''}`)
+      return [`Overhead p50 round by round, ${label}, from servers just started: ${rounds.join(', ')}.`, '']
+    }),
   ].join('\n')
 }
 

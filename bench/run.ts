@@ -33,7 +33,7 @@ const STEPS: Step[] = [
   ['embedder', () => embedderCost()],
   ['llm-economy', (embedder) => llmEconomy(embedder)],
   ...backends.flatMap((backend): Step[] => [
-    [`add-overhead-${slug(backend)}`, (embedder) => addOverhead(backend, embedder, backend === 'embedded' ? 3 : 2, backend === 'embedded' ? 0 : 2)],
+    [`add-overhead-${slug(backend)}`, (embedder) => addOverhead(backend, embedder, backend === 'embedded' ? 3 : 2, backend === 'embedded' ? 0 : 8)],
     [`throughput-${slug(backend)}`, (embedder) => throughput(backend, embedder, [1, 8, 32])],
   ]),
   // Last: loading the largest scopes is the long part of a full run.

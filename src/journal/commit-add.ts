@@ -79,12 +79,22 @@ function hasVectorWrites({ vector }: JournalPlan): boolean {
   return vector.inserts.length + vector.updates.length + vector.deletes.length + (vector.mentions?.length ?? 0) > 0
 }
 
+/**
+ * The add's vector writes, side by side: each touches other memories (new ones, and an add
+ * changes a stored memory at most once), so their order does not matter, and on a server one
+ * round trip of waiting replaces one per write. All settle before a failure is reported, so the
+ * undo never races a write still in flight.
+ */
 async function writeVectors(ctx: PipelineContext, plan: JournalPlan): Promise<void> {
   const { vector } = plan
-  if (vector.inserts.length > 0) await ctx.vectorStore.insert(vector.inserts)
-  for (const { after } of vector.updates) await ctx.vectorStore.update(after)
-  if (vector.deletes.length > 0) await ctx.vectorStore.delete(vector.deletes.map((memory) => memory.id))
-  await setMentions(ctx, plan, 'after')
+  const settled = await Promise.allSettled([
+    vector.inserts.length > 0 ? ctx.vectorStore.insert(vector.inserts) : undefined,
+    ...vector.updates.map(({ after }) => ctx.vectorStore.update(after)),
+    vector.deletes.length > 0 ? ctx.vectorStore.delete(vector.deletes.map((memory) => memory.id)) : undefined,
+    setMentions(ctx, plan, 'after'),
+  ])
+  const failed = settled.find((outcome) => outcome.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
 }
 
 /** The vector writes again, idempotently: memories are written as planned, whatever is stored. */
