@@ -32,12 +32,14 @@ type Step = [name: string, work: (embedder: CachedEmbedder, checkpoint: (partial
 const STEPS: Step[] = [
   ['embedder', () => embedderCost()],
   ['llm-economy', (embedder) => llmEconomy(embedder)],
+  // Backend by backend, embedded first: the servers start with the first step that needs them, so
+  // no embedded figure is measured beside their background work. Loading the largest scopes is the
+  // long part of a full run.
   ...backends.flatMap((backend): Step[] => [
-    [`add-overhead-${slug(backend)}`, (embedder) => addOverhead(backend, embedder, backend === 'embedded' ? 3 : 2, backend === 'embedded' ? 0 : 8)],
+    [`add-overhead-${slug(backend)}`, (embedder) => addOverhead(backend, embedder, backend === 'embedded' ? 3 : 4, backend === 'embedded' ? 0 : 6)],
     [`throughput-${slug(backend)}`, (embedder) => throughput(backend, embedder, [1, 8, 32])],
+    [`search-scaling-${slug(backend)}`, (_embedder, checkpoint) => searchScaling(backend, sizes, checkpoint)],
   ]),
-  // Last: loading the largest scopes is the long part of a full run.
-  ...backends.map((backend): Step => [`search-scaling-${slug(backend)}`, (_embedder, checkpoint) => searchScaling(backend, sizes, checkpoint)]),
 ]
 
 function slug(backend: BackendName): string {

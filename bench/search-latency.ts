@@ -21,7 +21,7 @@ import { timedPort } from './lib/timed-port.js'
 import { RELATIONS_PER_ENTITY, SyntheticScope } from './lib/synthetic-store.js'
 
 const QUERIES = 100
-const WARM_UP = 10
+const WARM_UP = 200
 const RESOLUTIONS = 100
 const TEMPLATES = ['what do I know about', 'where does', 'who is close to', 'tell me about']
 

@@ -161,7 +161,12 @@ export class Neo4jGraphStore implements GraphStore {
         const [previous, , outcome] = await Promise.all([recorded, deleted, applied])
         if (previous !== undefined) return { keep: false, value: previous }
         if (!outcome.ok) throw outcome.error
-        if (operationId !== undefined) await runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now })
+        if (operationId !== undefined) {
+          // Not awaited: the commit follows right behind it, one round trip sooner, and fails
+          // (rolling everything back) if the record could not be written.
+          const recording = runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now })
+          recording.catch(() => undefined)
+        }
         return { keep: true, value: outcome.value }
       })
       cleared = kept
