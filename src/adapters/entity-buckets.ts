@@ -4,8 +4,9 @@ import { dot } from './vector-math.js'
 import { seededRandom } from '../seeded-random.js'
 
 /*
- * The graph stores' index for entity resolution (similarEntities; the SQLite store keeps it in its
- * file, the Neo4j store's entity mirror in memory for large scopes): random-hyperplane
+ * The graph stores' index for entity resolution (similarEntities; the SQLite store keeps each
+ * entity's keys in its file and looks them up in memory, sqlite/bucket-table.ts; the Neo4j store's
+ * entity mirror keeps them in memory for large scopes): random-hyperplane
  * locality-sensitive hashing. Each of TABLES hash tables reads BITS sign bits of the name
  * embedding, one per random hyperplane; two vectors at angle θ agree on a bit with probability
  * 1 − θ/π. An entity is stored under one bucket per table; a query probes, per table, its own

@@ -2,12 +2,27 @@ import type { EntityRef, Vector } from '../../ports.js'
 import { type EntityLink, type LinkQuery, linkByNameOrVector } from '../entity-links.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { ScopedVectors } from '../scoped-vectors.js'
+import { dimensionMismatch, dot } from '../vector-math.js'
+import { BucketTable } from './bucket-table.js'
 
 /** What a connection keeps in memory of one entity: what linking and walks read, never mentions or times. */
 export interface CachedEntity extends EntityRef {
   /** matchText of the name (graph-records.ts entityMatchText); null never matches. */
   readonly matchText: string | null
   readonly columns: ScopeColumns
+}
+
+/** An entity an apply upserted, as the cache keeps it; `buckets` when it was created, under its exact scope's key. */
+export interface WrittenEntity {
+  readonly entity: CachedEntity
+  readonly vector: Vector
+  readonly buckets?: { readonly scopeKey: string; readonly keys: readonly number[] }
+}
+
+/** An entity's bucket keys as stored (entities.buckets), for building a scope's bucket table. */
+export interface StoredBuckets {
+  readonly id: string
+  readonly keys: readonly number[] | null
 }
 
 /**
@@ -21,10 +36,14 @@ export interface CachedEntity extends EntityRef {
  * (migration 003), as VectorCache follows the memories': a read whose generation differs reloads
  * (another connection wrote); this connection's own applies are folded in place; its restores and
  * deletes simply drop the copy.
+ *
+ * It also keeps, per exact scope once entity resolution asked for it, that scope's hash buckets
+ * (bucket-table.ts), read from `entities.buckets` and grown by this connection's applies.
  */
 export class EntityCache {
   readonly #vectors = new ScopedVectors<string>()
   readonly #entities = new Map<string, CachedEntity>()
+  readonly #bucketTables = new Map<string, BucketTable>()
   #generation: number | undefined
 
   /** Reloads everything unless the copy already reflects `generation`. Call inside the read transaction. */
@@ -40,11 +59,15 @@ export class EntityCache {
    * every entity it upserted as it now is, with the vector it was created with (an existing
    * entity keeps its stored vector). A copy that was not current at `before` is dropped instead.
    */
-  commit(before: number, after: number, written: ReadonlyArray<{ entity: CachedEntity; vector: Vector }>): void {
+  commit(before: number, after: number, written: readonly WrittenEntity[]): void {
     if (before !== this.#generation) return this.drop()
-    for (const { entity, vector } of written) {
-      if (this.#entities.has(entity.id)) this.#entities.set(entity.id, entity)
-      else this.#set(entity, vector)
+    for (const { entity, vector, buckets } of written) {
+      if (this.#entities.has(entity.id)) {
+        this.#entities.set(entity.id, entity)
+        continue
+      }
+      this.#set(entity, vector)
+      if (buckets !== undefined) this.#bucketTables.get(buckets.scopeKey)?.add(entity.id, buckets.keys)
     }
     this.#generation = after
   }
@@ -62,6 +85,38 @@ export class EntityCache {
     return entity
   }
 
+  /**
+   * The bucket table of one exact scope, built from `load` (that scope's stored buckets) the first
+   * time. Call after `refresh`, in the same transaction, so the table matches the cached entities.
+   */
+  bucketTable(scopeKey: string, load: () => readonly StoredBuckets[]): BucketTable {
+    let table = this.#bucketTables.get(scopeKey)
+    if (table === undefined) {
+      const rows = load()
+      table = new BucketTable(rows.reduce((keys, row) => keys + (row.keys?.length ?? 0), 0))
+      for (const row of rows) table.add(row.id, row.keys)
+      this.#bucketTables.set(scopeKey, table)
+    }
+    return table
+  }
+
+  /**
+   * The candidate most similar to `vector`, ties by id (the order of graph/most-similar-entity),
+   * or undefined when there are none.
+   *
+   * @throws EngramError INVALID_CONFIG when a candidate's dimension differs from the vector's.
+   */
+  mostSimilar(candidates: readonly string[], vector: Vector): { id: string; similarity: number } | undefined {
+    let best: { id: string; similarity: number } | undefined
+    for (const id of candidates) {
+      const stored = this.#vectors.get(id)!
+      if (stored.length !== vector.length) throw dimensionMismatch(stored.length, vector.length)
+      const similarity = dot(stored, vector)
+      if (best === undefined || similarity > best.similarity || (similarity === best.similarity && id < best.id)) best = { id, similarity }
+    }
+    return best
+  }
+
   /** Links a query to entities by name or embedding (entity-links.ts). */
   link(query: LinkQuery): EntityLink[] {
     return linkByNameOrVector(this.#vectors, (id) => this.#entities.get(id)!.matchText, query)
@@ -75,5 +130,6 @@ export class EntityCache {
   #clear(): void {
     this.#entities.clear()
     this.#vectors.clear()
+    this.#bucketTables.clear()
   }
 }

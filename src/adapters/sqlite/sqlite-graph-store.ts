@@ -20,7 +20,7 @@ import type {
 import { Statements } from '../../statements.js'
 import { blobSimilarity } from './blob-similarity.js'
 import { EntityBuckets, generatePlanes, splitPlanes, usesBuckets } from '../entity-buckets.js'
-import { type CachedEntity, EntityCache } from './entity-cache.js'
+import { type CachedEntity, EntityCache, type StoredBuckets, type WrittenEntity } from './entity-cache.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { requireScopeForDelete, type ScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
@@ -108,14 +108,26 @@ export class SqliteGraphStore implements GraphStore {
     return this.#db.run(() => {
       const exactScope = scopeKey(scope)
       // Thresholds too low for the buckets' recall guarantee (entity-buckets.ts) scan the scope.
-      const indexed = usesBuckets(minSimilarity)
-      const mostSimilar = this.#db.statement(indexed ? 'graph/similar-entity-by-buckets' : 'graph/most-similar-entity')
-      return vectors.map((vector) => {
-        const probes = indexed ? { probes: JSON.stringify(this.#buckets(exactScope, vector.length, 'read')?.probes(vector) ?? []) } : {}
-        const row = mostSimilar.get({ scope_key: exactScope, vector: encodeVector(vector), ...probes }) as (EntityRecord & { similarity: number }) | undefined
-        return row !== undefined && row.similarity >= minSimilarity ? { entity: toStoredEntity(row), similarity: row.similarity } : null
+      if (!usesBuckets(minSimilarity)) return vectors.map((vector) => this.#scanForSimilar(exactScope, vector, minSimilarity))
+      this.#refreshEntities()
+      const table = this.#entities.bucketTable(exactScope, () => this.#scopeBuckets(exactScope))
+      const matches = vectors.map((vector) => {
+        const best = this.#entities.mostSimilar(table.candidates(this.#buckets(exactScope, vector.length, 'read')?.probes(vector) ?? []), vector)
+        return best !== undefined && best.similarity >= minSimilarity ? best : undefined
       })
+      const ids = matches.flatMap((match) => (match === undefined ? [] : [match.id]))
+      const rows = this.#db.statement('graph/select-entities-by-id').all({ ids: JSON.stringify(ids) }) as EntityRecord[]
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      return matches.map((match) => (match === undefined ? null : { entity: toStoredEntity(byId.get(match.id)!), similarity: match.similarity }))
     })
+  }
+
+  /** The entity of exactly this scope most similar to `vector` by scoring every one, if at least `minSimilarity`. */
+  #scanForSimilar(exactScope: string, vector: Vector, minSimilarity: number): EntityMatch | null {
+    const row = this.#db.statement('graph/most-similar-entity').get({ scope_key: exactScope, vector: encodeVector(vector) }) as
+      | (EntityRecord & { similarity: number })
+      | undefined
+    return row !== undefined && row.similarity >= minSimilarity ? { entity: toStoredEntity(row), similarity: row.similarity } : null
   }
 
   /** Valid relations of exactly this scope touching any of these entities, oldest first. */
@@ -138,7 +150,7 @@ export class SqliteGraphStore implements GraphStore {
    */
   async apply(changes: GraphChanges): Promise<GraphEvent[]> {
     for (const op of changes.relations) if (op.op === 'assert') requireRelationshipType(op.relationship)
-    const written: Array<{ entity: CachedEntity; vector: Vector }> = []
+    const written: WrittenEntity[] = []
     const { events, before, after } = await this.#db.run(() => {
       const before = this.#generation()
       const events = this.#apply(changes, written)
@@ -149,7 +161,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   /** Inside a write transaction: apply's work; `written` receives each entity upserted, as the entity cache keeps it. */
-  #apply(changes: GraphChanges, written: Array<{ entity: CachedEntity; vector: Vector }>): GraphEvent[] {
+  #apply(changes: GraphChanges, written: WrittenEntity[]): GraphEvent[] {
     const { operationId } = changes
     const recorded = operationId === undefined ? undefined : this.#recordedEvents(operationId)
     if (recorded !== undefined) return recorded
@@ -160,11 +172,13 @@ export class SqliteGraphStore implements GraphStore {
       const id = randomUUID()
       // A mention of a stored entity leaves its buckets as they are: only a new one is hashed.
       const isNew = this.#entitiesByKey(context.scope.scope_key, [entity.key]).length === 0
-      const buckets = isNew ? this.#storedBuckets(context.scope.scope_key, entity.vector) : null
+      const keys = isNew ? this.#storedBuckets(context.scope.scope_key, entity.vector) : undefined
+      const buckets = keys === undefined ? null : JSON.stringify(keys)
       const row = upsert.get({ ...entityValues(entity, id), ...context.scope, buckets, now: context.now, untyped: UNTYPED_ENTITY }) as EntityRecord
       context.entityIds.set(row.key, row.id)
       const columns = { user_id: context.scope.user_id, agent_id: context.scope.agent_id, run_id: context.scope.run_id }
-      written.push({ entity: { id: row.id, name: row.name, type: row.type, matchText: entityMatchText(row.name), columns }, vector: entity.vector })
+      const cached = { id: row.id, name: row.name, type: row.type, matchText: entityMatchText(row.name), columns }
+      written.push({ entity: cached, vector: entity.vector, ...(keys === undefined ? {} : { buckets: { scopeKey: context.scope.scope_key, keys } }) })
       if (row.id === id) events.push({ event: 'ENTITY_CREATED', entity: toStoredEntity(row) })
     }
     for (const op of changes.relations) events.push(op.op === 'assert' ? this.#assert(op, context) : this.#invalidate(op, context))
@@ -390,9 +404,15 @@ export class SqliteGraphStore implements GraphStore {
     }
   }
 
-  /** Inside a write transaction: the bucket keys to store with an entity, as JSON (its dimension's planes are created if new). */
-  #storedBuckets(exactScope: string, vector: Vector): string {
-    return JSON.stringify(this.#buckets(exactScope, vector.length, 'write')!.stored(vector))
+  /** Inside a write transaction: the bucket keys to store with an entity (its dimension's planes are created if new). */
+  #storedBuckets(exactScope: string, vector: Vector): number[] {
+    return this.#buckets(exactScope, vector.length, 'write')!.stored(vector)
+  }
+
+  /** Every entity of exactly this scope with its stored bucket keys (null before they are filled in). */
+  #scopeBuckets(exactScope: string): StoredBuckets[] {
+    const rows = this.#db.statement('graph/select-scope-buckets').all({ scope_key: exactScope }) as Array<{ id: string; buckets: string | null }>
+    return rows.map((row) => ({ id: row.id, keys: row.buckets === null ? null : (JSON.parse(row.buckets) as number[]) }))
   }
 
   /**
@@ -422,7 +442,7 @@ export class SqliteGraphStore implements GraphStore {
     await this.#db.run(() => {
       const rows = this.#db.statement('graph/select-unbucketed-entities').all() as Array<{ id: string; scope_key: string; embedding: Buffer }>
       const update = this.#db.statement('graph/set-entity-buckets')
-      for (const row of rows) update.run({ id: row.id, buckets: this.#storedBuckets(row.scope_key, decodeVector(row.embedding)) })
+      for (const row of rows) update.run({ id: row.id, buckets: JSON.stringify(this.#storedBuckets(row.scope_key, decodeVector(row.embedding))) })
     }, 'write')
   }
 
@@ -445,7 +465,7 @@ export class SqliteGraphStore implements GraphStore {
       for (const { vector, ...stored } of graph.entities) {
         const { mentions, createdAt, updatedAt, scope } = stored
         const values = scopeValues(scope)
-        const buckets = this.#storedBuckets(values.scope_key, vector)
+        const buckets = JSON.stringify(this.#storedBuckets(values.scope_key, vector))
         entity.run({ ...entityValues({ ...stored, vector }, stored.id), ...values, buckets, mentions, created_at: createdAt, updated_at: updatedAt })
       }
       const endpoints = [...new Set(graph.relations.flatMap((stored) => [stored.source.id, stored.destination.id]))]
