@@ -1,6 +1,7 @@
 import type { Scope } from '../input.js'
 import type { Vector } from '../ports.js'
 import type { ScopedVectors } from './scoped-vectors.js'
+import { compareStrings } from '../compare-strings.js'
 
 /** What a search links to entities: its scope, embedding and matchText (normalize.ts), a threshold and a cap. */
 export interface LinkQuery {
@@ -35,6 +36,6 @@ export function linkByNameOrVector(vectors: ScopedVectors<string>, matchTextOf: 
     const keyword = matchText !== null && query.text.includes(matchText)
     if (keyword || similarity >= query.minSimilarity) links.push({ id, similarity, keyword })
   })
-  links.sort((a, b) => Number(b.keyword) - Number(a.keyword) || b.similarity - a.similarity || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  links.sort((a, b) => Number(b.keyword) - Number(a.keyword) || b.similarity - a.similarity || compareStrings(a.id, b.id))
   return links.slice(0, query.limit)
 }

@@ -1,5 +1,6 @@
 import type { GraphSnapshot } from './graph-snapshot.js'
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-page-assets.js'
+import { compareStrings } from '../compare-strings.js'
 
 /**
  * The graph as one self-contained HTML page (no network: style, script and data inline) that draws
@@ -11,10 +12,10 @@ export function exportHtml(graph: GraphSnapshot): string {
   const data = {
     title: describeScope(graph.scope),
     entities: [...graph.entities]
-      .sort((a, b) => compare(a.key, b.key) || compare(a.id, b.id))
+      .sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.id, b.id))
       .map(({ id, key, name, type, mentions, createdAt }) => ({ id, key, name, type, mentions, createdAt })),
     relations: [...graph.relations]
-      .sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.id, b.id))
+      .sort((a, b) => compareStrings(a.validFrom, b.validFrom) || compareStrings(a.id, b.id))
       .map((relation) => ({
       id: relation.id,
       source: relation.source.id,
@@ -55,8 +56,4 @@ function describeScope(scope: GraphSnapshot['scope']): string {
 /** JSON that cannot end its `<script>` element or open a comment: every `<` escaped. */
 function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -5,6 +5,7 @@ import { parseInput, requiredScopeSchema } from '../input.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import type { StoredEntity, StoredHistoryRecord, StoredMemory, StoredRelation } from '../ports.js'
 import type { TransferRecord } from './transfer-records.js'
+import { compareStrings } from '../compare-strings.js'
 
 // The most records of one kind an export reads (getAll's cap too). Weaviate refuses larger pages
 // (QUERY_MAXIMUM_RESULTS); a scope that reaches it is refused rather than exported in part.
@@ -50,7 +51,7 @@ export function requireStoreFor(ctx: PipelineContext, kind: TransferRecord['kind
 }
 
 function byCreation(a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number {
-  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  return compareStrings(a.createdAt, b.createdAt) || compareStrings(a.id, b.id)
 }
 
 function memoryRecord(memory: StoredMemory): TransferRecord {

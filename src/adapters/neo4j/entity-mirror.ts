@@ -6,12 +6,16 @@ import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-co
 import { isVisible, ScopedVectors } from '../scoped-vectors.js'
 import { dimensionMismatch, dot, normalizeVector } from '../vector-math.js'
 import type { Neo4jConnection } from './neo4j-connection.js'
+import { compareStrings } from '../../compare-strings.js'
 
 /**
  * Which entities a search keeps: those visible to the ids, and of exactly one scope when
  * `scope_key` is set (give that scope's ids too: they find its generation node through their indexes).
  */
 export type EntityFilter = ScopeColumns & { scope_key: string | null }
+
+/** A filter of exactly one scope: what entity resolution searches. */
+export type ExactScope = EntityFilter & { scope_key: string }
 
 /** An entity and its cosine similarity to a query vector. */
 export interface SimilarEntity {
@@ -118,21 +122,21 @@ export class EntityMirror {
   }
 
   /**
-   * For each vector, the `want` entities passing `filter` whose similarity is at least
+   * For each vector, the `want` entities of exactly `scope` whose similarity is at least
    * `minSimilarity`, best first (ties by id, as the SQLite store orders them); none for a vector
    * without a cosine (zero or not finite), as in the SQLite store.
    *
-   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the stored
-   *   embeddings' of a scope the filter admits.
+   * @throws EngramError INVALID_CONFIG when a vector's dimension differs from the scope's stored embeddings'.
    */
-  async nearest(vectors: readonly Vector[], want: number, minSimilarity: number, filter: EntityFilter): Promise<SimilarEntity[][]> {
+  async nearest(vectors: readonly Vector[], want: number, minSimilarity: number, scope: ExactScope): Promise<SimilarEntity[][]> {
     const queries = vectors.map((vector) => (isSearchable(vector) ? normalizeVector(vector) : undefined))
     if (want <= 0 || queries.every((query) => query === undefined)) return vectors.map(() => [])
-    await this.#catchUp(filter)
-    const visibility = fromScopeColumns(filter)
-    const exact = filter.scope_key === null ? undefined : this.#scopes.get(filter.scope_key)
+    await this.#catchUp(scope)
+    const visibility = fromScopeColumns(scope)
+    const exact = this.#scopes.get(scope.scope_key)
     const buckets = exact !== undefined && exact.ids.size >= BUCKETS_FROM && usesBuckets(minSimilarity) ? this.#bucketsOf(exact) : undefined
-    const admits = filter.scope_key === null ? undefined : (id: string) => this.#entities.get(id)!.scopeKey === filter.scope_key
+    // Visibility alone would also admit narrower scopes (the ones that add ids to these).
+    const admits = (id: string) => this.#entities.get(id)!.scopeKey === scope.scope_key
     return queries.map((query) => {
       if (query === undefined) return []
       if (buckets !== undefined) return this.#bestInBuckets(buckets, query, want, minSimilarity)
@@ -143,16 +147,14 @@ export class EntityMirror {
     })
   }
 
-  /**
-   * The entities of the filter's exact scope (`scope_key` set) with these keys, by key.
-   */
-  async byKey(keys: readonly string[], filter: EntityFilter & { scope_key: string }): Promise<EntityRecord[]> {
+  /** The entities of exactly `scope` with these keys, by key. */
+  async byKey(keys: readonly string[], scope: ExactScope): Promise<EntityRecord[]> {
     if (keys.length === 0) return []
-    await this.#catchUp(filter)
-    const scope = this.#scopes.get(filter.scope_key)
-    if (scope === undefined) return []
-    const ids = new Set(keys.flatMap((key) => scope.byKey.get(key) ?? []))
-    return [...ids].map((id) => this.#entities.get(id)!.record).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    await this.#catchUp(scope)
+    const mirrored = this.#scopes.get(scope.scope_key)
+    if (mirrored === undefined) return []
+    const ids = new Set(keys.flatMap((key) => mirrored.byKey.get(key) ?? []))
+    return [...ids].map((id) => this.#entities.get(id)!.record).sort((a, b) => compareStrings(a.key, b.key))
   }
 
   /**
@@ -196,7 +198,7 @@ export class EntityMirror {
     return [...candidates]
       .map((id) => ({ id, similarity: dot(this.#vectors.get(id)!, query) }))
       .filter(({ similarity }) => similarity >= minSimilarity)
-      .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
+      .sort((a, b) => b.similarity - a.similarity || compareStrings(a.id, b.id))
       .slice(0, want)
       .map(({ id, similarity }) => ({ entity: this.#entities.get(id)!.record, similarity }))
   }

@@ -32,6 +32,7 @@ import type { MemoryProperties } from './memory-collection.js'
 import { dimensionMismatch, statusCode, translateWeaviateError } from './weaviate-errors.js'
 import type { WeaviateCallContext } from './weaviate-errors.js'
 import { expiredClause, whereClause } from './weaviate-filters.js'
+import { compareStrings } from '../../compare-strings.js'
 
 /** The collection used when none is configured. */
 const DEFAULT_COLLECTION = 'EngramMemory'
@@ -428,11 +429,9 @@ export class WeaviateVectorStore implements VectorStore {
  */
 function breakTies<T extends VectorCandidate>(candidates: T[], score: (candidate: T) => number): T[] {
   return candidates.sort(
-    (a, b) => score(b) - score(a) || compare(a.memory.createdAt, b.memory.createdAt) || compare(a.memory.id, b.memory.id),
+    (a, b) => score(b) - score(a) || compareStrings(a.memory.createdAt, b.memory.createdAt) || compareStrings(a.memory.id, b.memory.id),
   )
 }
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 function* batches<T>(items: T[]): Iterable<T[]> {
   for (let start = 0; start < items.length; start += BATCH_SIZE) yield items.slice(start, start + BATCH_SIZE)
