@@ -2,7 +2,8 @@
 const FREE = -1
 /** Slots per stored key at most twice over, so a probe that finds nothing stops after a slot or two. */
 const MAX_LOAD = 0.5
-const MIN_SLOTS = 1024
+/** 768 bytes: a process may hold a table for each of many small scopes. */
+const MIN_SLOTS = 64
 
 /**
  * One exact scope's entity hash buckets (entity-buckets.ts) in memory: which entities are stored
