@@ -9,14 +9,14 @@ import { EMBEDDED_STORES } from '../contract/backends.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
 import { callingTool, ScriptedChatModel } from '../doubles/scripted-chat-model.js'
 import { ScriptedLLM } from '../doubles/scripted-llm.js'
-import { readmeCodeBlocks } from '../helpers/readme-snippets.js'
+import { docCodeBlocks } from '../helpers/doc-snippets.js'
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/langchain-agent.ts')
 
 const lastToolResult = (messages: BaseMessage[]) => String(messages.findLast((message) => ToolMessage.isInstance(message))?.content)
 
-/** The README's LangChain example, run as users would: the built package, a chat model binding Engram's tools. */
-describe('examples/langchain-agent.ts (README "LangChain")', () => {
+/** The LangChain example of docs/langchain.md, run as users would: the built package, a chat model binding Engram's tools. */
+describe('examples/langchain-agent.ts (docs/langchain.md)', () => {
   let dataDir: string
   let memory: Memory
   beforeEach(async () => {
@@ -41,8 +41,8 @@ describe('examples/langchain-agent.ts (README "LangChain")', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('is the README snippet, verbatim', () => {
-    expect(readmeCodeBlocks('LangChain', 'ts')[0]).toBe(readFileSync(EXAMPLE, 'utf8'))
+  it('is the docs/langchain.md snippet, verbatim', () => {
+    expect(docCodeBlocks('docs/langchain.md', 'LangChain', 'ts')[0]).toBe(readFileSync(EXAMPLE, 'utf8'))
   })
 
   it('remembers in one turn, then answers from memory and forgets a correction in the next', async () => {

@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeOpenAIServer } from '../doubles/fake-openai-server.js'
 import { testModelDir } from '../helpers/model-dir.js'
-import { readmeCodeBlocks } from '../helpers/readme-snippets.js'
+import { docCodeBlocks } from '../helpers/doc-snippets.js'
 
 const BIN = join(import.meta.dirname, '../../dist/cli/main.js')
 
@@ -167,11 +167,11 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
     expect(noScope).toMatchObject({ code: 2, stderr: expect.stringMatching(/^engram: usage: mcp needs --user, --agent or --run/) })
   })
 
-  it('runs the README "MCP server" client configuration as written', async () => {
-    const [config] = readmeCodeBlocks('MCP server', 'json')
+  it('runs the docs/mcp.md client configuration as written', async () => {
+    const [config] = docCodeBlocks('docs/mcp.md', 'MCP server', 'json')
     const { command, args } = (JSON.parse(config!) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers.engram!
-    // `npx engram …` runs the package's bin, which is this file.
-    expect([command, args[0]]).toEqual(['npx', 'engram'])
+    // The documented path is the package's bin as a project installs it; here, the package itself.
+    expect([command, args[0]]).toEqual(['node', '/path/to/your-app/node_modules/engram/dist/cli/main.js'])
     const { call } = await connect(args.slice(1))
     await call('add_memory', { messages: 'Prefers answers in French', infer: false })
     expect(((await call('search_memory', { query: 'answers in French' })).json as { results: Array<{ memory: string; userId: string }> }).results[0]).toMatchObject({

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const README = join(import.meta.dirname, '../../README.md')
+const ROOT = join(import.meta.dirname, '../..')
 
 /**
- * The fenced code blocks of one README section, found by its heading text (any level), up to the
- * next heading of the same or a higher level. Tests run or compare these so the README cannot
- * drift from tested code.
+ * The fenced code blocks of one section of a Markdown file of the repository (`README.md`,
+ * `docs/mcp.md`…), found by its heading text (any level), up to the next heading of the same or a
+ * higher level. Tests run or compare these so the documentation cannot drift from tested code.
  */
-export function readmeCodeBlocks(heading: string, language?: string): string[] {
-  const lines = readFileSync(README, 'utf8').split('\n')
+export function docCodeBlocks(file: string, heading: string, language?: string): string[] {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n')
   const start = lines.findIndex((line) => /^#{1,6} /.test(line) && line.replace(/^#+ /, '').trim() === heading)
-  if (start === -1) throw new Error(`README.md has no heading "${heading}"`)
+  if (start === -1) throw new Error(`${file} has no heading "${heading}"`)
   const level = lines[start]!.indexOf(' ')
   const blocks: string[] = []
   let block: string[] | null = null
