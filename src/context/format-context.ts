@@ -15,7 +15,7 @@ export function factLine(fact: ScoredMemory): string {
 }
 
 /** `Ana WORKS_AT Clinic (since 2025-03-14)`. */
-export function relationLine(relation: ScoredRelation): string {
+export function currentRelationLine(relation: ScoredRelation): string {
   const since = relation.validFrom === undefined ? '' : ` (since ${day(relation.validFrom)})`
   return `${triple(relation.source, relation.relationship, relation.destination)}${since}`
 }

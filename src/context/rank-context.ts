@@ -1,5 +1,5 @@
 import type { ContextItem, SearchResult } from '../types.js'
-import { endedRelationLine, factLine, relationLine, supersededFactLine } from './format-context.js'
+import { currentRelationLine, endedRelationLine, factLine, supersededFactLine } from './format-context.js'
 import type { SupersededFact, SupersededRelation } from './superseded.js'
 
 /**
@@ -12,7 +12,7 @@ import type { SupersededFact, SupersededRelation } from './superseded.js'
  */
 export function rankContextItems(found: SearchResult, earlierTexts: ReadonlyArray<readonly SupersededFact[]>, ended: readonly SupersededRelation[]): ContextItem[] {
   const facts = found.results.map((fact): ContextItem => ({ kind: 'fact', id: fact.id, score: fact.score, line: factLine(fact) }))
-  const relations = found.relations.map((relation): ContextItem => ({ kind: 'relation', id: relation.id, score: relation.score, line: relationLine(relation) }))
+  const relations = found.relations.map((relation): ContextItem => ({ kind: 'relation', id: relation.id, score: relation.score, line: currentRelationLine(relation) }))
   const current = fuseByRank([
     { items: facts, stride: 1 },
     { items: relations, stride: 1 },

@@ -10,7 +10,7 @@ import type { ScoredMemory, ScoredRelation } from '../types.js'
  * query concerns. Relations are listed newest first, so this covers the recent history of a
  * scope; an ended relation older than that is not shown.
  */
-export const ENDED_RELATIONS_SCAN = 1000
+const ENDED_RELATIONS_SCAN = 1000
 
 /** A fact's earlier text, replaced by an update: what `history` recorded as its old value. */
 export interface SupersededFact {

@@ -12,10 +12,10 @@ import { search } from './search.js'
  * Budget of a context block when the caller gives none: about a page, a small share of any
  * current model's context window.
  */
-export const DEFAULT_CONTEXT_MAX_TOKENS = 1000
+const DEFAULT_CONTEXT_MAX_TOKENS = 1000
 
 /** Facts and relations a block chooses from (each), unless `limit` says otherwise. */
-export const DEFAULT_CONTEXT_LIMIT = 20
+const DEFAULT_CONTEXT_LIMIT = 20
 
 /**
  * `Memory.context`, with no LLM call: `search` (facts with the day they were stated, relations
