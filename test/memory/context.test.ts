@@ -100,11 +100,13 @@ describe.each(MEMORY_BACKENDS)('$name: memory.context', (backend) => {
     expect(runs[0]!.items.length).toBeGreaterThan(3)
   })
 
-  it('carries observedAt into search results', async () => {
+  it('carries observedAt and since-dates into search results', async () => {
     const { results } = await memory.search('note 7 clinic rota', { ...scope, limit: 3 })
     expect(results.find((result) => result.memory.includes('note 7 '))?.observedAt).toBe('2025-05-07T12:00:00.000Z')
-    const clinic = (await memory.search('Where does Ana work?', scope)).results.find((result) => result.memory === 'Ana works at the clinic')
-    expect(clinic?.observedAt).toBe('2025-03-14T18:30:00.000Z')
+    const found = await memory.search('Where does Ana work?', scope)
+    expect(found.results.find((result) => result.memory === 'Ana works at the clinic')?.observedAt).toBe('2025-03-14T18:30:00.000Z')
+    // A relation's since-date is the day of the conversation that stated it, and search names the relation.
+    expect(found.relations.find((relation) => relation.destination === 'clinic')).toMatchObject({ id: expect.any(String), validFrom: '2025-03-14T18:30:00.000Z', validTo: null })
   })
 
   it('refuses a budget that is not a positive whole number, and an empty scope', async () => {
