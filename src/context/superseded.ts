@@ -64,7 +64,8 @@ export async function supersededRelations(graph: GraphStore | null, scope: Scope
     if (!successors.has(key)) successors.set(key, relation)
   }
   const asked = matchText(query)
-  const named = (name: string) => asked.includes(matchText(name))
+  // A name without letters or digits has blank match text, which would be found in any query.
+  const named = (name: string) => matchText(name).trim() !== '' && asked.includes(matchText(name))
   const wanted = queryWords(query)
   const concerned = ended.flatMap((relation): SupersededRelation[] => {
     const successor = successors.get(successorKey(relation.source.name, relation.relationship))
