@@ -204,6 +204,18 @@ function boundedSchemas(limits: InputLimits) {
       })
       .strict()
       .refine(requireScope, scopeRequired),
+    /** Options of `context`; the scope is its own argument. */
+    contextOptions: z
+      .object({
+        /** Budget of the block in cl100k_base tokens (src/context/token-counter.ts). */
+        maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+        /** Most facts and most relations the block chooses from (each). */
+        limit: z.number().int().min(1).max(100).optional(),
+        filters: boundedMetadata.optional(),
+        hops: z.number().int().min(0).max(4).optional(),
+        actor: actorSchema.optional(),
+      })
+      .strict(),
     getAllOptions: scopeSchema
       .extend({
         limit: z.number().int().min(1).max(100_000).optional(),
@@ -264,6 +276,7 @@ export type Metadata = z.infer<typeof metadataSchema>
 export type AddOptions = z.infer<typeof defaults.addOptions>
 export type SearchOptions = z.infer<InputSchemas['searchOptions']>
 export type GetAllOptions = z.infer<InputSchemas['getAllOptions']>
+export type ContextOptions = z.infer<InputSchemas['contextOptions']>
 
 /**
  * Validates public input against a schema.

@@ -13,9 +13,10 @@ import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { EngramError } from './errors.js'
-import type { AddOptions, AuditOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
+import type { AddOptions, AuditOptions, ContextOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
 import { readAudit } from './operations/audit.js'
+import { contextBlock } from './operations/context.js'
 import { exportGraph, type GraphExportFormat, runCypher } from './operations/inspect-graph.js'
 import { get, getAll, history } from './operations/read.js'
 import { search } from './operations/search.js'
@@ -30,7 +31,7 @@ import { ScopeQueue } from './scope-queue.js'
 import { exportScope } from './transfer/export-scope.js'
 import { restoreRecords } from './transfer/restore-records.js'
 import type { ScopeTransfer } from './transfer/scope-transfer.js'
-import type { AddResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from './types.js'
+import type { AddResult, ContextResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from './types.js'
 
 /**
  * Your own implementations of Engram's ports, used instead of what the config would build.
@@ -186,6 +187,25 @@ export class Memory {
    */
   search(query: string, options: SearchOptions): Promise<SearchResult> {
     return this.#use((ctx) => search(ctx, query, options))
+  }
+
+  /**
+   * A block of text for a prompt: the facts relevant to the query, each with the day it was
+   * stated, the relations valid now with the day each began, and, where the query concerns them,
+   * fact texts an update replaced and relations that ended. Most useful first, cut so that the
+   * text counts at most `maxTokens` tokens (cl100k_base; default 1000); the same stores and query
+   * give the same block. Built on `search`: no LLM call. `items` says what each line came from.
+   * See docs/context.md.
+   *
+   * @throws EngramError INVALID_INPUT
+   * @example
+   * ```ts
+   * const { text } = await memory.context('when did Ana start at the clinic?', { userId: 'alice' }, { maxTokens: 500 })
+   * const prompt = `What you know about the user:\n${text}\n\nQuestion: …`
+   * ```
+   */
+  context(query: string, scope: Scope, options?: ContextOptions): Promise<ContextResult> {
+    return this.#use((ctx) => contextBlock(ctx, query, scope, options))
   }
 
   /**

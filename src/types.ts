@@ -74,6 +74,8 @@ export interface ScoredMemory extends MemoryItem {
 
 /** A relation found by `search`, with how far from the query's entities it lies. */
 export interface ScoredRelation extends Relation {
+  /** The relation's id in the graph store (as `memory.graph.export` shows it). */
+  id: string
   score: number
   /** Relations between the query's entity and this one, this one included. */
   hops: number
@@ -87,6 +89,41 @@ export interface ScoredRelation extends Relation {
 export interface SearchResult {
   results: ScoredMemory[]
   relations: ScoredRelation[]
+}
+
+/**
+ * What a line of a context block shows: a stored fact, a relation valid now, a fact's earlier text
+ * that an update replaced, or a relation that has ended.
+ */
+export type ContextItemKind = 'fact' | 'relation' | 'superseded_fact' | 'superseded_relation'
+
+/** One line of a context block, and what it came from. */
+export interface ContextItem {
+  kind: ContextItemKind
+  /**
+   * `fact`: the memory's id; `relation` and `superseded_relation`: the relation's id;
+   * `superseded_fact`: the id of the history entry whose update replaced the text.
+   */
+  id: string
+  /** `superseded_fact`: the memory whose current text replaced this one. */
+  memoryId?: string
+  /**
+   * The search score (0..1) of a fact or relation; a superseded line has the score of what
+   * superseded it, or, found because the query names one of its entities, the score search gives
+   * a relation of a named entity.
+   */
+  score: number
+  /** The line as the block shows it, without its leading `- `. */
+  line: string
+}
+
+/** Result of `Memory.context`: a block of text for a prompt, and the items it shows, most useful first. */
+export interface ContextResult {
+  /** The block; empty when nothing matched or not even the first item fits `maxTokens`. */
+  text: string
+  /** Tokens of `text` in the cl100k_base encoding, at most `maxTokens`. */
+  tokens: number
+  items: ContextItem[]
 }
 
 /** Result of `Memory.getAll`. */

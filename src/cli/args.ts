@@ -16,6 +16,7 @@ export const COMMON_OPTIONS = {
   'expires-at': { type: 'string' },
   'max-age-days': { type: 'string' },
   'max-count': { type: 'string' },
+  'max-tokens': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -52,7 +53,7 @@ export function retentionFrom(values: ParsedArgs['values']): { maxAgeDays?: numb
   return { ...(maxAgeDays !== undefined ? { maxAgeDays } : {}), ...(maxCount !== undefined ? { maxCount } : {}) }
 }
 
-function positiveNumber(text: string | undefined, flag: string, whole: boolean): number | undefined {
+export function positiveNumber(text: string | undefined, flag: string, whole: boolean): number | undefined {
   if (text === undefined) return undefined
   const value = Number(text)
   if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {

@@ -1,5 +1,6 @@
 import { EngramError, Memory } from '../index.js'
 import { type ParsedArgs, parseCommandLine, retentionFrom, UsageError } from './args.js'
+import { context } from './commands/context.js'
 import { demo } from './commands/demo.js'
 import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
@@ -15,6 +16,8 @@ commands:
   add TEXT           remember TEXT (--no-infer stores it verbatim, no LLM; --metadata key=value, repeatable;
                      --expires-at ISO-TIME: forgotten after that time)
   search QUERY       find memories (--limit N)
+  context QUESTION   the memory relevant to QUESTION as a block for a prompt: dated facts, relations,
+                     what was superseded (--max-tokens N, default 1000; --limit N)
   list               a scope's memories, newest first (--limit N)
   get ID             one memory
   history ID         the changes to one memory, oldest first
@@ -40,6 +43,7 @@ options:
 const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   add: memoryCommands.add,
   search: memoryCommands.search,
+  context,
   list: memoryCommands.list,
   get: memoryCommands.get,
   history: memoryCommands.history,

@@ -1,9 +1,9 @@
 import { EngramError } from '../errors.js'
-import { type AddOptions, type GetAllOptions, type Messages, parseInput, requiredScopeSchema, type Scope, type SearchOptions } from '../input.js'
+import { type AddOptions, type ContextOptions, type GetAllOptions, type Messages, parseInput, requiredScopeSchema, type Scope, type SearchOptions } from '../input.js'
 import type { Memory } from '../memory.js'
 import { definedScope } from '../memory-records.js'
 import type { GraphExportFormat } from '../operations/inspect-graph.js'
-import type { AddResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from '../types.js'
+import type { AddResult, ContextResult, GetAllResult, HistoryEntry, MemoryItem, SearchResult } from '../types.js'
 
 /** Options of a scoped call: the call's own options, never a scope (the scope is fixed). */
 export type Unscoped<T> = Omit<T, keyof Scope>
@@ -13,7 +13,7 @@ export type Unscoped<T> = Omit<T, keyof Scope>
  * are separate entry points, and a class with private fields would only accept instances built from
  * its own declaration.
  */
-export type MemoryLike = Pick<Memory, 'add' | 'search' | 'getAll' | 'get' | 'delete' | 'history' | 'graph'>
+export type MemoryLike = Pick<Memory, 'add' | 'search' | 'context' | 'getAll' | 'get' | 'delete' | 'history' | 'graph'>
 
 const SCOPE_KEYS = ['userId', 'agentId', 'runId'] as const
 
@@ -39,6 +39,11 @@ export class ScopedMemory {
 
   search(query: string, options: Unscoped<SearchOptions> = {}): Promise<SearchResult> {
     return this.#memory.search(query, this.#scoped(options))
+  }
+
+  /** A block of this scope's memory for a prompt (see `memory.context`). */
+  context(query: string, options: ContextOptions = {}): Promise<ContextResult> {
+    return this.#memory.context(query, this.scope, options)
   }
 
   getAll(options: Unscoped<GetAllOptions> = {}): Promise<GetAllResult> {

@@ -35,6 +35,7 @@ export function createMcpServer(memory: MemoryLike, scope: Scope): McpServer {
 
   tool('add_memory', ({ messages, ...options }) => scoped.add(messages, options))
   tool('search_memory', ({ query, ...options }) => scoped.search(query, options))
+  tool('recall_context', async ({ query, ...options }) => (await scoped.context(query, options)).text || 'Nothing in memory matches.')
   tool('list_memories', (options) => scoped.getAll(options))
   tool('get_memory', ({ id }) => scoped.get(id))
   tool('delete_memory', async ({ id }) => {

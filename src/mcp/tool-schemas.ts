@@ -36,6 +36,17 @@ export const MCP_TOOLS = {
       })
       .strict(),
   },
+  recall_context: {
+    description:
+      'The memories relevant to a question as one block of text to read: facts with the day each was stated, relations valid now with the day each began, and what newer information superseded; most useful first, within a token budget (no LLM call).',
+    inputSchema: z
+      .object({
+        query: querySchema.describe('The question or topic the block is for.'),
+        maxTokens: z.number().int().min(1).max(100_000).optional().describe('Most tokens the block may take (cl100k_base; default 1000).'),
+        filters: filtersSchema.optional().describe('Metadata equality filters, e.g. {"source": "chat"}.'),
+      })
+      .strict(),
+  },
   list_memories: {
     description: 'List stored memories, newest first, with the currently valid relations.',
     inputSchema: z

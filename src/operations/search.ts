@@ -50,6 +50,7 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
   return auditedSearch(ctx, { scope, actor: opts.actor, query: text }, {
     results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
     relations: relations.map((hit) => ({
+      id: hit.relation.id,
       ...toRelation(hit.relation),
       score: hit.score,
       hops: hit.path.length,

@@ -68,7 +68,7 @@ export async function searchGraph(graph: GraphStore, query: GraphQuery): Promise
     ...(query.asOf !== undefined ? { asOf: query.asOf } : {}),
     limit: MAX_PATHS,
   })
-  const wanted = new Set(keywordTokens(query.text).filter((word) => !STOP_WORDS.has(word)))
+  const wanted = queryWords(query.text)
   const best = new Map<string, GraphHit>()
   for (const { seedId, path } of paths) {
     const relation = path.at(-1)
@@ -85,8 +85,13 @@ export async function searchGraph(graph: GraphStore, query: GraphQuery): Promise
   return [...best.values()].sort((a, b) => b.score - a.score || a.path.length - b.path.length).slice(0, query.limit)
 }
 
+/** The words of a query that can say which relation it is after: its keyword tokens minus stop words. */
+export function queryWords(text: string): Set<string> {
+  return new Set(keywordTokens(text).filter((word) => !STOP_WORDS.has(word)))
+}
+
 /** Share of the query's words found in the path's names and relationship types. */
-function overlap(wanted: ReadonlySet<string>, path: readonly StoredRelation[]): number {
+export function overlap(wanted: ReadonlySet<string>, path: readonly StoredRelation[]): number {
   if (wanted.size === 0) return 0
   const words = new Set(
     path.flatMap((relation) => keywordTokens(`${relation.source.name} ${relation.relationship.replaceAll('_', ' ')} ${relation.destination.name}`)),

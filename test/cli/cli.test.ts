@@ -55,6 +55,19 @@ describe('engram CLI (built bin, real local embedder)', () => {
     expect((await engram(withData(['get', id]))).stdout).toContain('no memory')
   })
 
+  it('prints the context block for a question, within --max-tokens, dated', async () => {
+    const added = JSON.parse((await engram(withData(['add', 'Dora is employed at a bank', '--user', 'dora', '--no-infer', '--json']))).stdout)
+    const day = new Date().toISOString().slice(0, 10)
+    const block = await engram(withData(['context', 'Where does Dora work?', '--user', 'dora', '--max-tokens', '40']))
+    expect(block).toMatchObject({ code: 0, stdout: `Facts (each with the day it was stated):\n- ${day}: Dora is employed at a bank\n` })
+    const json = JSON.parse((await engram(withData(['context', 'Where does Dora work?', '--user', 'dora', '--max-tokens', '40', '--json']))).stdout)
+    expect(json).toMatchObject({ text: block.stdout.trimEnd(), items: [{ kind: 'fact', id: added.results[0].id }] })
+    expect(json.tokens).toBeLessThanOrEqual(40)
+    // Too small a budget for the first line: nothing on stdout, a note on stderr.
+    expect(await engram(withData(['context', 'Where does Dora work?', '--user', 'dora', '--max-tokens', '5']))).toMatchObject({ code: 0, stdout: '', stderr: 'no memories match\n' })
+    expect((await engram(withData(['context', 'Dora', '--user', 'dora', '--max-tokens', '0']))).stderr).toMatch(/^engram: usage: --max-tokens must be a positive whole number/)
+  })
+
   it('prunes expired memories and applies a retention policy given by flags', async () => {
     // Far enough ahead for the next CLI start (the model loads each time), then waited out.
     const soon = new Date(Date.now() + 5000).toISOString()

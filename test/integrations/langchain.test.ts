@@ -68,9 +68,9 @@ describe('engram/langchain', () => {
       return (name: string, args: Record<string, unknown>) => byName[name]!.invoke(args) as Promise<string>
     }
 
-    it('offers remember, recall, forget and inspect_graph with zod schemas', () => {
+    it('offers remember, recall, recall_context, forget and inspect_graph with zod schemas', () => {
       const tools = createMemoryTools(memory, ALICE)
-      expect(tools.map((tool) => tool.name)).toEqual(['remember', 'recall', 'forget', 'inspect_graph'])
+      expect(tools.map((tool) => tool.name)).toEqual(['remember', 'recall', 'recall_context', 'forget', 'inspect_graph'])
       expect(tools.every((tool) => typeof (tool.schema as { safeParse?: unknown }).safeParse === 'function')).toBe(true)
     })
 
@@ -81,7 +81,11 @@ describe('engram/langchain', () => {
       expect(remembered).toBe(`ADD ${id}: Works at Acme`)
 
       const recalled = await use('recall', { query: 'Does alice work at Acme?' })
-      expect(recalled).toMatch(new RegExp(`^Memories:\\n- ${id}: Works at Acme\\nRelations:\\n- alice WORKS_AT Acme \\(since `))
+      const day = new Date().toISOString().slice(0, 10)
+      expect(recalled).toMatch(new RegExp(`^Memories:\\n- ${id} \\(${day}\\): Works at Acme\\nRelations:\\n- alice WORKS_AT Acme \\(since `))
+      expect(await use('recall_context', { query: 'Does alice work at Acme?' })).toBe(
+        `Facts (each with the day it was stated):\n- ${day}: Works at Acme\nRelations valid now:\n- alice WORKS_AT Acme (since ${day})`,
+      )
       expect(await use('inspect_graph', {})).toMatch(/^alice WORKS_AT Acme/)
       expect(await use('inspect_graph', { entity: 'acme' })).toMatch(/^alice WORKS_AT Acme/)
       expect(await use('inspect_graph', { entity: 'Globex' })).toBe('No relations of Globex are known.')
@@ -96,6 +100,7 @@ describe('engram/langchain', () => {
 
       expect(await bob('forget', { id: stored!.id })).toBe(`Error NOT_FOUND: no memory with id "${stored!.id}" in this scope`)
       expect(await bob('recall', { query: 'green tea' })).toBe('Nothing in memory matches.')
+      expect(await bob('recall_context', { query: 'green tea' })).toBe('Nothing in memory matches.')
       expect(await memory.get(stored!.id)).not.toBeNull()
 
       expect(await alice('forget', { id: stored!.id })).toBe(`Forgot memory ${stored!.id}.`)

@@ -62,7 +62,7 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
     const { client } = await connect(['mcp', '--user', 'alice'])
     const { tools } = await client.listTools()
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ['add_memory', 'delete_memory', 'export_graph', 'get_memory', 'list_memories', 'memory_history', 'search_memory'].sort(),
+      ['add_memory', 'delete_memory', 'export_graph', 'get_memory', 'list_memories', 'memory_history', 'recall_context', 'search_memory'].sort(),
     )
     for (const tool of tools) {
       expect(tool.inputSchema).toMatchObject({ type: 'object', additionalProperties: false })
@@ -83,6 +83,11 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
     const found = (await call('search_memory', { query: 'Where does Carol work?', limit: 1 })).json as { results: Array<{ id: string; memory: string; score: number }> }
     expect(found.results).toHaveLength(1)
     expect(found.results[0]).toMatchObject({ id, memory: 'Carol is employed at a bank' })
+    const day = new Date().toISOString().slice(0, 10)
+    expect((await call('recall_context', { query: 'Where does Carol work?', maxTokens: 30 })).text).toBe(
+      `Facts (each with the day it was stated):\n- ${day}: Carol is employed at a bank`,
+    )
+    expect((await call('recall_context', { query: 'Where does Carol work?', maxTokens: 3 })).text).toBe('Nothing in memory matches.')
     expect((await call('get_memory', { id })).json).toMatchObject({ id, userId: 'carol', metadata: { source: 'mcp' } })
     expect(((await call('list_memories')).json as { results: unknown[] }).results).toHaveLength(2)
 

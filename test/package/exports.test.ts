@@ -24,6 +24,8 @@ describe('package exports (built dist/)', () => {
       await memory.add('Alice is employed at a bank', { userId: 'a', infer: false })
       const { results } = await memory.search('Where does Alice work?', { userId: 'a' })
       expect(results[0]?.memory).toBe('Alice is employed at a bank')
+      // The context block loads its tokenizer, a runtime dependency, on first use.
+      expect((await memory.context('Where does Alice work?', { userId: 'a' })).text).toMatch(/^Facts .*\n- \d{4}-\d\d-\d\d: Alice is employed at a bank$/)
       await expect(memory.add('x', {} as never)).rejects.toBeInstanceOf(engram.EngramError)
     } finally {
       await memory.close()

@@ -14,6 +14,8 @@ export interface MemoryToolsOptions extends Scope {
   infer?: boolean
   /** Most memories and relations `recall` returns. Default 5. */
   recallLimit?: number
+  /** Most tokens (cl100k_base) of the block `recall_context` returns. Default 1000. */
+  contextMaxTokens?: number
 }
 
 const DEFAULT_RECALL_LIMIT = 5
@@ -26,6 +28,9 @@ export const memoryToolSchemas = {
   }),
   recall: z.object({
     query: querySchema.describe('What to look for, as a question or keywords.'),
+  }),
+  recall_context: z.object({
+    query: querySchema.describe('The question or topic to recall what is known about.'),
   }),
   forget: z.object({
     id: memoryIdSchema.describe('The id of the memory to delete, as recall shows it.'),
@@ -40,14 +45,17 @@ type ToolName = keyof typeof memoryToolSchemas
 const DESCRIPTIONS: Record<ToolName, string> = {
   remember: 'Store something worth remembering about the user or the conversation in long-term memory.',
   recall: 'Search long-term memory: returns matching memories (with ids) and known relations between things.',
+  recall_context:
+    'Recall what long-term memory knows about a question as one block to read: facts with the day each was stated, relations valid now with the day each began, and what newer information superseded.',
   forget: 'Delete one memory by its id (from recall), e.g. when the user says it is wrong or asks to forget it.',
   inspect_graph: 'List the relations currently known in the knowledge graph, optionally only those of one entity.',
 }
 
 /**
  * LangChain tools that let an agent manage its own long-term memory, all confined to one scope:
- * `remember` (add), `recall` (search: facts with their ids, and relations), `forget` (delete by
- * id) and `inspect_graph` (the scope's current relations). Each answers the model in plain text;
+ * `remember` (add), `recall` (search: facts with their ids and the day each was stated, and
+ * relations), `recall_context` (the block of `memory.context`, within `contextMaxTokens`), `forget`
+ * (delete by id) and `inspect_graph` (the scope's current relations). Each answers the model in plain text;
  * an `EngramError` (e.g. `NOT_FOUND` for an id of another scope) becomes an answer starting with
  * `Error CODE:` so the agent can react, while any other failure is thrown.
  *
@@ -59,11 +67,15 @@ const DESCRIPTIONS: Record<ToolName, string> = {
  * @throws EngramError INVALID_INPUT when the options name no scope
  */
 export function createMemoryTools(memory: MemoryLike, options: MemoryToolsOptions): StructuredToolInterface[] {
-  const { infer = true, recallLimit = DEFAULT_RECALL_LIMIT, ...scope } = options
+  const { infer = true, recallLimit = DEFAULT_RECALL_LIMIT, contextMaxTokens, ...scope } = options
   const scoped = new ScopedMemory(memory, scope)
   return [
     memoryTool('remember', async ({ text, metadata }) => describeAdd(await scoped.add(text, { infer, ...(metadata && { metadata }) }))),
     memoryTool('recall', async ({ query }) => describeSearch(await scoped.search(query, { limit: recallLimit }))),
+    memoryTool('recall_context', async ({ query }) => {
+      const { text } = await scoped.context(query, contextMaxTokens === undefined ? {} : { maxTokens: contextMaxTokens })
+      return text === '' ? 'Nothing in memory matches.' : text
+    }),
     memoryTool('forget', async ({ id }) => {
       await scoped.delete(id)
       return `Forgot memory ${id}.`
@@ -102,7 +114,7 @@ function describeAdd(result: AddResult): string {
 
 function describeSearch(found: SearchResult): string {
   if (found.results.length === 0 && found.relations.length === 0) return 'Nothing in memory matches.'
-  const memories = found.results.map((item) => `- ${item.id}: ${item.memory}`)
+  const memories = found.results.map((item) => `- ${item.id} (${item.observedAt.slice(0, 10)}): ${item.memory}`)
   const relations = found.relations.map((relation) => `- ${relationLine(relation)}`)
   return [...(memories.length > 0 ? ['Memories:', ...memories] : []), ...(relations.length > 0 ? ['Relations:', ...relations] : [])].join('\n')
 }
