@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultLocalLLMPath, FETCH_LLM_COMMAND } from '../../adapters/llamacpp/model-file.js'
-import { type AddResult, type EngramConfig, EngramError, Memory, type Message, type Relation } from '../../index.js'
+import { type AddResult, type EngramConfig, EngramError, Memory, type Message } from '../../index.js'
 import type { ParsedArgs } from '../args.js'
-import { formatScored } from '../print.js'
+import { formatRelation, formatScored } from '../print.js'
 
 /** The demo's scripted conversation; the llamacpp benchmark measures the same one. */
 export const DEMO_CONVERSATION: Message[] = [
@@ -68,8 +68,4 @@ async function addConversation(memory: Memory, scope: { userId: string }): Promi
     )
     return memory.add(DEMO_CONVERSATION, { ...scope, infer: false })
   }
-}
-
-function formatRelation(relation: Relation): string {
-  return `${relation.source} -[${relation.relationship}]-> ${relation.destination}`
 }
