@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { Scope } from '../index.js'
+import type { EngramConfig, Scope } from '../index.js'
 import { type IsoTime, isoTimeSchema } from '../input.js'
 
 /** Flags every command accepts. */
@@ -68,6 +68,13 @@ export function limitFrom(values: ParsedArgs['values']): number | undefined {
   const limit = Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`)
   return limit
+}
+
+/** The config a command line names: `--data-dir`, the retention flags; the rest comes from the environment. */
+export function configFrom(values: ParsedArgs['values']): EngramConfig {
+  const dataDir = values['data-dir']
+  const retention = retentionFrom(values)
+  return { ...(dataDir !== undefined ? { dataDir } : {}), ...(retention !== undefined ? { retention } : {}) }
 }
 
 /** `--max-age-days N` and `--max-count N`: a retention policy for this run (config `retention`). */

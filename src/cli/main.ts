@@ -1,5 +1,5 @@
 import { EngramError, Memory } from '../index.js'
-import { type ParsedArgs, parseCommandLine, retentionFrom, UsageError } from './args.js'
+import { configFrom, type ParsedArgs, parseCommandLine, UsageError } from './args.js'
 import { demo } from './commands/demo.js'
 import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
@@ -74,9 +74,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runMemoryCommand(command: MemoryCommand, args: ParsedArgs): Promise<number> {
-  const dataDir = args.values['data-dir']
-  const retention = retentionFrom(args.values)
-  const memory = await Memory.create({ ...(dataDir !== undefined ? { dataDir } : {}), ...(retention !== undefined ? { retention } : {}) })
+  const memory = await Memory.create(configFrom(args.values))
   try {
     const output = await command(memory, args)
     if (args.values.json) console.log(JSON.stringify(output.json, null, 2))
