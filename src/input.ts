@@ -152,7 +152,27 @@ export const messageSchema = z
 /** A conversation: one string (a single user message) or a list of messages. */
 export const messagesSchema = z.union([storable(z.string()), z.array(messageSchema)])
 
-const instant = z.union([z.date(), z.string().datetime({ offset: true })])
+/** A calendar date, `YYYY-MM-DD`: taken as midnight UTC of that day. */
+export type IsoDate = `${number}-${number}-${number}`
+/** A date and time with its UTC offset: `2025-01-10T09:30:00Z`, `2025-01-10T09:30:00.250+01:00`. */
+export type IsoDateTime = `${IsoDate}T${string}`
+
+const INSTANT_FORMS = 'an ISO-8601 date-time with offset (2025-01-10T09:30:00Z) or a date (2025-01-10, midnight UTC)'
+
+/**
+ * A point in time as text: {@link IsoDateTime} or {@link IsoDate}. Any `string` type-checks (a
+ * `date.toISOString()` is one) and is validated at run time; the two forms name what passes.
+ */
+export type IsoTime = IsoDateTime | IsoDate | (string & {})
+
+/** A point in time written as text: an ISO-8601 date-time with offset, or a plain date meaning midnight UTC. */
+export const isoTimeSchema = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: `must be ${INSTANT_FORMS}` })
+  .pipe(z.custom<IsoTime>())
+
+/** A point in time as public input takes it: a `Date`, or text as {@link isoTimeSchema} reads it. */
+export const instantSchema = z.union([z.date(), isoTimeSchema], { error: `must be a Date, or ${INSTANT_FORMS}` })
+const instant = instantSchema
 
 export const memoryTypeSchema = z.enum(['semantic', 'procedural'])
 
@@ -264,6 +284,8 @@ export const memoryIdSchema = storable(z.string().min(1, 'memory id must not be 
 export const memoryTextSchema = storable(z.string().trim().min(1, 'memory text must not be empty'))
 
 export type Scope = z.infer<typeof scopeSchema>
+/** A `Date`, an ISO-8601 date-time with offset, or a plain `YYYY-MM-DD` date (midnight UTC). */
+export type Instant = z.infer<typeof instantSchema>
 export type Message = z.infer<typeof messageSchema>
 export type ContentPart = z.infer<typeof contentPartSchema>
 /** A message whose images have been described or dropped: what the pipelines and prompts see. */

@@ -15,6 +15,7 @@ import type { EngramConfig } from './config/schema.js'
 import { EngramError } from './errors.js'
 import type { AddOptions, AuditOptions, ContextOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
+import { checkEmbeddingDimensions, storeNames } from './operations/check-dimensions.js'
 import { readAudit } from './operations/audit.js'
 import { contextBlock } from './operations/context.js'
 import { exportGraph, type GraphExportFormat, runCypher } from './operations/inspect-graph.js'
@@ -102,7 +103,8 @@ export class Memory {
    * Validates the config, reads environment fallbacks, opens the stores and creates their schema.
    * With no config it runs on one machine: SQLite files under `~/.engram`, the local embedding model.
    *
-   * @throws EngramError INVALID_CONFIG for a bad config; EMBEDDER_UNAVAILABLE when the local model is missing
+   * @throws EngramError INVALID_CONFIG for a bad config, or a store holding embeddings of another
+   *   dimension than the embedder's (another embedding model built it); EMBEDDER_UNAVAILABLE when the local model is missing
    *   (the message names the command that fetches it); STORE_UNAVAILABLE when a store cannot be opened.
    */
   static async create(config?: EngramConfig, adapters: MemoryAdapters = {}): Promise<Memory> {
@@ -122,6 +124,11 @@ export class Memory {
       const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
       const context = await open(() => createContextStore(resolved.context))
       const audit = await open(() => createReadAuditLog(resolved.audit))
+      const names = storeNames(resolved)
+      await checkEmbeddingDimensions(embedder, [
+        { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
+        { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
+      ])
       const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, context, audit, config: resolved, now: adapters.clock ?? (() => new Date()) })
       // Adds a crash interrupted are completed (or undone) before anything else runs; an entry a
       // store cannot take yet stays journaled for `recover()` or the next start.

@@ -40,10 +40,36 @@ export function modelText(text: string): string {
 }
 
 /**
- * A relationship as UPPER_SNAKE_CASE, or null when nothing of it fits the whitelist.
+ * A relationship type is a short verb phrase (`WORKS_AT`, `IS_ALLERGIC_TO`, `IS_THE_SISTER_OF`):
+ * at most this many words and characters. Longer ones are model output that copied a sentence
+ * into the type (`I_WORK_AS_A_NURSE_AT_SANTA_MARIA_HOSPITAL_I_M_VEGETARIAN`).
+ */
+export const MAX_RELATIONSHIP_WORDS = 5
+export const MAX_RELATIONSHIP_LENGTH = 48
+
+/**
+ * Words no verb phrase between two entities contains: pronouns (the entities are the source and
+ * destination, not part of the type), the leftovers of contractions (`I'M` → `I_M`) and words that
+ * join clauses. A type with one of them is a sentence.
+ */
+export const SENTENCE_WORDS: ReadonlySet<string> = new Set([
+  ...['I', 'ME', 'MY', 'MINE', 'MYSELF', 'YOU', 'YOUR', 'YOURS', 'HE', 'HIM', 'HIS', 'SHE', 'HER', 'HERS', 'WE', 'US', 'OUR', 'OURS'],
+  ...['THEY', 'THEM', 'THEIR', 'THEIRS', 'IT', 'ITS', 'M', 'RE', 'VE', 'LL', 'D', 'T'],
+  ...['AND', 'BUT', 'OR', 'BECAUSE', 'THAT', 'WHICH', 'WHO', 'WHOM', 'WHOSE', 'WHILE', 'IF', 'THEN'],
+])
+
+/** What a relationship type must be, for the message that drops one. */
+export const RELATIONSHIP_TYPE_RULE =
+  `a relationship type is a short verb phrase in UPPER_SNAKE_CASE (Latin letters, at most ${MAX_RELATIONSHIP_WORDS} words and ` +
+  `${MAX_RELATIONSHIP_LENGTH} characters, no pronouns or joined clauses)`
+
+/**
+ * A relationship as UPPER_SNAKE_CASE, or null when it is not a relationship type.
  * Accents are stripped ("LIVES_À" → "LIVES_A"), every other run of non-alphanumerics becomes one
- * underscore, leading digits and underscores go, and the result is cut to 64 characters.
- * Scripts without a Latin transliteration (CJK, emoji) normalise to nothing and are reported.
+ * underscore, and leading digits and underscores go. Null for scripts without a Latin
+ * transliteration (CJK, emoji), which normalise to nothing, and for sentence-like types: more than
+ * {@link MAX_RELATIONSHIP_WORDS} words or {@link MAX_RELATIONSHIP_LENGTH} characters, or a word of
+ * {@link SENTENCE_WORDS}. Callers drop such a relation and report it (see {@link RELATIONSHIP_TYPE_RULE}).
  */
 export function relationshipType(raw: string): string | null {
   const latin = raw.normalize('NFD').replace(/\p{M}+/gu, '')
@@ -54,9 +80,10 @@ export function relationshipType(raw: string): string | null {
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^[^A-Z]+/, '')
-    .slice(0, 64)
     .replace(/_+$/, '')
-  return RELATIONSHIP_TYPE_PATTERN.test(snake) ? snake : null
+  const words = snake.split('_')
+  const phrase = snake.length <= MAX_RELATIONSHIP_LENGTH && words.length <= MAX_RELATIONSHIP_WORDS && !words.some((word) => SENTENCE_WORDS.has(word))
+  return phrase && RELATIONSHIP_TYPE_PATTERN.test(snake) ? snake : null
 }
 
 /** Re-checks a relationship type right before it is spliced into a statement. */

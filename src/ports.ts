@@ -191,6 +191,11 @@ export interface VectorStore {
    * scope's visibility when `scope` is given, else in every scope.
    */
   expired(query: { scope?: Scope; now: string; updatedBefore?: string; limit: number }): Promise<StoredMemory[]>
+  /**
+   * The dimension of the stored vectors (one embedding model's), or undefined while none is stored.
+   * Optional: `Memory.create` compares it with the embedder's and refuses a mismatch at open.
+   */
+  embeddingDimension?(): Promise<number | undefined>
   reset(): Promise<void>
   close(): Promise<void>
   /**
@@ -444,6 +449,11 @@ export interface GraphStore {
    * is refused with INVALID_INPUT; without, it reads the whole database.
    */
   readCypher?(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>>
+  /**
+   * The dimension of the stored entity embeddings (one embedding model's), or undefined while none is stored.
+   * Optional: `Memory.create` compares it with the embedder's and refuses a mismatch at open.
+   */
+  embeddingDimension?(): Promise<number | undefined>
   reset(): Promise<void>
   close(): Promise<void>
   /**

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import type { Scope } from '../index.js'
+import type { EngramConfig, Scope } from '../index.js'
+import { type IsoTime, isoTimeSchema } from '../input.js'
 
 /** Flags every command accepts. */
 export const COMMON_OPTIONS = {
@@ -17,6 +18,8 @@ export const COMMON_OPTIONS = {
   'max-age-days': { type: 'string' },
   'max-count': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'as-of': { type: 'string' },
+  yes: { type: 'boolean', short: 'y', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -38,11 +41,41 @@ export function scopeFrom(values: ParsedArgs['values']): Scope {
   }
 }
 
+/** The scope flags, for commands that need one: a usage error naming them when none is given. */
+export function requiredScopeFrom(values: ParsedArgs['values'], command: string): Scope {
+  const scope = scopeFrom(values)
+  if (Object.keys(scope).length === 0) throw new UsageError(`${command} needs a scope: --user ID, --agent ID or --run ID`)
+  return scope
+}
+
+/** The scope flags given, if any: `undefined` when none is (the whole data dir). */
+export function optionalScopeFrom(values: ParsedArgs['values']): Scope | undefined {
+  const scope = scopeFrom(values)
+  return Object.keys(scope).length > 0 ? scope : undefined
+}
+
+/** A time flag (`--expires-at`, `--as-of`): an ISO-8601 date-time with offset, or a date meaning midnight UTC. */
+export function timeFrom(values: ParsedArgs['values'], flag: 'expires-at' | 'as-of'): IsoTime | undefined {
+  const text = values[flag]
+  if (text === undefined) return undefined
+  if (!isoTimeSchema.safeParse(text).success) {
+    throw new UsageError(`--${flag} takes an ISO-8601 date-time with offset (2025-01-10T09:30:00Z) or a date (2025-01-10, midnight UTC), not "${text}"`)
+  }
+  return text
+}
+
 export function limitFrom(values: ParsedArgs['values']): number | undefined {
   if (values.limit === undefined) return undefined
   const limit = Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`)
   return limit
+}
+
+/** The config a command line names: `--data-dir`, the retention flags; the rest comes from the environment. */
+export function configFrom(values: ParsedArgs['values']): EngramConfig {
+  const dataDir = values['data-dir']
+  const retention = retentionFrom(values)
+  return { ...(dataDir !== undefined ? { dataDir } : {}), ...(retention !== undefined ? { retention } : {}) }
 }
 
 /** `--max-age-days N` and `--max-count N`: a retention policy for this run (config `retention`). */

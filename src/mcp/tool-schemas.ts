@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { filtersSchema, memoryIdSchema, messagesSchema, metadataSchema, querySchema } from '../input.js'
+import { filtersSchema, isoTimeSchema, memoryIdSchema, messagesSchema, metadataSchema, querySchema } from '../input.js'
 import { GRAPH_EXPORT_FORMATS } from '../operations/inspect-graph.js'
 
 /**
@@ -8,7 +8,7 @@ import { GRAPH_EXPORT_FORMATS } from '../operations/inspect-graph.js'
  * `userId` (or any unknown key) get a validation error rather than a silently ignored field.
  */
 
-const isoTime = z.string().datetime({ offset: true })
+const isoTime = isoTimeSchema
 const byId = z.object({ id: memoryIdSchema.describe('A memory id, as add_memory, search_memory or list_memories return it.') }).strict()
 
 export const MCP_TOOLS = {
@@ -19,7 +19,7 @@ export const MCP_TOOLS = {
         messages: messagesSchema.describe('What to remember: one text (a user message) or a conversation [{role, content, name?}].'),
         infer: z.boolean().optional().describe('true (default): an LLM extracts facts and relations; false: store each message verbatim, no LLM.'),
         metadata: metadataSchema.optional().describe('Labels stored with each memory, e.g. {"source": "chat"}; search can filter on them.'),
-        observedAt: isoTime.optional().describe('When the conversation happened (ISO-8601); default now.'),
+        observedAt: isoTime.optional().describe('When the conversation happened: an ISO-8601 date-time with offset, or a date (YYYY-MM-DD, midnight UTC); default now.'),
       })
       .strict(),
   },
@@ -32,7 +32,7 @@ export const MCP_TOOLS = {
         filters: filtersSchema.optional().describe('Metadata equality filters, e.g. {"source": "chat"}.'),
         threshold: z.number().min(0).max(1).optional().describe('Minimum score (0..1) of a memory.'),
         hops: z.number().int().min(0).max(4).optional().describe('How many relations to walk from the entities the query names (default 2).'),
-        asOf: isoTime.optional().describe('Read the graph as it was at this time (ISO-8601).'),
+        asOf: isoTime.optional().describe('Read the graph as it was at this time: an ISO-8601 date-time with offset, or a date (YYYY-MM-DD, midnight UTC).'),
       })
       .strict(),
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EngramError } from '../errors.js'
-import { memoryTypeSchema, messagesSchema, metadataSchema, parseInput, requiredScopeSchema, scopeSchema } from '../input.js'
+import { isoTimeSchema, memoryTypeSchema, messagesSchema, metadataSchema, parseInput, requiredScopeSchema, scopeSchema } from '../input.js'
 
 /*
  * The JSONL transfer format of `engram export` / `engram import` (README "Import and export"):
@@ -92,8 +92,8 @@ const conversationLineSchema = z
     kind: z.literal('conversation').optional(),
     scope: requiredScopeSchema,
     messages: messagesSchema,
-    /** When the conversation happened (the add's `observedAt`); default the time of the import. */
-    timestamp: z.string().datetime({ offset: true }).optional(),
+    /** When the conversation happened (the add's `observedAt`; a plain date is midnight UTC); default the time of the import. */
+    timestamp: isoTimeSchema.optional(),
     metadata: metadataSchema.optional(),
   })
   .strict()

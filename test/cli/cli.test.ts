@@ -52,7 +52,7 @@ describe('engram CLI (built bin, real local embedder)', () => {
     expect((await engram(withData(['delete', id]))).stdout).toContain(`deleted ${id}`)
     const history = JSON.parse((await engram(withData(['history', id, '--json']))).stdout)
     expect(history.map((entry: { event: string }) => entry.event)).toEqual(['ADD', 'DELETE'])
-    expect((await engram(withData(['get', id]))).stdout).toContain('no memory')
+    expect((await engram(withData(['get', id]))).stderr).toContain('NOT_FOUND')
   })
 
   it('prints the context block for a question, within --max-tokens, dated', async () => {
@@ -87,9 +87,9 @@ describe('engram CLI (built bin, real local embedder)', () => {
 
   it('exits non-zero with one line naming the problem', async () => {
     const noScope = await engram(withData(['add', 'text', '--no-infer']))
-    expect(noScope.code).toBe(1)
+    expect(noScope.code).toBe(2)
     expect(noScope.stderr.trim().split('\n')).toHaveLength(1)
-    expect(noScope.stderr).toContain('INVALID_INPUT')
+    expect(noScope.stderr).toContain('--user ID, --agent ID or --run ID')
 
     const noLLM = await engram(withData(['add', 'I like tea', '--user', 'a']))
     expect(noLLM.code).toBe(1)

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -79,12 +79,29 @@ describe('engram export / import (built bin, real local embedder)', () => {
     expect((await engram(['import', path('carol.jsonl'), '--concurrency', '0', '--data-dir', path('carol')])).code).toBe(2)
   })
 
+  it('keeps progress per target: a file imported into one data dir imports in full into another', async () => {
+    writeFileSync(path('dana.jsonl'), jsonl(['Dana rows on Sundays', 'Dana is learning Greek'].map((text) => ({ scope: { userId: 'dana' }, messages: text }))))
+    const into = (dir: string) => engram(['import', path('dana.jsonl'), '--no-infer', '--data-dir', path(dir), '--json'])
+    expect(JSON.parse((await into('dana-first')).stdout)).toMatchObject({ imported: 2, skipped: 0 })
+    const second = JSON.parse((await into('dana-second')).stdout)
+    expect(second).toMatchObject({ imported: 2, skipped: 0 })
+    const listed = JSON.parse((await engram(['list', '--user', 'dana', '--json', '--data-dir', path('dana-second')])).stdout).results
+    expect(listed).toHaveLength(2)
+    const again = JSON.parse((await into('dana-first')).stdout)
+    expect(again).toMatchObject({ imported: 0, skipped: 2, skipReasons: { 'already imported': 2 } })
+    expect(again.progressFile).not.toBe(second.progressFile)
+  })
+
   it('resumes an import killed midway: no line imported twice, none lost', async () => {
     const total = 300
     const facts = Array.from({ length: total }, (_, index) => `Bulk fact number ${index} about topic ${index * 7}`)
     writeFileSync(path('bulk.jsonl'), jsonl(facts.map((fact) => ({ scope: { userId: 'bulk' }, messages: fact }))))
-    const progressFile = path('bulk.jsonl.progress')
-    const doneLines = () => (existsSync(progressFile) ? readFileSync(progressFile, 'utf8').split('\n').filter((line) => line.includes('"done"')).length : 0)
+    // The progress file is named for the target stores too: `bulk.jsonl.<target>.progress`.
+    const progressFile = () => readdirSync(folder).find((name) => /^bulk\.jsonl\.[0-9a-f]{12}\.progress$/.test(name))
+    const doneLines = () => {
+      const file = progressFile()
+      return file === undefined ? 0 : readFileSync(path(file), 'utf8').split('\n').filter((line) => line.includes('"done"')).length
+    }
 
     const child = spawnEngram(['import', path('bulk.jsonl'), '--no-infer', '--concurrency', '4', '--data-dir', path('bulk')])
     const exited = once(child, 'exit')

@@ -1,7 +1,16 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngramError } from '../../src/errors.js'
-import { entityKey, entityName, MAX_ENTITY_NAME_LENGTH, RELATIONSHIP_TYPE_PATTERN, relationshipType, UNTYPED_ENTITY } from '../../src/normalize.js'
+import {
+  entityKey,
+  entityName,
+  MAX_ENTITY_NAME_LENGTH,
+  MAX_RELATIONSHIP_WORDS,
+  RELATIONSHIP_TYPE_PATTERN,
+  relationshipType,
+  SENTENCE_WORDS,
+  UNTYPED_ENTITY,
+} from '../../src/normalize.js'
 import type { EntityWrite, GraphStore, RelationOp } from '../../src/ports.js'
 import { GRAPH_STORE_BACKENDS } from '../contract/backends.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
@@ -38,10 +47,23 @@ describe('normalisation of model output', () => {
       }),
       { numRuns: PROPERTY_RUNS },
     )
+    // Canonical: a short verb phrase (see normalize.ts) with no run of underscores and none at the end, which normalisation folds away.
+    const canonical = fc
+      .stringMatching(/^[A-Z][A-Z0-9]{1,7}(_[A-Z][A-Z0-9]{0,7}){0,4}$/)
+      .filter((type) => !type.split('_').some((word) => SENTENCE_WORDS.has(word)))
     fc.assert(
-      // Canonical: no run of underscores and none at the end, which normalisation folds away.
-      fc.property(fc.stringMatching(/^[A-Z][A-Z0-9]{0,15}(_[A-Z0-9]{1,15}){0,3}$/), (type) => {
+      fc.property(canonical, (type) => {
         expect(relationshipType(type)).toBe(type)
+      }),
+      { numRuns: PROPERTY_RUNS },
+    )
+    fc.assert(
+      // A pronoun or a joining word anywhere, or one word too many, makes it a sentence: refused.
+      fc.property(canonical, fc.constantFrom(...SENTENCE_WORDS), fc.nat(), (type, word, at) => {
+        const words = type.split('_')
+        words.splice(at % (words.length + 1), 0, word)
+        expect(relationshipType(words.join('_'))).toBeNull()
+        expect(relationshipType([...type.split('_'), 'X', 'Y', 'Z', 'W', 'V'].slice(0, MAX_RELATIONSHIP_WORDS + 1).join('_'))).toBeNull()
       }),
       { numRuns: PROPERTY_RUNS },
     )

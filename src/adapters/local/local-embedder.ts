@@ -51,12 +51,13 @@ export class LocalEmbedder implements Embedder {
    */
   static async open({ modelDir }: LocalEmbedderOptions): Promise<LocalEmbedder> {
     const files = locateModelFiles(modelDir)
-    const tokenizer = WordPieceTokenizer.fromFile(files.tokenizer)
     try {
+      // Inside the try: an unreadable or corrupt tokenizer file is the model's failure too, not a bare EACCES or SyntaxError.
+      const tokenizer = WordPieceTokenizer.fromFile(files.tokenizer)
       const runtime = await import('onnxruntime-node')
       return new LocalEmbedder(runtime, await runtime.InferenceSession.create(files.model), tokenizer)
     } catch (error) {
-      throw unavailable(`Cannot load the embedding model ${files.model}`, error)
+      throw unavailable(`Cannot load the embedding model from ${modelDir}`, error)
     }
   }
 

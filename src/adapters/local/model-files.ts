@@ -37,7 +37,12 @@ export function locateModelFiles(dir: string): ModelFiles {
 }
 
 function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
+  } catch (error) {
+    // EACCES on the folder, ENOTDIR, ELOOP: the model is there or not, but it cannot be read.
+    throw new EngramError('EMBEDDER_UNAVAILABLE', `Cannot read the local embedding model file ${path}: ${(error as Error).message}`, { cause: error })
+  }
 }
 
 function missingModelError(dir: string, missing: string[]): EngramError {

@@ -32,11 +32,17 @@ export class EmbeddingDimension {
       throw dimensionMismatch('was sent embeddings of different dimensions in one write', this.#connection.target)
     }
     if (this.#dimensions === dimensions) return
-    const [stored] = await this.#connection.readRows<{ dimensions: number }>('read/entity-embedding-dimension')
-    if (stored !== undefined && stored.dimensions !== dimensions) {
-      throw dimensionMismatch(`holds ${stored.dimensions}-dimensional embeddings, not ${dimensions}`, this.#connection.target)
+    const stored = await this.stored()
+    if (stored !== undefined && stored !== dimensions) {
+      throw dimensionMismatch(`holds ${stored}-dimensional embeddings, not ${dimensions}`, this.#connection.target)
     }
     this.#dimensions = dimensions
+  }
+
+  /** The dimension of the stored entity embeddings, read from the graph; undefined while no entity has one. */
+  async stored(): Promise<number | undefined> {
+    const [row] = await this.#connection.readRows<{ dimensions: number }>('read/entity-embedding-dimension')
+    return row?.dimensions
   }
 
   /** Forgets the dimension: after a reset the next write may bring another model's. */

@@ -280,6 +280,11 @@ export class Neo4jGraphStore implements GraphStore {
     })
   }
 
+  /** The dimension of the stored entity embeddings, or undefined while no entity has one. */
+  embeddingDimension(): Promise<number | undefined> {
+    return this.#dimension.stored()
+  }
+
   /**
    * Deletes every entity and relation of every scope, in batches (not one transaction: a failure
    * halfway leaves fewer entities, and calling reset again finishes). Other labels are left alone.

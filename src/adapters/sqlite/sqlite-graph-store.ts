@@ -294,6 +294,11 @@ export class SqliteGraphStore implements GraphStore {
     this.#entities.drop()
   }
 
+  /** The dimension of the stored entity embeddings, or undefined while no entity is stored. */
+  async embeddingDimension(): Promise<number | undefined> {
+    return this.#db.run(() => this.#db.statement('graph/select-embedding-dimension').pluck().get() as number | undefined)
+  }
+
   /** Deletes every entity and relation of every scope. */
   async reset(): Promise<void> {
     await this.#db.run(() => {

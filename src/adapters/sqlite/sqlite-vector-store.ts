@@ -220,6 +220,11 @@ export class SqliteVectorStore implements VectorStore {
     })
   }
 
+  /** The dimension the store was built with, or undefined before its first memory. */
+  async embeddingDimension(): Promise<number | undefined> {
+    return this.#db.run(() => this.#db.statement('vector/select-dimension').pluck().get() as number | undefined)
+  }
+
   /** Deletes every memory of every scope and forgets the vector dimension, so another embedding model may follow. */
   async reset(): Promise<void> {
     await this.#write((changes) => {

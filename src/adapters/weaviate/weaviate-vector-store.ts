@@ -291,6 +291,11 @@ export class WeaviateVectorStore implements VectorStore {
     })
   }
 
+  /** The dimension of the collection's vectors, or undefined while it holds none. */
+  async embeddingDimension(): Promise<number | undefined> {
+    return this.#run(() => storedDimension(this.#collection))
+  }
+
   /**
    * Deletes every memory of every scope by dropping and re-creating the collection, which also
    * forgets the vector dimension, so another embedding model may follow.

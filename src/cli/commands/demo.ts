@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultLocalLLMPath, FETCH_LLM_COMMAND } from '../../adapters/llamacpp/model-file.js'
-import { type AddResult, type EngramConfig, EngramError, Memory, type Message, type Relation } from '../../index.js'
+import { type AddResult, type EngramConfig, EngramError, Memory, type Message } from '../../index.js'
+import { readEnv } from '../../config/env.js'
+import { resolveConfig } from '../../config/resolve.js'
 import type { ParsedArgs } from '../args.js'
-import { formatScored } from '../print.js'
+import { formatRelation, formatScored } from '../print.js'
 
 /** The demo's scripted conversation; the llamacpp benchmark measures the same one. */
 export const DEMO_CONVERSATION: Message[] = [
@@ -18,25 +20,25 @@ const QUERIES = ['Where does Alice work?', 'What food does she eat?', 'Who is vi
 
 /**
  * `engram demo`: the whole loop on the embedded defaults, in a throw-away folder unless
- * `--data-dir` is given. With the local chat model fetched (`engram fetch-model --llm`) it runs
- * fully offline through both pipelines; otherwise it uses an LLM configured by the environment,
- * and without one says how to get one, then shows verbatim storage (`infer: false`) and search.
+ * `--data-dir` is given. The LLM is the OpenAI-compatible endpoint the environment configures
+ * (`OPENAI_BASE_URL` / `OPENAI_API_KEY`) when there is one; else the local chat model when it is
+ * fetched (`engram fetch-model --llm`), fully offline through both pipelines; else none: it says
+ * how to get one, then shows verbatim storage (`infer: false`) and search.
  */
 export async function demo({ values }: ParsedArgs): Promise<number> {
   const dataDir = values['data-dir'] ?? (await mkdtemp(join(tmpdir(), 'engram-demo-')))
-  const localModel = defaultLocalLLMPath()
-  const config: EngramConfig = existsSync(localModel) ? { dataDir, llm: { provider: 'llamacpp', config: { modelPath: localModel } } } : { dataDir }
+  const { config, llm } = demoLLM(dataDir)
   const memory = await Memory.create(config)
   try {
     const scope = { userId: 'alice' }
     console.log(`Engram demo (data in ${dataDir})`)
-    if (config.llm !== undefined) console.log(`LLM: ${localModel}, on this machine (a tiny model: it shows the wiring, not quality)`)
+    if (llm !== undefined) console.log(`LLM: ${llm}`)
     console.log('\nConversation:')
     for (const message of DEMO_CONVERSATION) console.log(`  ${message.name ?? message.role}: ${message.content}`)
     const added = await addConversation(memory, scope)
     for (const event of added.results) console.log(`  ${event.event} ${event.memory}`)
     if (added.results.length === 0) console.log('  (none)')
-    for (const error of added.errors ?? []) console.log(`  ${error.stage} step failed: ${error.message}`)
+    for (const error of added.errors ?? []) console.log(`  (${error.stage}) ${error.message}`)
     for (const query of QUERIES) {
       const { results, relations } = await memory.search(query, { ...scope, limit: 2 })
       console.log(`\nsearch "${query}":`)
@@ -54,6 +56,20 @@ export async function demo({ values }: ParsedArgs): Promise<number> {
   }
 }
 
+/** The demo's config and how to name its LLM: the configured endpoint first, then the local model. */
+function demoLLM(dataDir: string): { config: EngramConfig; llm?: string } {
+  const endpoint = resolveConfig({ dataDir }, readEnv()).llm
+  if (endpoint?.provider === 'openai') {
+    return { config: { dataDir }, llm: `${endpoint.config.model ?? 'the default model'} at ${endpoint.config.baseURL ?? 'the OpenAI API'} (from OPENAI_BASE_URL / OPENAI_API_KEY)` }
+  }
+  const localModel = defaultLocalLLMPath()
+  if (!existsSync(localModel)) return { config: { dataDir } }
+  return {
+    config: { dataDir, llm: { provider: 'llamacpp', config: { modelPath: localModel } } },
+    llm: `${localModel}, on this machine (a tiny model: it shows the wiring, not quality; set OPENAI_BASE_URL / OPENAI_API_KEY to use yours)`,
+  }
+}
+
 /** Through the LLM when there is one; else verbatim, after saying how to get one. */
 async function addConversation(memory: Memory, scope: { userId: string }): Promise<AddResult> {
   try {
@@ -68,8 +84,4 @@ async function addConversation(memory: Memory, scope: { userId: string }): Promi
     )
     return memory.add(DEMO_CONVERSATION, { ...scope, infer: false })
   }
-}
-
-function formatRelation(relation: Relation): string {
-  return `${relation.source} -[${relation.relationship}]-> ${relation.destination}`
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { ResolvedConfig } from '../../config/resolve.js'
 
 /** The progress record of an import: which lines it started and which it finished, by line hash. */
 interface JournalEntry {
@@ -13,7 +15,27 @@ export function lineHash(text: string): string {
 }
 
 /**
- * The sidecar file `<input>.progress` that makes an import resumable: one JSON line per event,
+ * The stores an import writes to, as a short hash of where they are: SQLite files by absolute
+ * path, Weaviate by URL and collection, Neo4j by URL and database. The same file imported into
+ * other stores is another import, with its own progress.
+ */
+export function targetFingerprint(config: Pick<ResolvedConfig, 'vectorStore' | 'graphStore' | 'history'>): string {
+  const { vectorStore, graphStore, history } = config
+  const stores = [
+    vectorStore.provider === 'sqlite' ? `sqlite:${resolve(vectorStore.path)}` : `weaviate:${vectorStore.url}#${vectorStore.collection ?? ''}`,
+    graphStore.provider === 'sqlite'
+      ? `sqlite:${resolve(graphStore.path)}`
+      : graphStore.provider === 'neo4j'
+        ? `neo4j:${graphStore.url}#${graphStore.database ?? ''}`
+        : 'none',
+    history.disabled ? 'none' : `sqlite:${resolve(history.path)}`,
+  ]
+  return createHash('sha256').update(JSON.stringify(stores), 'utf8').digest('hex').slice(0, 12)
+}
+
+/**
+ * The sidecar file `<input>.<target>.progress` that makes an import resumable into one set of
+ * target stores ({@link targetFingerprint}): one JSON line per event,
  * `{"line": hash, "state": "started" | "done"}`, appended with a synchronous write as it happens,
  * so a killed import leaves every finished line recorded. A torn last line (the process died
  * mid-write) is ignored. Deleting the file makes the next import start over.
@@ -35,9 +57,9 @@ export class ImportJournal {
     this.#fd = openSync(path, 'a')
   }
 
-  /** Opens (or creates) the journal of the import file at `inputPath`. */
-  static open(inputPath: string): ImportJournal {
-    return new ImportJournal(`${inputPath}.progress`)
+  /** Opens (or creates) the journal of importing the file at `inputPath` into the stores `target` names. */
+  static open(inputPath: string, target: string): ImportJournal {
+    return new ImportJournal(`${inputPath}.${target}.progress`)
   }
 
   /** A previous run finished this line. */

@@ -1,6 +1,6 @@
 import type { Scope } from '../../input.js'
 import { callTools } from '../../llm/call-tool.js'
-import { entityKey, relationshipType, resolveFirstPerson } from '../../normalize.js'
+import { entityKey, RELATIONSHIP_TYPE_RULE, relationshipType, resolveFirstPerson } from '../../normalize.js'
 import type { LLM, StoredRelation } from '../../ports.js'
 import { buildUpdateGraphMessages, type GraphDecision, relationLine, updateGraphTools } from '../../prompts/update-graph.js'
 import type { PipelineContext } from '../context.js'
@@ -151,7 +151,7 @@ class DecisionPlanner {
     const sourceKey = this.#key(source)
     const destinationKey = this.#key(destination)
     if (relationship === null) {
-      this.problems.push(`graph update: relationship ${JSON.stringify(rawRelationship.slice(0, 80))} cannot be normalised; dropped`)
+      this.problems.push(`graph update: relationship ${JSON.stringify(rawRelationship.slice(0, 80))} cannot be normalised: ${RELATIONSHIP_TYPE_RULE}; dropped`)
     } else if (sourceKey === undefined || destinationKey === undefined) {
       this.problems.push(`graph update: ${relationLine(source, rawRelationship, destination)} names an entity that was neither extracted nor shown; dropped`)
     } else if (sourceKey !== destinationKey) {

@@ -1,6 +1,6 @@
 import type { TextMessage, Scope } from '../../input.js'
 import { callTool } from '../../llm/call-tool.js'
-import { entityKey, entityName, relationshipType, resolveFirstPerson, selfName, UNTYPED_ENTITY } from '../../normalize.js'
+import { entityKey, entityName, RELATIONSHIP_TYPE_RULE, relationshipType, resolveFirstPerson, selfName, UNTYPED_ENTITY } from '../../normalize.js'
 import type { LLM } from '../../ports.js'
 import { buildExtractGraphMessages, type ExtractedGraph as RawGraph, extractGraphTool } from '../../prompts/extract-graph.js'
 import type { EarlierConversation } from '../../prompts/render.js'
@@ -79,7 +79,7 @@ export function normalizeGraph(raw: RawGraph, scope: Scope, step: string): Extra
     const source = entity(extracted.source)
     const destination = entity(extracted.destination)
     if (relationship === null) {
-      problems.push(`${step}: relationship ${JSON.stringify(extracted.relationship.slice(0, 80))} cannot be normalised to UPPER_SNAKE_CASE; dropped`)
+      problems.push(`${step}: relationship ${JSON.stringify(extracted.relationship.slice(0, 80))} cannot be normalised: ${RELATIONSHIP_TYPE_RULE}; dropped`)
     } else if (source !== undefined && destination !== undefined && source.key !== destination.key) {
       const validFrom = isoDate(extracted.valid_from)
       relations.set(`${source.key}\u0000${relationship}\u0000${destination.key}`, {
