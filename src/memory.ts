@@ -118,9 +118,11 @@ export class Memory {
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
-      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
-      const context = await open(() => createContextStore(resolved.context))
-      const audit = await open(() => createReadAuditLog(resolved.audit))
+      // What the instance keeps beside its stores is bound to them, so no other instance sees it.
+      const stores = [vectorStore.location, graph?.location ?? 'no graph store', historyStore?.location ?? 'no history']
+      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal, stores)))
+      const context = await open(() => createContextStore(resolved.context, stores))
+      const audit = await open(() => createReadAuditLog(resolved.audit, stores))
       const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, context, audit, config: resolved, now: adapters.clock ?? (() => new Date()) })
       // Adds a crash interrupted are completed (or undone) before anything else runs; an entry a
       // store cannot take yet stays journaled for `recover()` or the next start.

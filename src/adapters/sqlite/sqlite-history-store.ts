@@ -31,6 +31,11 @@ export class SqliteHistoryStore implements HistoryStore {
   private constructor(db: SqliteConnection) {
     this.#db = db
   }
+  /** The database file's real path (see VectorStore.location). */
+  get location(): string {
+    return this.#db.location
+  }
+
 
   /**
    * Opens (or creates) the log at `path`; `:memory:` keeps it in memory. Parent folders are
@@ -101,7 +106,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const clause = scopePredicates(this.#db, scope, 'history/where')
       return this.#db.statement('history/delete-scope-records', { scope: clause.sql }).run(...clause.params).changes
     }, 'write')
-    if (erased > 0) this.#db.truncateWal()
+    this.#db.truncateWal()
     return erased
   }
 

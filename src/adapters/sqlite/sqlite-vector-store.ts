@@ -66,6 +66,11 @@ export class SqliteVectorStore implements VectorStore {
     this.#db = db
     db.defineFunction('vector_similarity', this.#cache.similarity)
   }
+  /** The database file's real path (see VectorStore.location). */
+  get location(): string {
+    return this.#db.location
+  }
+
 
   /**
    * Opens (or creates) the store at `path`; `:memory:` keeps it in memory. Parent folders are
@@ -193,7 +198,7 @@ export class SqliteVectorStore implements VectorStore {
       for (const row of rows) changes.removed.push(row.seq)
       return rows.map(toStoredMemory)
     })
-    if (deleted.length > 0) this.#db.truncateWal()
+    this.#db.truncateWal()
     return deleted
   }
 
