@@ -64,19 +64,17 @@ type BareRelationRow = Omit<RelationRow, 'source_name' | 'source_type' | 'target
  */
 export class SqliteGraphStore implements GraphStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
   /** Hash planes by dimension, as stored: written once per file and never changed, so safe to keep. */
   readonly #planes = new Map<number, Vector[]>()
   readonly #entities = new EntityCache()
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
     db.defineFunction('blob_similarity', blobSimilarity)
   }
-  /** The database file's real path (see VectorStore.location). */
-  get location(): string {
-    return this.#db.location
-  }
-
 
   /**
    * Opens (or creates) the store at `path`; `:memory:` keeps it in memory. Parent folders are

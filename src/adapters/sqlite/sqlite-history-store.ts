@@ -27,15 +27,13 @@ interface HistoryRow extends ScopeColumns {
  */
 export class SqliteHistoryStore implements HistoryStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
   }
-  /** The database file's real path (see VectorStore.location). */
-  get location(): string {
-    return this.#db.location
-  }
-
 
   /**
    * Opens (or creates) the log at `path`; `:memory:` keeps it in memory. Parent folders are

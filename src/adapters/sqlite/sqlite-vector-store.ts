@@ -60,17 +60,15 @@ interface LifecycleColumns {
  */
 export class SqliteVectorStore implements VectorStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
   readonly #cache = new VectorCache()
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
     db.defineFunction('vector_similarity', this.#cache.similarity)
   }
-  /** The database file's real path (see VectorStore.location). */
-  get location(): string {
-    return this.#db.location
-  }
-
 
   /**
    * Opens (or creates) the store at `path`; `:memory:` keeps it in memory. Parent folders are
