@@ -231,10 +231,11 @@ export class Memory {
 
   /**
    * Erases everything the scope can see (the same matching as reads: `{userId:"a"}` includes
-   * `{userId:"a", agentId:"x"}`) from every store: memories, entities, relations, history rows,
-   * conversation context and read-audit records; the embedded SQLite files keep no copy of the
-   * erased text. At least one id is required, so this never deletes everything. Runs after the
-   * scope's adds in progress.
+   * `{userId:"a", agentId:"x"}`) from every store: unfinished journal entries (no recovery brings
+   * them back), memories, entities, relations, history rows, conversation context and read-audit
+   * records; the embedded SQLite files, write-ahead logs included, keep no copy of the erased text.
+   * At least one id is required, so this never deletes everything. Runs after every add in
+   * progress that it covers (`{runId:"r"}` covers an add to `{userId:"a", runId:"r"}`).
    *
    * @throws EngramError INVALID_INPUT
    */
