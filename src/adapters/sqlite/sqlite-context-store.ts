@@ -1,9 +1,8 @@
 import type { Scope } from '../../input.js'
 import type { ContextMessage, ContextRetention, ContextStore, ConversationContext } from '../../ports.js'
-import { requireScopeForDelete, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
-import { scopePredicates } from './scope-predicates.js'
+import { type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { SqliteConnection } from './sqlite-connection.js'
-import { openBound } from './store-binding.js'
+import { eraseBoundScope, openBound } from './store-binding.js'
 
 interface ScopeRow {
   id: number
@@ -98,12 +97,7 @@ export class SqliteContextStore implements ContextStore {
    * @throws EngramError INVALID_INPUT for an empty scope, which would match every scope.
    */
   async deleteScope(scope: Scope): Promise<void> {
-    requireScopeForDelete(scope)
-    await this.#db.run(() => {
-      const clause = scopePredicates(this.#db, scope, 'context/where')
-      this.#db.statement('context/delete-scope', { scope: clause.sql }).run(...clause.params, { stores: this.#stores })
-    }, 'write')
-    this.#db.truncateWal()
+    await eraseBoundScope({ db: this.#db, stores: this.#stores }, 'context/delete-scope', 'context/where', scope)
   }
 
   async reset(): Promise<void> {

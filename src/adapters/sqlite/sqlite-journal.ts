@@ -1,9 +1,8 @@
 import type { Scope } from '../../input.js'
 import type { Journal, JournalEntry, JournalState } from '../../ports.js'
-import { fromScopeColumns, requireScopeForDelete, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
-import { scopePredicates } from './scope-predicates.js'
+import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { SqliteConnection } from './sqlite-connection.js'
-import { openBound } from './store-binding.js'
+import { eraseBoundScope, openBound } from './store-binding.js'
 
 interface EntryRow extends ScopeColumns {
   id: string
@@ -83,12 +82,7 @@ export class SqliteJournal implements Journal {
    * @throws EngramError INVALID_INPUT for an empty scope, which would match every scope.
    */
   async deleteScope(scope: Scope): Promise<void> {
-    requireScopeForDelete(scope)
-    await this.#db.run(() => {
-      const clause = scopePredicates(this.#db, scope, 'journal/where')
-      this.#db.statement('journal/delete-scope', { scope: clause.sql }).run(...clause.params, { stores: this.#stores })
-    }, 'write')
-    this.#db.truncateWal()
+    await eraseBoundScope({ db: this.#db, stores: this.#stores }, 'journal/delete-scope', 'journal/where', scope)
   }
 
   async close(): Promise<void> {

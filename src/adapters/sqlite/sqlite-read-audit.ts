@@ -1,9 +1,9 @@
 import type { Scope } from '../../input.js'
 import type { ReadAuditLog, ReadRecord } from '../../ports.js'
-import { fromScopeColumns, requireScopeForDelete, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
+import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import type { SqliteConnection } from './sqlite-connection.js'
-import { openBound } from './store-binding.js'
+import { eraseBoundScope, openBound } from './store-binding.js'
 
 interface ReadRow extends ScopeColumns {
   operation: ReadRecord['operation']
@@ -67,12 +67,7 @@ export class SqliteReadAudit implements ReadAuditLog {
    * @throws EngramError INVALID_INPUT for an empty scope, which would match every scope.
    */
   async deleteScope(scope: Scope): Promise<void> {
-    requireScopeForDelete(scope)
-    await this.#db.run(() => {
-      const clause = scopePredicates(this.#db, scope, 'audit/where')
-      this.#db.statement('audit/delete-scope-records', { scope: clause.sql }).run(...clause.params, { stores: this.#stores })
-    }, 'write')
-    this.#db.truncateWal()
+    await eraseBoundScope({ db: this.#db, stores: this.#stores }, 'audit/delete-scope-records', 'audit/where', scope)
   }
 
   async reset(): Promise<void> {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 import { dirname, isAbsolute, relative } from 'node:path'
+import type { Scope } from '../../input.js'
 import { Statements } from '../../statements.js'
+import { requireScopeForDelete } from '../scope-columns.js'
+import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import type { SqliteStoreName } from './sqlite-migrations.js'
 
@@ -29,6 +32,24 @@ export async function openBound(options: { path: string; store: SqliteStoreName;
     throw error
   }
   return { db, stores }
+}
+
+/**
+ * Runs `statement` (`:stores`, then the `{{scope}}` predicates from `whereFolder`) to erase the
+ * rows of these stores that `scope` can see, then truncates the write-ahead log, which still holds
+ * the erased rows' pages, and those of rows deleted earlier, until a checkpoint (best effort: see
+ * SqliteConnection.truncateWal).
+ *
+ * @throws EngramError INVALID_INPUT for an empty scope, which would match every scope.
+ */
+export async function eraseBoundScope(bound: BoundConnection, statement: string, whereFolder: string, scope: Scope): Promise<void> {
+  requireScopeForDelete(scope)
+  const { db, stores } = bound
+  await db.run(() => {
+    const clause = scopePredicates(db, scope, whereFolder)
+    db.statement(statement, { scope: clause.sql }).run(...clause.params, { stores })
+  }, 'write')
+  db.truncateWal()
 }
 
 /**
