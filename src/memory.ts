@@ -121,9 +121,11 @@ export class Memory {
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
-      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
-      const context = await open(() => createContextStore(resolved.context))
-      const audit = await open(() => createReadAuditLog(resolved.audit))
+      // What the instance keeps beside its stores is bound to them, so no other instance sees it.
+      const stores = [vectorStore.location, graph?.location ?? 'no graph store', historyStore?.location ?? 'no history']
+      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal, stores)))
+      const context = await open(() => createContextStore(resolved.context, stores))
+      const audit = await open(() => createReadAuditLog(resolved.audit, stores))
       const names = storeNames(resolved)
       await checkEmbeddingDimensions(embedder, [
         { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
@@ -256,10 +258,11 @@ export class Memory {
 
   /**
    * Erases everything the scope can see (the same matching as reads: `{userId:"a"}` includes
-   * `{userId:"a", agentId:"x"}`) from every store: memories, entities, relations, history rows,
-   * conversation context and read-audit records; the embedded SQLite files keep no copy of the
-   * erased text. At least one id is required, so this never deletes everything. Runs after the
-   * scope's adds in progress.
+   * `{userId:"a", agentId:"x"}`) from every store: unfinished journal entries (no recovery brings
+   * them back), memories, entities, relations, history rows, conversation context and read-audit
+   * records; the embedded SQLite files, write-ahead logs included, keep no copy of the erased text.
+   * At least one id is required, so this never deletes everything. Runs after every add in
+   * progress that it covers (`{runId:"r"}` covers an add to `{userId:"a", runId:"r"}`).
    *
    * @throws EngramError INVALID_INPUT
    */

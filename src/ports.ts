@@ -165,6 +165,13 @@ export interface HybridHit {
 
 /** Where facts and their vectors live. */
 export interface VectorStore {
+  /**
+   * Where the store keeps its data: a SQLite file's absolute path, or a server's address with the
+   * collection or database. Two stores with the same location hold the same data. What Engram
+   * keeps beside its stores (journal, conversation context, read audit) is bound to the locations
+   * of the stores it was written for, and never applied to, or shown with, other stores.
+   */
+  readonly location: string
   insert(memories: MemoryWrite[]): Promise<void>
   /** Replaces text, hash, vector, metadata and updatedAt of an existing memory. Throws NOT_FOUND if absent. */
   update(memory: MemoryWrite): Promise<void>
@@ -235,6 +242,8 @@ export interface StoredHistoryRecord extends HistoryRecord {
 
 /** The audit log. Append-only except for `reset`. */
 export interface HistoryStore {
+  /** Where the store keeps its data: see {@link VectorStore.location}. */
+  readonly location: string
   append(records: HistoryRecord[]): Promise<void>
   /** Changes to one memory, oldest first. */
   forMemory(memoryId: string): Promise<HistoryEntry[]>
@@ -266,6 +275,8 @@ export type JournalState = 'pending' | 'rolling_back' | 'done'
 export interface JournalEntry {
   /** Also the graph apply's `operationId`. */
   id: string
+  /** The add's scope: erasing a scope that covers it (`deleteAll`) erases the entry. */
+  scope: Scope
   state: JournalState
   /** The process that owns the entry while it is being written. */
   ownerPid: number
@@ -288,6 +299,8 @@ export interface Journal {
   finish(id: string): Promise<void>
   /** Entries not finished, oldest first. */
   unfinished(): Promise<JournalEntry[]>
+  /** Erases the unfinished entries of every scope this one can see (the matching of reads), and their traces. */
+  deleteScope(scope: Scope): Promise<void>
   close(): Promise<void>
 }
 
@@ -412,6 +425,8 @@ export interface TraversalPath {
  * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
 export interface GraphStore {
+  /** Where the store keeps its data: see {@link VectorStore.location}. */
+  readonly location: string
   /** Entities of exactly this scope with these keys. */
   entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]>
   /**

@@ -1,23 +1,34 @@
 import type { Scope } from './input.js'
 
+interface Queued {
+  readonly scope: Scope
+  readonly settled: Promise<unknown>
+}
+
 /**
- * Runs the adds of one scope one after another, and adds of different scopes side by side.
- * Without it, two concurrent adds to one user could both miss each other's new facts when they
- * look up neighbours, and store the same fact twice. The key is the scope's most general id, so
- * `{userId:"a"}` and `{userId:"a", runId:"r"}` share a queue: they see each other's memories.
+ * Runs the work of overlapping scopes one after another, in the order it was asked for, and the
+ * work of disjoint scopes side by side. Two scopes overlap when some memory could be in both:
+ * every id they both carry is equal (`{userId:"a"}`, `{runId:"r"}` and `{userId:"a", runId:"r"}`
+ * all overlap; `{userId:"a"}` and `{userId:"b"}` do not). So two concurrent adds to one user never
+ * miss each other's new facts, and `deleteAll` of a scope starts only after every add it covers,
+ * whatever ids that add carries besides, and before every add asked for after it.
  */
 export class ScopeQueue {
-  readonly #tails = new Map<string, Promise<unknown>>()
+  readonly #queued = new Set<Queued>()
 
   run<T>(scope: Scope, task: () => Promise<T>): Promise<T> {
-    const key = scope.userId !== undefined ? `u:${scope.userId}` : scope.agentId !== undefined ? `a:${scope.agentId}` : `r:${scope.runId}`
-    const previous = this.#tails.get(key) ?? Promise.resolve()
-    const result = previous.then(task, task)
-    const tail = result.catch(() => undefined)
-    this.#tails.set(key, tail)
-    void tail.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key)
-    })
+    const earlier = [...this.#queued].filter((queued) => overlap(queued.scope, scope)).map((queued) => queued.settled)
+    const result = Promise.allSettled(earlier).then(task)
+    const queued: Queued = { scope, settled: result.catch(() => undefined) }
+    this.#queued.add(queued)
+    void queued.settled.then(() => this.#queued.delete(queued))
     return result
   }
+}
+
+const SCOPE_IDS = ['userId', 'agentId', 'runId'] as const
+
+/** Whether some memory could be in both scopes: no id that both carry differs. */
+function overlap(a: Scope, b: Scope): boolean {
+  return SCOPE_IDS.every((id) => a[id] === undefined || b[id] === undefined || a[id] === b[id])
 }

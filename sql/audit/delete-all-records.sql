@@ -1,4 +1,4 @@
--- Purpose: empty the read audit (reset).
--- Parameters: none.
+-- Purpose: empty the read audit of these stores (reset).
+-- Parameters: :stores (store binding).
 -- Returns: nothing.
-DELETE FROM read_audit
+DELETE FROM read_audit WHERE stores = :stores

@@ -1,4 +1,5 @@
--- Purpose: erase every scope's context (reset); the messages go with their scope rows (ON DELETE CASCADE).
--- Parameters: none.
+-- Purpose: erase the context of every scope of these stores (reset); the messages go with their
+--          scope rows (ON DELETE CASCADE).
+-- Parameters: :stores (store binding).
 -- Returns: nothing.
-DELETE FROM context_scopes
+DELETE FROM context_scopes WHERE stores = :stores

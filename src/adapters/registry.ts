@@ -63,9 +63,10 @@ export async function createHistoryStore(config: ResolvedConfig['history']): Pro
   return SqliteHistoryStore.open({ path: config.path })
 }
 
-export async function createJournal(config: ResolvedConfig['journal']): Promise<Journal> {
+/** The journal of the stores at `stores` (their locations): see {@link VectorStore.location}. */
+export async function createJournal(config: ResolvedConfig['journal'], stores: readonly string[]): Promise<Journal> {
   const { SqliteJournal } = await import('./sqlite/sqlite-journal.js')
-  return SqliteJournal.open({ path: config.path })
+  return SqliteJournal.open({ path: config.path, stores })
 }
 
 export async function createGraphStore(config: ResolvedConfig['graphStore']): Promise<GraphStore | null> {
@@ -84,16 +85,16 @@ export async function createGraphStore(config: ResolvedConfig['graphStore']): Pr
   }
 }
 
-/** `null` when context is off: disabled, or neither messages nor a summary to keep. */
-export async function createContextStore(config: ResolvedConfig['context']): Promise<ContextStore | null> {
+/** The context of the stores at `stores`; `null` when context is off: disabled, or neither messages nor a summary to keep. */
+export async function createContextStore(config: ResolvedConfig['context'], stores: readonly string[]): Promise<ContextStore | null> {
   if (!config.enabled || (config.messages === 0 && config.summaryEvery === 0)) return null
   const { SqliteContextStore } = await import('./sqlite/sqlite-context-store.js')
-  return SqliteContextStore.open({ path: config.path })
+  return SqliteContextStore.open({ path: config.path, stores })
 }
 
-/** `null` unless the read audit is enabled (it is opt-in). */
-export async function createReadAuditLog(config: ResolvedConfig['audit']): Promise<ReadAuditLog | null> {
+/** The read audit of the stores at `stores`; `null` unless it is enabled (it is opt-in). */
+export async function createReadAuditLog(config: ResolvedConfig['audit'], stores: readonly string[]): Promise<ReadAuditLog | null> {
   if (!config.enabled) return null
   const { SqliteReadAudit } = await import('./sqlite/sqlite-read-audit.js')
-  return SqliteReadAudit.open({ path: config.path })
+  return SqliteReadAudit.open({ path: config.path, stores })
 }

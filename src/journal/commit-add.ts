@@ -34,7 +34,7 @@ export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promis
   if (!vectorWrites && graph === null) return { graphEvents: null }
   const journaled: JournalPlan = { ...plan, graph }
   const progress: JournalProgress = { vector: !vectorWrites, graph: graph === null ? 'none' : 'pending' }
-  await ctx.journal.begin({ id, state: 'pending', ownerPid: process.pid, plan: encodePlan(journaled), progress: JSON.stringify(progress), createdAt: ctx.now().toISOString() })
+  await ctx.journal.begin({ id, scope: plan.scope, state: 'pending', ownerPid: process.pid, plan: encodePlan(journaled), progress: JSON.stringify(progress), createdAt: ctx.now().toISOString() })
   entriesInFlight.add(id)
   try {
     if (!progress.vector) {

@@ -35,13 +35,16 @@ export async function remove(ctx: PipelineContext, id: unknown): Promise<void> {
 }
 
 /**
- * `Memory.deleteAll`: erases everything the scope can see from every store: memories, entities and
- * relations, history rows (their texts included), conversation context and read-audit records.
- * Nothing is left to say the data existed, not even a deletion record: that is the point of a
- * user's request to be forgotten.
+ * `Memory.deleteAll`: erases everything the scope can see from every store: unfinished journal
+ * entries, memories, entities and relations with the graph's operation records, history rows
+ * (their texts included), conversation context and read-audit records; each SQLite file's
+ * write-ahead log is truncated. Nothing is left to say the data existed, not even a deletion
+ * record: that is the point of a user's request to be forgotten. The journal goes first: were
+ * the erasure interrupted, no recovery could write the scope's adds back; calling it again finishes.
  */
 export async function removeAll(ctx: PipelineContext, scope: unknown): Promise<void> {
   const parsed = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
+  await ctx.journal.deleteScope(parsed)
   await ctx.vectorStore.deleteScope(parsed)
   await ctx.graph?.deleteScope(parsed)
   await ctx.history?.deleteScope(parsed)

@@ -9,6 +9,8 @@ import { rejection } from '../helpers/rejection.js'
 const at = '2026-01-01T00:00:00.000Z'
 const said = (...contents: string[]): ContextMessage[] => contents.map((content) => ({ role: 'user', content, createdAt: at }))
 const contents = (messages: ContextMessage[]) => messages.map((message) => message.content)
+/** The stores the context is kept for: one set, the same each time the file is opened. */
+const STORES = [join(tmpdir(), 'memories.db')]
 const KEEP: ContextRetention = { latest: 10, unsummarized: 100 }
 
 describe('SqliteContextStore', () => {
@@ -16,7 +18,7 @@ describe('SqliteContextStore', () => {
   let store: SqliteContextStore
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'engram-context-'))
-    store = await SqliteContextStore.open({ path: join(dir, 'context.db') })
+    store = await SqliteContextStore.open({ path: join(dir, 'context.db'), stores: STORES })
   })
   afterEach(async () => {
     await store.close()
@@ -128,7 +130,7 @@ describe('SqliteContextStore', () => {
     await store.append({ userId: 'a' }, said('remember me'), KEEP)
     await store.setSummary({ userId: 'a' }, 'the summary', 1)
     await store.close()
-    store = await SqliteContextStore.open({ path: join(dir, 'context.db') })
+    store = await SqliteContextStore.open({ path: join(dir, 'context.db'), stores: STORES })
     expect(await store.read({ userId: 'a' })).toMatchObject({ summary: 'the summary', addsSinceSummary: 0, messagesSinceSummary: 0 })
     expect(contents((await store.read({ userId: 'a' })).messages)).toEqual(['remember me'])
   })

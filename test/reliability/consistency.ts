@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { SqliteHistoryStore } from '../../src/adapters/sqlite/sqlite-history-store.js'
-import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
 import type { Memory, Scope } from '../../src/index.js'
 import type { StoredHistoryRecord } from '../../src/ports.js'
+import { journalEntries } from '../helpers/journal-entries.js'
 
 /** An add the caller saw succeed, with what it reported. */
 export interface AcknowledgedAdd {
@@ -13,9 +13,7 @@ export interface AcknowledgedAdd {
 
 /** Facts, graph and history agree, and every acknowledged add is kept. */
 export async function expectConsistent(memory: Memory, dataDir: string, scope: Scope, acked: readonly AcknowledgedAdd[]): Promise<void> {
-  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db') })
-  expect(await journal.unfinished(), 'the journal is empty after recovery').toEqual([])
-  await journal.close()
+  expect(journalEntries(dataDir), 'the journal is empty after recovery').toEqual([])
 
   const history = await SqliteHistoryStore.open({ path: join(dataDir, 'history.db') })
   const rows = await history.scopeRecords(scope)

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
+import { journalEntries } from '../helpers/journal-entries.js'
 import { EngramError, Memory } from '../../src/index.js'
 import { EMBEDDED_STORES } from '../contract/backends.js'
 import { FakeOpenAIServer, reply, type ToolAnswerer } from '../doubles/fake-openai-server.js'
@@ -60,9 +60,7 @@ async function memoryAnswering(script: Record<string, ToolAnswerer>, options: { 
 async function storedState(memory: Memory, dataDir: string) {
   const all = await memory.getAll({ ...SCOPE, limit: 100 })
   const graph = JSON.parse(await memory.graph.export(SCOPE, 'json')) as { entities: unknown[]; relations: Array<{ memoryIds: string[] }> }
-  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db') })
-  const unfinished = await journal.unfinished()
-  await journal.close()
+  const unfinished = journalEntries(dataDir)
   const histories = await Promise.all(all.results.map((item) => memory.history(item.id)))
   return { memories: all.results, relations: graph.relations, entities: graph.entities, histories, unfinished }
 }

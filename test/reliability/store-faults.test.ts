@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
+import { journalEntries } from '../helpers/journal-entries.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type EngramConfig, EngramError, type LLM, Memory, type RecoveryReport } from '../../src/index.js'
 import { defaultCacheDir } from '../../src/services/local-services.js'
@@ -91,14 +91,8 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
     }
   }
 
-  async function unfinishedEntries(dataDir: string) {
-    const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db') })
-    try {
-      return await journal.unfinished()
-    } finally {
-      await journal.close()
-    }
-  }
+  const unfinishedEntries = async (dataDir: string) => journalEntries(dataDir)
+
 
   it.each([
     ['Neo4j', neo4jDown],

@@ -77,9 +77,15 @@ export class Neo4jGraphStore implements GraphStore {
   readonly #dimension: EmbeddingDimension
   /** Operation ids whose records the next apply (or close) deletes: see clearOperations. */
   readonly #clearable = new Set<string>()
+  /** The server and database (see GraphStore.location). */
+  readonly location: string
 
   private constructor(connection: Neo4jConnection) {
     this.#connection = connection
+    const { url, database } = connection.target
+    const server = new URL(url)
+    // bolt:// and neo4j:// reach the same server; 7687 is the Bolt port when none is given.
+    this.location = `neo4j://${server.hostname}:${server.port === '' ? 7687 : server.port}#${database ?? '(default database)'}`
     this.#mirror = new EntityMirror(connection)
     this.#dimension = new EmbeddingDimension(connection)
   }
@@ -164,7 +170,7 @@ export class Neo4jGraphStore implements GraphStore {
         if (operationId !== undefined) {
           // Not awaited: the commit follows right behind it, one round trip sooner, and fails
           // (rolling everything back) if the record could not be written.
-          const recording = runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now })
+          const recording = runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now, ...toScopeColumns(changes.scope) })
           recording.catch(() => undefined)
         }
         return { keep: true, value: outcome.value }
@@ -267,17 +273,27 @@ export class Neo4jGraphStore implements GraphStore {
 
   /**
    * Deletes every entity the scope can see (the matching of reads) and so every relation it can
-   * see, in one transaction.
+   * see, with the operation records of the scope's applies (their events name its entities) and
+   * those already cleared, in one transaction.
    *
    * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
    */
   async deleteScope(scope: Scope): Promise<void> {
     requireScopeForDelete(scope)
     const slots = { scope: this.#connection.scopeSlot(scope) }
-    await this.#connection.write(async (runner) => {
-      await runner.rows('delete/scope', { ...toScopeColumns(scope) }, slots)
-      await runner.rows('delete/entity-generations', { ...toScopeColumns(scope) }, slots)
-    })
+    const clearing = [...this.#clearable]
+    this.#clearable.clear()
+    try {
+      await this.#connection.write(async (runner) => {
+        await runner.rows('delete/scope', { ...toScopeColumns(scope) }, slots)
+        await runner.rows('delete/entity-generations', { ...toScopeColumns(scope) }, slots)
+        await runner.rows('delete/scope-operations', { ...toScopeColumns(scope) }, slots)
+        if (clearing.length > 0) await runner.rows('delete/operations', { ids: clearing })
+      })
+    } catch (error) {
+      for (const id of clearing) this.#clearable.add(id)
+      throw error
+    }
   }
 
   /** The dimension of the stored entity embeddings, or undefined while no entity has one. */

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, realpathSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { asStoreError, EngramError } from '../../errors.js'
@@ -33,6 +34,11 @@ export class SqliteConnection {
     /** Names the store in error messages, e.g. `SQLite vector store`. */
     readonly label: string,
     readonly path: string,
+    /**
+     * The file's real absolute path, which names the data whatever path led to it; for an
+     * in-memory database, a name no other connection has (its data is its own).
+     */
+    readonly location: string,
     db: Database.Database,
     statements: Statements,
   ) {
@@ -62,7 +68,8 @@ export class SqliteConnection {
       // user had erased (deleteAll) cannot be read back from the file. Costs some write I/O.
       db.pragma('secure_delete = ON')
       applyMigrations(db, statements, store)
-      return new SqliteConnection(label, path, db, statements)
+      const location = path === IN_MEMORY ? `${IN_MEMORY}${randomUUID()}` : realpathSync(path)
+      return new SqliteConnection(label, path, location, db, statements)
     } catch (error) {
       db?.close()
       throw translateSqliteError(label, path, error)

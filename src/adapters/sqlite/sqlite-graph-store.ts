@@ -64,11 +64,14 @@ type BareRelationRow = Omit<RelationRow, 'source_name' | 'source_type' | 'target
  */
 export class SqliteGraphStore implements GraphStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
   /** Hash planes by dimension, as stored: written once per file and never changed, so safe to keep. */
   readonly #planes = new Map<number, Vector[]>()
   readonly #entities = new EntityCache()
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
     db.defineFunction('blob_similarity', blobSimilarity)
   }
@@ -186,7 +189,8 @@ export class SqliteGraphStore implements GraphStore {
       events.push(...this.#forget(memoryId).map((relation) => ({ event: 'RELATION_REMOVED' as const, relation, memoryId })))
     }
     if (operationId !== undefined) {
-      this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now })
+      const { user_id, agent_id, run_id } = context.scope
+      this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now, user_id, agent_id, run_id })
     }
     return events
   }
@@ -281,7 +285,9 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   /**
-   * Deletes every relation and entity the scope can see (the matching of reads), in one transaction.
+   * Deletes every relation and entity the scope can see (the matching of reads), with the
+   * operation records of the scope's applies, in one transaction; then truncates the write-ahead
+   * log, so that the erased names do not linger in the `-wal` file.
    *
    * @throws EngramError INVALID_INPUT for an empty scope, which would otherwise delete everything.
    */
@@ -290,8 +296,10 @@ export class SqliteGraphStore implements GraphStore {
     await this.#db.run(() => {
       this.#deleteVisible('graph/delete-scope-relations', RELATION_SCOPE, scope)
       this.#deleteVisible('graph/delete-scope-entities', ENTITY_SCOPE, scope)
+      this.#deleteVisible('graph/delete-scope-applied-operations', ENTITY_SCOPE, scope)
     }, 'write')
     this.#entities.drop()
+    this.#db.truncateWal()
   }
 
   /** The dimension of the stored entity embeddings, or undefined while no entity is stored. */

@@ -27,8 +27,11 @@ interface HistoryRow extends ScopeColumns {
  */
 export class SqliteHistoryStore implements HistoryStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
   }
 
@@ -101,7 +104,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const clause = scopePredicates(this.#db, scope, 'history/where')
       return this.#db.statement('history/delete-scope-records', { scope: clause.sql }).run(...clause.params).changes
     }, 'write')
-    if (erased > 0) this.#db.truncateWal()
+    this.#db.truncateWal()
     return erased
   }
 

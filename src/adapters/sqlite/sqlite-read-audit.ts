@@ -1,9 +1,9 @@
 import type { Scope } from '../../input.js'
 import type { ReadAuditLog, ReadRecord } from '../../ports.js'
-import { Statements } from '../../statements.js'
-import { fromScopeColumns, requireScopeForDelete, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
+import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
-import { SqliteConnection } from './sqlite-connection.js'
+import type { SqliteConnection } from './sqlite-connection.js'
+import { eraseBoundScope, openBound } from './store-binding.js'
 
 interface ReadRow extends ScopeColumns {
   operation: ReadRecord['operation']
@@ -15,27 +15,33 @@ interface ReadRow extends ScopeColumns {
 
 /**
  * The read audit in SQLite (`sql/audit/`): one row per search, get or getAll, append-only except
- * for the erasure of a scope and `reset`. Its own file by default: see config `audit.path`.
+ * for the erasure of a scope and `reset`, bound to the stores read from (another instance sharing
+ * the file neither sees nor erases them). Its own file by default: see config `audit.path`.
  */
 export class SqliteReadAudit implements ReadAuditLog {
   readonly #db: SqliteConnection
+  readonly #stores: string
 
-  private constructor(db: SqliteConnection) {
+  private constructor(db: SqliteConnection, stores: string) {
     this.#db = db
+    this.#stores = stores
   }
 
   /**
-   * Opens (or creates) the audit at `path`; `:memory:` keeps it in memory. Parent folders are created.
+   * Opens (or creates) the audit at `path` for the stores at `stores` (their locations);
+   * `:memory:` keeps it in memory. Parent folders are created.
    *
    * @throws EngramError STORE_UNAVAILABLE when the file cannot be created or opened.
    */
-  static async open(options: { path: string }): Promise<SqliteReadAudit> {
-    return new SqliteReadAudit(SqliteConnection.open({ path: options.path, store: 'audit', label: 'SQLite read audit', statements: Statements.load('sql') }))
+  static async open(options: { path: string; stores: readonly string[] }): Promise<SqliteReadAudit> {
+    const { db, stores } = await openBound({ ...options, store: 'audit', label: 'SQLite read audit' })
+    return new SqliteReadAudit(db, stores)
   }
 
   async record(entry: ReadRecord): Promise<void> {
     await this.#db.run(() => {
       this.#db.statement('audit/insert-record').run({
+        stores: this.#stores,
         operation: entry.operation,
         ...toScopeColumns(entry.scope),
         actor: entry.actor ?? null,
@@ -49,21 +55,23 @@ export class SqliteReadAudit implements ReadAuditLog {
   async read(scope: Scope, query: { since?: string; limit: number }): Promise<ReadRecord[]> {
     return this.#db.run(() => {
       const clause = scopePredicates(this.#db, scope, 'audit/where')
-      const rows = this.#db.statement('audit/scope-records', { scope: clause.sql }).all(...clause.params, { since: query.since ?? '', limit: query.limit }) as ReadRow[]
+      const rows = this.#db.statement('audit/scope-records', { scope: clause.sql }).all(...clause.params, { stores: this.#stores, since: query.since ?? '', limit: query.limit }) as ReadRow[]
       return rows.map(toRecord)
     })
   }
 
+  /**
+   * Erases every record the scope can see, then truncates the write-ahead log so the erased
+   * queries and ids do not linger in the `-wal` file (best effort, as in the vector store).
+   *
+   * @throws EngramError INVALID_INPUT for an empty scope, which would match every scope.
+   */
   async deleteScope(scope: Scope): Promise<void> {
-    requireScopeForDelete(scope)
-    await this.#db.run(() => {
-      const clause = scopePredicates(this.#db, scope, 'audit/where')
-      this.#db.statement('audit/delete-scope-records', { scope: clause.sql }).run(...clause.params)
-    }, 'write')
+    await eraseBoundScope({ db: this.#db, stores: this.#stores }, 'audit/delete-scope-records', 'audit/where', scope)
   }
 
   async reset(): Promise<void> {
-    await this.#db.run(() => this.#db.statement('audit/delete-all-records').run(), 'write')
+    await this.#db.run(() => this.#db.statement('audit/delete-all-records').run({ stores: this.#stores }), 'write')
   }
 
   async close(): Promise<void> {

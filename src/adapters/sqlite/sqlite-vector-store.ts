@@ -60,9 +60,12 @@ interface LifecycleColumns {
  */
 export class SqliteVectorStore implements VectorStore {
   readonly #db: SqliteConnection
+  /** The database file's real path (see VectorStore.location). */
+  readonly location: string
   readonly #cache = new VectorCache()
 
   private constructor(db: SqliteConnection) {
+    this.location = db.location
     this.#db = db
     db.defineFunction('vector_similarity', this.#cache.similarity)
   }
@@ -193,7 +196,7 @@ export class SqliteVectorStore implements VectorStore {
       for (const row of rows) changes.removed.push(row.seq)
       return rows.map(toStoredMemory)
     })
-    if (deleted.length > 0) this.#db.truncateWal()
+    this.#db.truncateWal()
     return deleted
   }
 

@@ -73,11 +73,14 @@ export class WeaviateVectorStore implements VectorStore {
   readonly #client: WeaviateClient
   readonly #context: WeaviateCallContext
   readonly #collection: Collection<MemoryProperties>
+  /** The server and collection (see VectorStore.location). */
+  readonly location: string
   /** The collection's dimension as last read; another connection's reset() may change it. */
   #dimension: number | undefined
 
-  private constructor(client: WeaviateClient, collection: Collection<MemoryProperties>, context: WeaviateCallContext) {
+  private constructor(client: WeaviateClient, collection: Collection<MemoryProperties>, context: WeaviateCallContext, location: string) {
     this.#client = client
+    this.location = location
     this.#collection = collection
     this.#context = context
   }
@@ -114,7 +117,8 @@ export class WeaviateVectorStore implements VectorStore {
       throw translateWeaviateError(error, context)
     }
     try {
-      return new WeaviateVectorStore(client, await openMemoryCollection(client, collection), context)
+      const location = `weaviate://${endpoint.hostname}:${endpoint.port}${endpoint.path}#${collection}`
+      return new WeaviateVectorStore(client, await openMemoryCollection(client, collection), context, location)
     } catch (error) {
       await client.close()
       throw translateWeaviateError(error, context)
