@@ -61,7 +61,7 @@ export interface ResolvedConfig {
     | { provider: 'weaviate'; url: string; grpcPort: number; apiKey?: string; collection?: string }
   readonly graphStore:
     | { provider: 'sqlite'; path: string }
-    | { provider: 'neo4j'; url: string; username: string; password: string; database?: string }
+    | { provider: 'neo4j'; url: string; username: string; password: string; database?: string; readTimeoutMs?: number; cypherTimeoutMs?: number }
     | { provider: 'none' }
   readonly history: { disabled: boolean; path: string }
   readonly journal: { path: string }
@@ -155,7 +155,7 @@ function resolveGraphStore(graphStore: GraphStoreConfig | undefined, env: EnvSet
     url,
     username: chosen.config.username ?? env.neo4jUsername ?? 'neo4j',
     password: chosen.config.password ?? env.neo4jPassword ?? '',
-    ...pick(chosen.config, 'database'),
+    ...pick(chosen.config, 'database', 'readTimeoutMs', 'cypherTimeoutMs'),
   }
 }
 

@@ -166,6 +166,10 @@ const neo4jGraphStore = z
         username: z.string().optional(),
         password: z.string().optional(),
         database: z.string().min(1).optional(),
+        /** Time limit of each read transaction Engram runs, in milliseconds. Default 30000. */
+        readTimeoutMs: z.number().int().positive().optional(),
+        /** Time limit of one `memory.graph.cypher()` query (its parse, then its transaction), in milliseconds. Default 5000. */
+        cypherTimeoutMs: z.number().int().positive().optional(),
       })
       .strict()
       .default({}),

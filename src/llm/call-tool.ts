@@ -3,6 +3,16 @@ import { EngramError, describeZodError } from '../errors.js'
 import type { ChatMessage, ChatResponse, LLM, ToolCall, ToolChoice, ToolDefinition } from '../ports.js'
 
 /**
+ * Most UTF-8 bytes one answer of the model may have: its text and the arguments of all its calls.
+ * A model's longest useful answer is tens of kilobytes; more is a runaway generation, refused
+ * before its JSON is parsed. (The fields of each tool are bounded by its schema as well.)
+ */
+export const MAX_ANSWER_BYTES = 1_048_576
+
+// How much of a refused oversized answer the corrective retry shows the model again.
+const OVERSIZED_ECHO_LENGTH = 1000
+
+/**
  * A function tool Engram offers the model (SPEC §3). The one zod schema is both what the model is
  * shown (as JSON Schema) and what its arguments are validated with, so the two cannot drift.
  */
@@ -62,7 +72,7 @@ async function converse(
 
   const corrected: ChatMessage[] = [
     ...messages,
-    { role: 'assistant', content: describeReply(first) },
+    { role: 'assistant', content: describeReply(first, answerBytes(first) > MAX_ANSWER_BYTES) },
     { role: 'user', content: correction(firstOutcome.problem, toolChoice, tools) },
   ]
   const second = await llm.chat({ messages: corrected, tools: definitions, toolChoice })
@@ -83,6 +93,10 @@ function toDefinition(tool: ToolSpec): ToolDefinition {
 }
 
 function readCalls(response: ChatResponse, offered: Map<string, ToolSpec>, toolChoice: ToolChoice): Outcome {
+  const bytes = answerBytes(response)
+  if (bytes > MAX_ANSWER_BYTES) {
+    return { ok: false, problem: `the reply has ${bytes} bytes, more than the ${MAX_ANSWER_BYTES} one answer may have; answer with fewer, shorter items` }
+  }
   const calls: ValidToolCall[] = []
   const problems: string[] = []
   for (const call of response.toolCalls) {
@@ -118,10 +132,19 @@ function readCall(call: ToolCall, offered: Map<string, ToolSpec>): ValidToolCall
   return { name: call.name, args: parsed.data }
 }
 
-/** The model's previous output, as an assistant message: ChatMessage carries no structured tool calls. */
-function describeReply(response: ChatResponse): string {
-  const calls = response.toolCalls.map((call) => `Called \`${call.name}\` with arguments: ${call.arguments}`)
-  const parts = [response.text.trim(), ...calls].filter((part) => part !== '')
+/** UTF-8 bytes of an answer: its text and the arguments of its calls. */
+function answerBytes(response: ChatResponse): number {
+  return response.toolCalls.reduce((bytes, call) => bytes + Buffer.byteLength(call.arguments, 'utf8'), Buffer.byteLength(response.text, 'utf8'))
+}
+
+/**
+ * The model's previous output, as an assistant message: ChatMessage carries no structured tool
+ * calls. An `oversized` reply is shown by its beginning only, so that the retry stays small.
+ */
+function describeReply(response: ChatResponse, oversized: boolean): string {
+  const shown = (text: string): string => (oversized && text.length > OVERSIZED_ECHO_LENGTH ? `${text.slice(0, OVERSIZED_ECHO_LENGTH).toWellFormed()}… (cut)` : text)
+  const calls = response.toolCalls.map((call) => `Called \`${call.name}\` with arguments: ${shown(call.arguments)}`)
+  const parts = [shown(response.text.trim()), ...calls].filter((part) => part !== '')
   return parts.length > 0 ? parts.join('\n') : '(empty reply)'
 }
 

@@ -29,17 +29,30 @@ export async function exportGraph(ctx: PipelineContext, scope: unknown, format: 
 }
 
 /**
+ * Longest `memory.graph.cypher()` query text, in UTF-8 bytes. Hand-written queries are a few
+ * hundred bytes; a longer text is generated, and parsing it (to confine it to a scope) is work
+ * that grows with its length.
+ */
+export const MAX_CYPHER_BYTES = 16_384
+
+const cypherText = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_CYPHER_BYTES, `must be at most ${MAX_CYPHER_BYTES} UTF-8 bytes (a fixed limit)`)
+
+/**
  * `memory.graph.cypher`: read-only Cypher, answered by a graph store that speaks Cypher (Neo4j);
  * confined to `scope` when one is given (an object with at least one id), the whole database
  * otherwise.
  */
 export async function runCypher(ctx: PipelineContext, query: unknown, params: unknown, scope: unknown): Promise<Array<Record<string, unknown>>> {
+  const text = parseInput(cypherText, query, 'query')
+  const values = parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params')
   const graph = requireGraph(ctx)
   if (graph.readCypher === undefined) {
     throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
   }
-  const text = parseInput(z.string().trim().min(1), query, 'query')
-  const values = parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params')
   if (scope === undefined) return graph.readCypher(text, values)
   return graph.readCypher(text, values, definedScope(parseInput(requiredScopeSchema, scope, 'scope')))
 }

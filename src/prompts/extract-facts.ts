@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { modelText } from '../normalize.js'
 import type { TextMessage } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
+import { memoryText } from './model-output-limits.js'
 import { type EarlierConversation, extractionMessages } from './render.js'
 
 /** Arguments of `extract_facts` (SPEC §3). */
 export const extractFactsArgs = z.object({
-  facts: z.array(z.string().transform(modelText)).describe('Short, self-contained facts; empty when the conversation holds none.'),
+  facts: z.array(memoryText()).describe('Short, self-contained facts; empty when the conversation holds none.'),
 })
 
 export const extractFactsTool: ToolSpec<typeof extractFactsArgs> = {

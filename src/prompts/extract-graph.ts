@@ -2,17 +2,18 @@ import { z } from 'zod'
 import type { TextMessage } from '../input.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
+import { nameText, shortText } from './model-output-limits.js'
 import { type EarlierConversation, extractionMessages } from './render.js'
 
 /** Arguments of `extract_graph` (SPEC §3). */
 export const extractGraphArgs = z.object({
-  entities: z.array(z.object({ name: z.string(), type: z.string() })),
+  entities: z.array(z.object({ name: nameText(), type: nameText() })),
   relations: z.array(
     z.object({
-      source: z.string(),
-      relationship: z.string(),
-      destination: z.string(),
-      valid_from: z.string().optional().describe('ISO-8601 date when the relation started, if the conversation says.'),
+      source: nameText(),
+      relationship: nameText(),
+      destination: nameText(),
+      valid_from: shortText().optional().describe('ISO-8601 date when the relation started, if the conversation says.'),
     }),
   ),
 })

@@ -1,29 +1,30 @@
 import { z } from 'zod'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
+import { MAX_MEMORY_TEXT_LENGTH, nameText, shortText } from './model-output-limits.js'
 import { renderDate, renderNumbered } from './render.js'
 
 /** The four graph-update tools (SPEC §3); the model calls one or more of them. */
 export const addRelationArgs = z.object({
-  source: z.string(),
-  relationship: z.string(),
-  destination: z.string(),
-  source_type: z.string().optional(),
-  destination_type: z.string().optional(),
-  valid_from: z.string().optional(),
+  source: nameText(),
+  relationship: nameText(),
+  destination: nameText(),
+  source_type: nameText().optional(),
+  destination_type: nameText().optional(),
+  valid_from: shortText().optional(),
 })
 export const updateRelationArgs = z.object({
-  source: z.string(),
-  relationship: z.string(),
-  destination: z.string(),
-  new_relationship: z.string().optional(),
-  new_destination: z.string().optional(),
+  source: nameText(),
+  relationship: nameText(),
+  destination: nameText(),
+  new_relationship: nameText().optional(),
+  new_destination: nameText().optional(),
 })
 export const deleteRelationArgs = z.object({
-  source: z.string(),
-  relationship: z.string(),
-  destination: z.string(),
-  reason: z.string().optional(),
+  source: nameText(),
+  relationship: nameText(),
+  destination: nameText(),
+  reason: z.string().max(MAX_MEMORY_TEXT_LENGTH).optional(),
 })
 export const noopArgs = z.object({})
 

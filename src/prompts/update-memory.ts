@@ -1,15 +1,15 @@
 import { z } from 'zod'
-import { modelText } from '../normalize.js'
 import type { ToolSpec } from '../llm/call-tool.js'
 import type { ChatMessage } from '../ports.js'
+import { MAX_MEMORY_TEXT_LENGTH, memoryText, shortText } from './model-output-limits.js'
 import { renderDate, renderNumbered } from './render.js'
 
 /** One decision of `update_memory` (SPEC §3); `id` is a small integer id as shown, or new for ADD. */
 export const memoryDecision = z.object({
-  id: z.string().describe('The id of the existing memory as shown; for ADD any new id.'),
-  text: z.string().transform(modelText).describe('The memory text after this decision.'),
+  id: shortText().describe('The id of the existing memory as shown; for ADD any new id.'),
+  text: memoryText().describe('The memory text after this decision.'),
   event: z.enum(['ADD', 'UPDATE', 'DELETE', 'NONE']),
-  old_memory: z.string().optional().describe('For UPDATE: the text being replaced.'),
+  old_memory: z.string().max(MAX_MEMORY_TEXT_LENGTH).optional().describe('For UPDATE: the text being replaced.'),
 })
 
 export const updateMemoryArgs = z.object({ memory: z.array(memoryDecision) })

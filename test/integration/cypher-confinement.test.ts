@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import neo4j, { type Driver } from 'neo4j-driver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Neo4jGraphStore } from '../../src/adapters/neo4j/neo4j-graph-store.js'
+import { MAX_CYPHER_NESTING } from '../../src/adapters/neo4j/cypher-confinement/cypher-parser.js'
 import type { Scope } from '../../src/index.js'
 import type { GraphStore } from '../../src/ports.js'
 import { neo4jGraphStore } from '../contract/neo4j-backend.js'
@@ -47,8 +49,15 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
   const read = (query: string, scope?: Scope, params: Record<string, unknown> = {}) => store.readCypher!(query, params, scope)
   const names = async (query: string, scope: Scope) => (await read(query, scope)).map((row) => row.name).sort()
 
+  // A store with short time limits: every cypher() query (its parse, its transaction) and, at
+  // 1 ms, every read of Engram's own. Opened before the fixture is written, which it would adopt.
+  const CYPHER_TIMEOUT_MS = 300
+  let hurried: GraphStore
+
   beforeAll(async () => {
     store = await neo4jGraphStore.open()
+    const server = { url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME, password: process.env.NEO4J_PASSWORD }
+    hurried = await Neo4jGraphStore.open({ ...server, cypherTimeoutMs: CYPHER_TIMEOUT_MS, readTimeoutMs: 1 })
     driver = neo4j.driver(process.env.NEO4J_URI!, neo4j.auth.basic(process.env.NEO4J_USERNAME ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''))
     await write('MATCH (n) DETACH DELETE n')
     await write(GRAPH)
@@ -57,6 +66,7 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
     await write('MATCH (n) DETACH DELETE n')
     await driver.close()
     await store.close()
+    await hurried.close()
   })
 
   it('answers filters and counts aimed at another user with nothing about that user', async () => {
@@ -149,6 +159,59 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
   it('unscoped, reads the whole database (read-only)', async () => {
     expect(await read('MATCH (n:__Entity__) RETURN count(n) AS c')).toEqual([{ c: 10 }])
     await expect(read("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
+  })
+
+  describe('within its limits: a query cannot stall the process or the server', () => {
+    // Nested CASE one END short: ANTLR's prediction over it takes time quadratic in the depth.
+    const caseOneEndShort = (depth: number) => 'CASE WHEN true THEN '.repeat(depth) + '1' + ' END'.repeat(depth - 1)
+
+    it('refuses nesting past the limit at once, with INVALID_INPUT, the event loop never held up', async () => {
+      const shapes = {
+        'nested CASE, 100 deep (2.4 KB)': `RETURN ${caseOneEndShort(100)} AS x`,
+        'nested CASE, 300 deep (7.2 KB)': `RETURN ${caseOneEndShort(300)} AS x`,
+        '2,000 nested brackets': `RETURN ${'('.repeat(2000)}1${')'.repeat(2000)} AS x`,
+        '2,000 nested lists': `RETURN ${'['.repeat(2000)}1${']'.repeat(2000)} AS x`,
+      }
+      for (const [shape, query] of Object.entries(shapes)) {
+        const { outcome, longestStallMs } = await watchingEventLoop(() => read(query, alice))
+        expect(outcome, shape).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`more than ${MAX_CYPHER_NESTING} deep`) })
+        expect(longestStallMs, shape).toBeLessThan(1000)
+      }
+      // At the limit the query is parsed (and confined) as any other.
+      const deepest = `RETURN ${'('.repeat(MAX_CYPHER_NESTING)}1${')'.repeat(MAX_CYPHER_NESTING)} AS x`
+      expect(await read(deepest, alice)).toEqual([{ x: 1 }])
+    })
+
+    it('parses off the main thread, and a parse past the time limit is stopped with INVALID_INPUT naming the setting', async () => {
+      // Within the nesting limit, but seconds of parsing.
+      const slow = `RETURN ${[1, 2, 3].map(() => caseOneEndShort(MAX_CYPHER_NESTING - 2)).join(', ')} AS x`
+      const { outcome, longestStallMs } = await watchingEventLoop(() => hurried.readCypher!(slow, {}, alice))
+      expect(outcome).toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining(`parsing it took longer than graphStore.config.cypherTimeoutMs (${CYPHER_TIMEOUT_MS} ms)`),
+      })
+      expect(longestStallMs).toBeLessThan(1000)
+      // The stopped parser is replaced: the next query is answered.
+      expect(await read('MATCH (n) RETURN count(n) AS c', alice)).toEqual([{ c: 3 }])
+    })
+
+    it('stops a query at the time limit, confined or not, with INVALID_INPUT naming the setting', async () => {
+      for (const scope of [alice, undefined]) {
+        const { outcome } = await watchingEventLoop(() => hurried.readCypher!('UNWIND range(1, 1000000000000) AS i RETURN count(i) AS c', {}, scope))
+        expect(outcome, JSON.stringify(scope)).toMatchObject({
+          code: 'INVALID_INPUT',
+          message: `the memory.graph.cypher() query ran longer than graphStore.config.cypherTimeoutMs (${CYPHER_TIMEOUT_MS} ms) and was stopped`,
+        })
+      }
+      expect(await hurried.readCypher!('MATCH (n) RETURN count(n) AS c', {}, alice)).toEqual([{ c: 3 }])
+    })
+
+    it("bounds Engram's own reads too, and names that setting", async () => {
+      await expect(hurried.entities({ scope: alice, limit: 10 })).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: 'a Neo4j read ran longer than graphStore.config.readTimeoutMs (1 ms) and was stopped',
+      })
+    })
   })
 
   it('property: a generated query confined to alice answers as the same query unconfined over alice\'s data alone', async () => {
@@ -263,4 +326,22 @@ const queryArbitrary = fc.oneof(
 /** Rows in a stable order with lists sorted, so that row order and collect() order do not matter. */
 function normalise(rows: Array<Record<string, unknown>>): string[] {
   return rows.map((row) => JSON.stringify(row, (_key, value: unknown) => (Array.isArray(value) ? [...value].map(String).sort() : value))).sort()
+}
+
+/** Runs `work` while a ticker watches the event loop: its outcome (value or error) and the longest gap between ticks. */
+async function watchingEventLoop(work: () => Promise<unknown>): Promise<{ outcome: unknown; longestStallMs: number }> {
+  let last = performance.now()
+  let longestStallMs = 0
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    longestStallMs = Math.max(longestStallMs, now - last)
+    last = now
+  }, 10)
+  try {
+    const outcome = await work().catch((error: unknown) => error)
+    longestStallMs = Math.max(longestStallMs, performance.now() - last)
+    return { outcome, longestStallMs }
+  } finally {
+    clearInterval(ticker)
+  }
 }

@@ -77,6 +77,17 @@ describe('input limits', () => {
     await expect(raised.search('q'.repeat(16_385), scope)).resolves.toBeDefined()
   })
 
+  it('bounds a memory.graph.cypher() query at 16384 UTF-8 bytes, a fixed limit, before any store is asked', async () => {
+    const commented = (filler: string) => `RETURN 1 //${filler}`
+    // At the limit the query is let through, to a graph store that cannot run Cypher (SQLite).
+    expect((await rejection(memory.graph.cypher(commented('x'.repeat(16_384 - 11)), {}, scope))).code).toBe('INVALID_CONFIG')
+    for (const over of [commented('x'.repeat(16_385 - 11)), commented('é'.repeat(8_187))]) {
+      const error = await rejection(memory.graph.cypher(over, {}, scope))
+      expect(error.code).toBe('INVALID_INPUT')
+      expect(error.message).toContain('at most 16384 UTF-8 bytes (a fixed limit)')
+    }
+  })
+
   it('bounds scope ids at 256 characters, a fixed limit', async () => {
     await expect(memory.getAll({ userId: 'u'.repeat(256) })).resolves.toEqual({ results: [], relations: [] })
     const error = await rejection(memory.getAll({ userId: 'u'.repeat(257) }))

@@ -7,6 +7,8 @@ import { EngramError, Memory } from '../../src/index.js'
 import { EMBEDDED_STORES } from '../contract/backends.js'
 import { FakeOpenAIServer, reply, type ToolAnswerer } from '../doubles/fake-openai-server.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
+import { MAX_ANSWER_BYTES } from '../../src/llm/call-tool.js'
+import { MAX_MEMORY_TEXT_LENGTH, MAX_NAME_LENGTH } from '../../src/prompts/model-output-limits.js'
 
 /*
  * Issue 5.2, the LLM half, through the real `openai` client over HTTP: each fault of the model
@@ -145,5 +147,51 @@ describe('LLM faults in the middle of an add', () => {
     const failure = await memory.add('I work at Initech', SCOPE).catch((error: unknown) => error)
     expect((failure as EngramError).code).toBe('LLM_BAD_OUTPUT')
     expect(await storedState(memory, dataDir)).toEqual({ memories: [], relations: [], entities: [], histories: [], unfinished: [] })
+  })
+
+  it('an answer over the byte limit (100 facts of 200 KB for a 20-byte add) is refused: one short corrective retry, then LLM_BAD_OUTPUT; nothing is stored', async () => {
+    const huge = { facts: Array.from({ length: 100 }, (_, index) => `Fact ${index} ${'x'.repeat(200_000)}`) }
+    const { memory, server, dataDir } = await memoryAnswering({ extract_facts: () => huge, extract_graph: () => GRAPH })
+    const result = await memory.add('I work at Initech :)', SCOPE)
+    expect(result.errors?.map((error) => error.stage)).toEqual(['facts'])
+    expect(result.errors![0]!.message).toContain(`more than the ${MAX_ANSWER_BYTES} one answer may have`)
+    const state = await storedState(memory, dataDir)
+    expect(state.memories).toEqual([])
+    expect(state.relations).toHaveLength(1)
+    // The retry shows the model the beginning of its answer, not 20 MB of it.
+    const retry = server.chatRequests.filter((body) => JSON.stringify(body.tool_choice).includes('extract_facts'))[1]!
+    expect(JSON.stringify(retry).length).toBeLessThan(20_000)
+  })
+
+  it('a fact, an entity name or a relation field over its length limit is refused like a schema error; at the limit it is stored', async () => {
+    const long = (length: number) => `Likes ${'a'.repeat(length - 6)}`
+    const longFact = await memoryAnswering({ extract_facts: () => ({ facts: ['Lives in Oslo', long(MAX_MEMORY_TEXT_LENGTH + 1)] }), extract_graph: () => GRAPH })
+    const factRefused = await longFact.memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(factRefused.errors?.map((error) => error.stage)).toEqual(['facts'])
+    expect(factRefused.errors![0]!.message).toContain(`facts.1: Too big: expected string to have <=${MAX_MEMORY_TEXT_LENGTH} characters`)
+    expect(await storedState(longFact.memory, longFact.dataDir)).toMatchObject({ memories: [], relations: [{}] })
+
+    const longName = 'N'.repeat(MAX_NAME_LENGTH + 1)
+    const longGraph = await memoryAnswering({
+      extract_facts: () => FACTS,
+      extract_graph: (_body, index) => ({
+        entities: [{ name: longName, type: 'organization' }],
+        relations: [{ source: 'I', relationship: index === 0 ? 'works at' : 'x'.repeat(MAX_NAME_LENGTH + 1), destination: 'Initech' }],
+      }),
+    })
+    const graphRefused = await longGraph.memory.add('I work at Initech and live in Oslo', SCOPE)
+    expect(graphRefused.errors?.map((error) => error.stage)).toEqual(['graph'])
+    expect(graphRefused.errors![0]!.message).toContain('relations.0.relationship: Too big')
+    expect(await storedState(longGraph.memory, longGraph.dataDir)).toMatchObject({ memories: [{}, {}], relations: [], entities: [] })
+
+    const name = `${'N'.repeat(MAX_NAME_LENGTH - 4)} Inc`
+    const atLimit = await memoryAnswering({
+      extract_facts: () => ({ facts: [long(MAX_MEMORY_TEXT_LENGTH)] }),
+      extract_graph: () => ({ entities: [{ name, type: 'organization' }], relations: [{ source: 'I', relationship: 'works at', destination: name }] }),
+    })
+    const stored = await atLimit.memory.add('I like it', SCOPE)
+    expect(stored.errors).toBeUndefined()
+    expect(stored.results.map((event) => event.memory.length)).toEqual([MAX_MEMORY_TEXT_LENGTH])
+    expect(stored.relations.added).toHaveLength(1)
   })
 })

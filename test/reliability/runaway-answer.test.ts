@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_FACTS_PER_ANSWER, MAX_RELATIONS_PER_ANSWER } from '../../src/pipelines/steps/answer-limits.js'
+import { MAX_FACTS_PER_ANSWER, MAX_GRAPH_UPDATE_CALLS, MAX_RELATIONS_PER_ANSWER } from '../../src/pipelines/steps/answer-limits.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
-import { ScriptedLLM } from '../doubles/scripted-llm.js'
+import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 
 /*
@@ -9,7 +9,7 @@ import { openTempMemory } from '../helpers/temp-memory.js'
  * embed or write 10,000 of anything: the answer is cut at fixed limits and the cut is reported.
  */
 
-const HUGE = 10_000
+const HUGE = 5_000
 
 describe('an LLM answer far beyond the limits', () => {
   it('is cut at the per-answer limits, reported in errors, and the add stays bounded', async () => {
@@ -38,6 +38,27 @@ describe('an LLM answer far beyond the limits', () => {
       // Every embedding batch is bounded by the limits: the facts, then the entities the kept relations use.
       expect(Math.max(...embedded)).toBeLessThanOrEqual(MAX_RELATIONS_PER_ANSWER + 1)
       expect((await memory.getAll({ userId: 'runaway', limit: 1000 })).results).toHaveLength(MAX_FACTS_PER_ANSWER)
+    } finally {
+      await dispose()
+    }
+  }, 60_000)
+
+  it('a graph-update answer with thousands of calls is cut at its limit, reported in errors', async () => {
+    const moves = (city: string) => ({ entities: [{ name: city, type: 'city' }], relations: [{ source: 'I', relationship: 'LIVES_IN', destination: city }] })
+    const llm = new ScriptedLLM({
+      extract_facts: [{ facts: [] }, { facts: [] }],
+      extract_graph: [moves('Paris'), moves('Berlin')],
+      // Every call a relation of its own type: each one the planner accepts is a new relation.
+      required: [{ toolCalls: [...Array(HUGE).keys()].map((index) => toolCall('add_relation', { source: 'I', relationship: `VISITED_${index}`, destination: 'Berlin' }).toolCalls[0]!), text: '' }],
+    })
+    const { memory, dispose } = await openTempMemory({ llm, embedder: new HashEmbedder(1024) })
+    try {
+      await memory.add('I live in Paris', { userId: 'runaway' })
+      const moved = await memory.add('I moved to Berlin', { userId: 'runaway' })
+      expect(moved.relations.added).toHaveLength(MAX_GRAPH_UPDATE_CALLS)
+      expect((moved.errors ?? []).map((error) => error.message)).toContain(
+        `graph update: the model returned ${HUGE} calls; the first ${MAX_GRAPH_UPDATE_CALLS} were kept (a fixed limit per answer)`,
+      )
     } finally {
       await dispose()
     }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { EngramError } from '../../src/errors.js'
 import { callTool, callTools } from '../../src/llm/call-tool.js'
 import { extractFactsTool } from '../../src/prompts/extract-facts.js'
+import { MAX_MEMORY_TEXT_LENGTH } from '../../src/prompts/model-output-limits.js'
 import { updateGraphTools } from '../../src/prompts/update-graph.js'
 import type { ChatMessage, ChatResponse, LLM } from '../../src/ports.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
@@ -32,7 +33,7 @@ describe('callTool', () => {
         description: extractFacts.description,
         parameters: {
           type: 'object',
-          properties: { facts: { type: 'array', description: extractFacts.schema.shape.facts.description, items: { type: 'string' } } },
+          properties: { facts: { type: 'array', description: extractFacts.schema.shape.facts.description, items: { type: 'string', maxLength: MAX_MEMORY_TEXT_LENGTH } } },
           required: ['facts'],
         },
       },

@@ -10,6 +10,28 @@ import { plainValue } from './neo4j-values.js'
 const CONNECT_TIMEOUT_MS = 5_000
 const RETRY_WINDOW_MS = 10_000
 
+/** Default time limit of each read transaction Engram runs on Neo4j, in milliseconds. */
+export const DEFAULT_READ_TIMEOUT_MS = 30_000
+/** Default time limit of one `memory.graph.cypher()` query, in milliseconds. */
+export const DEFAULT_CYPHER_TIMEOUT_MS = 5_000
+
+/** The time limits of a connection's reads, in milliseconds. */
+export interface ReadTimeouts {
+  /** Each read transaction of Engram's own statements. Default {@link DEFAULT_READ_TIMEOUT_MS}. */
+  readTimeoutMs?: number
+  /** A caller's `memory.graph.cypher()` query. Default {@link DEFAULT_CYPHER_TIMEOUT_MS}. */
+  cypherTimeoutMs?: number
+}
+
+/** A read's time limit and the setting that holds it, which the error names when it is hit. */
+interface TimeLimit {
+  /** What ran, as the error tells it. */
+  readonly what: string
+  readonly ms: number
+  readonly setting: string
+  readonly code: 'INVALID_INPUT' | 'STORE_UNAVAILABLE'
+}
+
 /** Fills for the `{{slot}}` markers of a statement: text that code vouches for, never a value. */
 export type Slots = Readonly<Record<string, string>>
 
@@ -35,11 +57,20 @@ export class Neo4jConnection {
   readonly target: Neo4jTarget
   readonly #driver: Driver
   readonly #statements: Statements
+  readonly #readLimit: TimeLimit
+  readonly #cypherLimit: TimeLimit
 
-  private constructor(driver: Driver, target: Neo4jTarget, statements: Statements) {
+  private constructor(driver: Driver, target: Neo4jTarget, statements: Statements, timeouts: ReadTimeouts) {
     this.#driver = driver
     this.target = target
     this.#statements = statements
+    this.#readLimit = { what: 'a Neo4j read', ms: timeouts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, setting: 'graphStore.config.readTimeoutMs', code: 'STORE_UNAVAILABLE' }
+    this.#cypherLimit = { what: 'the memory.graph.cypher() query', ms: timeouts.cypherTimeoutMs ?? DEFAULT_CYPHER_TIMEOUT_MS, setting: 'graphStore.config.cypherTimeoutMs', code: 'INVALID_INPUT' }
+  }
+
+  /** How long one `memory.graph.cypher()` query may take, in milliseconds: its parse, then its transaction. */
+  get cypherTimeoutMs(): number {
+    return this.#cypherLimit.ms
   }
 
   /**
@@ -48,7 +79,7 @@ export class Neo4jConnection {
    *
    * @throws EngramError STORE_UNAVAILABLE when the server cannot be reached or refuses the credentials.
    */
-  static async open(options: { url: string; username?: string; password?: string; database?: string }): Promise<Neo4jConnection> {
+  static async open(options: { url: string; username?: string; password?: string; database?: string } & ReadTimeouts): Promise<Neo4jConnection> {
     const target = { url: options.url, database: options.database }
     const statements = Statements.load('cypher')
     let driver: Driver
@@ -67,7 +98,7 @@ export class Neo4jConnection {
       // A malformed URL throws here, before any connection.
       throw translateNeo4jError(error, target)
     }
-    const connection = new Neo4jConnection(driver, target, statements)
+    const connection = new Neo4jConnection(driver, target, statements, options)
     try {
       await driver.verifyConnectivity(options.database === undefined ? {} : { database: options.database })
     } catch (error) {
@@ -77,9 +108,10 @@ export class Neo4jConnection {
     return connection
   }
 
-  /** Runs `work` in a read transaction (retried by the driver on transient faults). */
+  /** Runs `work` in a read transaction (retried by the driver on transient faults), within `readTimeoutMs`. */
   read<T>(work: (runner: CypherRunner) => Promise<T>): Promise<T> {
-    return this.#session('READ', (session) => session.executeRead((tx) => work(this.#runner(tx))))
+    const limit = this.#readLimit
+    return this.#session('READ', (session) => session.executeRead((tx) => work(this.#runner(tx)), { timeout: limit.ms }), limit)
   }
 
   /**
@@ -89,7 +121,8 @@ export class Neo4jConnection {
    */
   async readRows<Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}): Promise<Row[]> {
     try {
-      return await this.#session('READ', async (session) => rowsOf<Row>(await session.run(this.#text(name, slots), params)))
+      const limit = this.#readLimit
+      return await this.#session('READ', async (session) => rowsOf<Row>(await session.run(this.#text(name, slots), params, { timeout: limit.ms })), limit)
     } catch (error) {
       if (!(error instanceof EngramError && error.retryable)) throw error
       return this.read((runner) => runner.rows<Row>(name, params, slots))
@@ -97,15 +130,19 @@ export class Neo4jConnection {
   }
 
   /**
-   * Runs a caller's Cypher in a read transaction, where Neo4j itself refuses every write.
+   * Runs a caller's Cypher in a read transaction, where Neo4j itself refuses every write, within
+   * `cypherTimeoutMs`.
    *
-   * @throws EngramError INVALID_INPUT for a write, a syntax error or another client error.
+   * @throws EngramError INVALID_INPUT for a write, a syntax error, another client error, or a
+   *   query that outlasts `cypherTimeoutMs` (the message names the setting).
    */
   async readOnly(query: string, params: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+    const limit = this.#cypherLimit
     try {
-      const result = await this.#session('READ', (session) => session.executeRead((tx) => tx.run(query, params)))
+      const result = await this.#session('READ', (session) => session.executeRead((tx) => tx.run(query, params), { timeout: limit.ms }), limit)
       return result.records.map((record) => plainValue(record.toObject()) as Record<string, unknown>)
     } catch (error) {
+      if (error instanceof EngramError && error.code === limit.code) throw error
       const cause = (error as { cause?: { code?: string } }).cause
       if (typeof cause?.code === 'string' && cause.code.startsWith('Neo.ClientError.')) {
         const refused = cause.code === 'Neo.ClientError.Statement.AccessMode' ? 'memory.graph.cypher() is read-only: ' : ''
@@ -168,11 +205,15 @@ export class Neo4jConnection {
     return { rows: async <Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}) => rowsOf<Row>(await tx.run(this.#text(name, slots), params)) }
   }
 
-  async #session<T>(mode: 'READ' | 'WRITE', work: (session: Session) => Promise<T>): Promise<T> {
+  /** Runs `work` in a session of its own; `limit` is the time limit `work` gave its transactions. */
+  async #session<T>(mode: 'READ' | 'WRITE', work: (session: Session) => Promise<T>, limit?: TimeLimit): Promise<T> {
     const session = this.#driver.session({ defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE, database: this.target.database })
     try {
       return await work(session)
     } catch (error) {
+      if (limit !== undefined && timedOut(error)) {
+        throw new EngramError(limit.code, `${limit.what} ran longer than ${limit.setting} (${limit.ms} ms) and was stopped`, { cause: error })
+      }
       throw translateNeo4jError(error, this.target)
     } finally {
       await session.close()
@@ -194,6 +235,12 @@ export class Neo4jConnection {
     )
     return [`// engram cypher/${name}`, ...lines].join('\n')
   }
+}
+
+/** Whether Neo4j stopped a transaction at the time limit the driver gave it. */
+function timedOut(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('Neo.') && code.includes('TransactionTimedOut')
 }
 
 function withoutComments(text: string): string[] {

@@ -36,6 +36,10 @@ export interface Neo4jGraphStoreOptions {
   password?: string
   /** Default: the server's default database (Community Edition has only that one). */
   database?: string
+  /** Time limit of each read transaction of Engram's own, in milliseconds. Default 30000. */
+  readTimeoutMs?: number
+  /** Time limit of one `readCypher` query, in milliseconds: its parse when confined, then its transaction. Default 5000. */
+  cypherTimeoutMs?: number
 }
 
 // Run in this order by open(): constraints before the indexes, then wait until all are online.
@@ -321,7 +325,7 @@ export class Neo4jGraphStore implements GraphStore {
    */
   async readCypher(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>> {
     if (scope === undefined) return this.#connection.readOnly(query, params)
-    const confined = await confineCypher(query, params, scope)
+    const confined = await confineCypher(query, params, scope, this.#connection.cypherTimeoutMs)
     return this.#connection.readOnly(confined.query, confined.params)
   }
 

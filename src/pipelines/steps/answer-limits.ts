@@ -10,6 +10,11 @@ export const MAX_FACTS_PER_ANSWER = 100
 export const MAX_RELATIONS_PER_ANSWER = 100
 /** Entities read from one `extract_graph` answer; only those the kept relations use are embedded. */
 export const MAX_ENTITIES_PER_ANSWER = 1000
+/**
+ * Calls read from one graph-update answer: enough to add every extracted relation and change every
+ * existing one shown (100 each), the most a sensible answer makes.
+ */
+export const MAX_GRAPH_UPDATE_CALLS = 200
 
 /** The first `max` items, and a problem line when there were more. */
 export function capAnswer<T>(items: readonly T[], max: number, step: string, what: string): { kept: T[]; problems: string[] } {

@@ -4,6 +4,7 @@ import { entityKey, RELATIONSHIP_TYPE_RULE, relationshipType, resolveFirstPerson
 import type { LLM, StoredRelation } from '../../ports.js'
 import { buildUpdateGraphMessages, type GraphDecision, relationLine, updateGraphTools } from '../../prompts/update-graph.js'
 import type { PipelineContext } from '../context.js'
+import { capAnswer, MAX_GRAPH_UPDATE_CALLS } from './answer-limits.js'
 import { type ExtractedRelation, isoDate } from './extract-graph.js'
 import type { ResolvedEntity } from './resolve-entities.js'
 
@@ -85,10 +86,11 @@ export async function decideRelationUpdates(
     }),
     tools: Object.values(updateGraphTools),
   })
+  const decided = capAnswer(calls as GraphDecision[], MAX_GRAPH_UPDATE_CALLS, 'graph update', 'calls')
   const planner = new DecisionPlanner(resolved, shown, scope)
-  for (const call of calls as GraphDecision[]) planner.apply(call)
+  for (const call of decided.kept) planner.apply(call)
   planner.reinforceRepeats(asserted)
-  return { ops: planner.ops, problems: planner.problems }
+  return { ops: planner.ops, problems: [...decided.problems, ...planner.problems] }
 }
 
 function assertOp(relation: ExtractedRelation, resolved: ReadonlyMap<string, ResolvedEntity>): AssertOp {

@@ -39,13 +39,16 @@ export interface ConfinedCypher {
  * comprehensions) are evaluated only when the guard holds. Nothing is post-filtered: every element
  * a query can match, count or test is confined where it is matched.
  *
+ * `parseDeadlineMs` bounds the parse (cypher-parser.ts).
+ *
  * @throws EngramError INVALID_INPUT for a syntax error, a refused construct, more than one
- *   statement, or a variable or parameter with the reserved `__engram_` prefix.
+ *   statement, a variable or parameter with the reserved `__engram_` prefix, or a query the
+ *   parser's limits refuse.
  */
-export async function confineCypher(query: string, params: Record<string, unknown>, scope: Scope): Promise<ConfinedCypher> {
+export async function confineCypher(query: string, params: Record<string, unknown>, scope: Scope, parseDeadlineMs: number): Promise<ConfinedCypher> {
   const reserved = Object.keys(params).find((name) => name.startsWith(RESERVED_PREFIX))
   if (reserved !== undefined) throw refused(`parameter names starting with ${RESERVED_PREFIX} are reserved ($${reserved})`)
-  const { tree, ruleNames } = await parseCypher(query)
+  const { tree, ruleNames } = await parseCypher(query, parseDeadlineMs)
   const guard = scopeGuard(scope)
   return { query: new ConfiningPrinter(query, ruleNames, guard).print(tree), params: { ...params, ...guard.params } }
 }
