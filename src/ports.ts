@@ -129,6 +129,11 @@ export interface MemoryWrite extends StoredMemory {
  */
 export interface ScopeFilter {
   scope: Scope
+  /**
+   * Match `scope` exactly instead: an absent id matches only memories without that id (the scope
+   * an add writes to, which alone it may show its update step and change).
+   */
+  exactScope?: boolean
   filters?: Metadata
   /** Only memories of this type. */
   memoryType?: MemoryType

@@ -243,6 +243,24 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(sorted(ids(await store.search({ scope, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
     })
 
+    const exactCases: Array<[Scope, string[]]> = [
+      [{ userId: 'a' }, ['a']],
+      [{ userId: 'a', agentId: 'x' }, ['ax']],
+      [{ userId: 'a', agentId: 'x', runId: 'r' }, ['axr']],
+      [{ agentId: 'x' }, ['x']],
+      [{ userId: 'a', runId: 'r' }, []],
+      [{ userId: 'b', agentId: 'x' }, []],
+    ]
+
+    it.each(exactCases)('with exactScope, %o holds exactly %o in list, nearest and search', async (scope, expected) => {
+      await seed()
+      const sorted = (found: string[]) => [...found].sort()
+      expect(sorted(ids(await store.list({ scope, exactScope: true, limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.nearest({ scope, exactScope: true, vector: unit(1), limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.nearest({ scope, exactScope: true, vector: unit(1), limit: 1 })))).toEqual(expected.slice(0, 1))
+      expect(sorted(ids(await store.search({ scope, exactScope: true, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
+    })
+
     it('deleteScope deletes exactly what the scope sees and returns those memories', async () => {
       await seed()
       expect(ids(await store.deleteScope({ userId: 'a', agentId: 'x' })).sort()).toEqual(['ax', 'axr'])
