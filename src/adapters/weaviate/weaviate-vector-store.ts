@@ -43,9 +43,13 @@ const DEFAULT_COLLECTION = 'EngramMemory'
 const COLLECTION_NAME = /^[A-Z][_0-9A-Za-z]*$/
 
 
-// Objects per gRPC batch insert, and ids per id filter or delete: well below Weaviate's message
-// size and its cap on objects one delete may match.
+// Ids per id filter or delete: well below Weaviate's message size and its cap on objects one
+// delete may match.
 const BATCH_SIZE = 500
+
+// Single-object inserts in flight at once (see #insertAllOrNothing): an add's few all at once, a
+// restore's hundreds in waves that keep the server busy (64 measured faster than 16 at 500).
+const INSERTS_IN_FLIGHT = 64
 
 /** Options of {@link WeaviateVectorStore.open}. */
 export interface WeaviateVectorStoreOptions {
@@ -353,19 +357,34 @@ export class WeaviateVectorStore implements VectorStore {
     }
   }
 
-  /** Batch inserts; if any object fails, deletes the ones already written and throws the first failure. */
+  /**
+   * Writes the objects, each in a gRPC batch of its own, up to {@link INSERTS_IN_FLIGHT} at once;
+   * if any fails, deletes the ones written and throws the first failure. One object per call
+   * because the client's `insertMany` serializes a batch one object per event-loop turn and polls
+   * for the end every 500 ms: any batch of two or more objects waited at least half a second
+   * (bench/weaviate-insert.ts), while a single object is serialized before the first poll.
+   */
   async #insertAllOrNothing(objects: Array<DataObject<MemoryProperties>>): Promise<void> {
     const written: string[] = []
-    try {
-      for (const batch of batches(objects)) {
-        const result = await this.#collection.data.insertMany(batch)
-        written.push(...Object.values(result.uuids))
-        const [failure] = Object.values(result.errors)
-        if (failure !== undefined) throw new Error(failure.message)
+    const failures: unknown[] = []
+    let next = 0
+    const worker = async () => {
+      while (next < objects.length && failures.length === 0) {
+        const object = objects[next++]!
+        try {
+          const result = await this.#collection.data.insertMany([object])
+          const [failure] = Object.values(result.errors)
+          if (failure !== undefined) throw new Error(failure.message)
+          written.push(...Object.values(result.uuids))
+        } catch (error) {
+          failures.push(error)
+        }
       }
-    } catch (error) {
+    }
+    await Promise.all(Array.from({ length: Math.min(INSERTS_IN_FLIGHT, objects.length) }, worker))
+    if (failures.length > 0) {
       await this.#deleteObjects(written)
-      throw error
+      throw failures[0]
     }
   }
 
