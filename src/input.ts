@@ -286,6 +286,11 @@ export const memoryTextSchema = storable(z.string().trim().min(1, 'memory text m
 export type Scope = z.infer<typeof scopeSchema>
 /** A `Date`, an ISO-8601 date-time with offset, or a plain `YYYY-MM-DD` date (midnight UTC). */
 export type Instant = z.infer<typeof instantSchema>
+/** Whether two scopes are the same exact scope: every id equal, an absent id only to an absent id. */
+export function sameScope(a: Scope, b: Scope): boolean {
+  return a.userId === b.userId && a.agentId === b.agentId && a.runId === b.runId
+}
+
 export type Message = z.infer<typeof messageSchema>
 export type ContentPart = z.infer<typeof contentPartSchema>
 /** A message whose images have been described or dropped: what the pipelines and prompts see. */

@@ -129,6 +129,11 @@ export interface MemoryWrite extends StoredMemory {
  */
 export interface ScopeFilter {
   scope: Scope
+  /**
+   * Match `scope` exactly instead: an absent id matches only memories without that id (the scope
+   * an add writes to, which alone it may show its update step and change).
+   */
+  exactScope?: boolean
   filters?: Metadata
   /** Only memories of this type. */
   memoryType?: MemoryType
@@ -159,7 +164,14 @@ export interface HybridHit {
   memory: StoredMemory
   /** Fused score in 0..1, higher is better. */
   score: number
-  /** The score's parts (similarity, keyword score, ranks, fused score). */
+  /**
+   * The score's parts: `vectorSimilarity` (cosine, -1..1), `vectorRank` and `keywordRank` (1-based,
+   * where that list had the memory), `fused`, and for keyword hits `keywordScore`: BM25 (k1 1.2,
+   * b 0.75, Lucene's idf `ln(1 + (N − n + 0.5) / (n + 0.5))`) over the memories the query's filter
+   * admits and nothing else, N of them, n holding the term, lengths in folded terms. Positive and
+   * unbounded, higher is better, equal on every backend for the same memories; it depends only on
+   * the query and those memories, never on another scope's.
+   */
   explain: Record<string, number>
 }
 
@@ -183,7 +195,10 @@ export interface VectorStore {
   list(filter: ScopeFilter & { limit: number }): Promise<StoredMemory[]>
   /** Pure vector k-nearest-neighbours, best first. */
   nearest(query: NearestQuery): Promise<NearestHit[]>
-  /** Vector and keyword search fused, best first. */
+  /**
+   * Vector and keyword search fused, best first. Results, scores and order depend only on the
+   * memories the query's scope and filters admit (see {@link HybridHit.explain}).
+   */
   search(query: HybridQuery): Promise<HybridHit[]>
   /** Deletes every memory the scope can see (same matching as reads); returns what it deleted. */
   deleteScope(scope: Scope): Promise<StoredMemory[]>

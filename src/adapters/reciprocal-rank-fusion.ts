@@ -4,7 +4,7 @@ import type { HybridHit, StoredMemory } from '../ports.js'
  * Hybrid search fuses two ranked lists by Reciprocal Rank Fusion: each list adds 1 / (k + rank).
  *
  * Ranks, not scores, because BM25 and cosine similarity live on incomparable scales (BM25 is
- * unbounded and depends on corpus statistics; cosine lies in -1..1), so any weighted sum of the
+ * unbounded and depends on the scope's statistics; cosine lies in -1..1), so any weighted sum of the
  * raw scores needs per-corpus tuning, while RRF needs none. k = 60 is the value of Cormack, Clarke
  * & Büttcher (SIGIR 2009), which damps the gap between the first ranks so that agreement between
  * the lists counts more than the top of either one. Weaviate's `rankedFusion` uses the same
@@ -32,7 +32,7 @@ export interface VectorCandidate {
 
 /** A candidate from the keyword list; its similarity is computed too, for `explain`. */
 export interface KeywordCandidate extends VectorCandidate {
-  /** -bm25: positive, higher is better. */
+  /** BM25 over the scope's memories (keyword-scoring.ts): positive, higher is better. */
   keywordScore: number
 }
 

@@ -1,6 +1,6 @@
-import type { Scope } from '../input.js'
+import { sameScope, type Scope } from '../input.js'
 import type { Vector } from '../ports.js'
-import type { ScopeColumns } from './scope-columns.js'
+import { fromScopeColumns, type ScopeColumns } from './scope-columns.js'
 import { dimensionMismatch, dot } from './vector-math.js'
 
 /** One exact scope's vectors, packed one after another in a single Float32Array. */
@@ -89,13 +89,15 @@ export class ScopedVectors<K extends string | number> {
   }
 
   /**
-   * Calls `visit` with every key the scope can see (ports.ts ScopeFilter) and its similarity to `query`.
+   * Calls `visit` with every key the scope can see (ports.ts ScopeFilter) and its similarity to
+   * `query`; with `exact`, only the keys of exactly that scope (an absent id matches only an absent id).
    *
    * @throws EngramError INVALID_CONFIG when a visible vector's dimension differs from the query's.
    */
-  forEachVisible(scope: Scope, query: Vector, visit: (key: K, similarity: number) => void): void {
+  forEachVisible(scope: Scope, query: Vector, visit: (key: K, similarity: number) => void, exact = false): void {
+    const matches = exact ? isExactly : isVisible
     for (const group of this.#groups.values()) {
-      if (!isVisible(group.columns, scope) || group.keys.length === 0) continue
+      if (!matches(group.columns, scope) || group.keys.length === 0) continue
       if (group.dimension !== query.length) throw dimensionMismatch(group.dimension, query.length)
       const { keys, views } = group
       for (let position = 0; position < keys.length; position++) visit(keys[position]!, dot(views[position]!, query))
@@ -106,9 +108,10 @@ export class ScopedVectors<K extends string | number> {
    * The `count` keys the scope can see, and `admits` (when given) lets through, whose vectors are
    * most similar to `query`, best first; ties by key, ascending (the `ORDER BY similarity DESC,
    * seq` of the SQL it replaces). `admits` is asked only about keys that would enter the top, so
-   * a costly test runs a few times per search rather than once per vector.
+   * a costly test runs a few times per search rather than once per vector. `exact` as for
+   * {@link forEachVisible}.
    */
-  best(scope: Scope, query: Vector, count: number, admits?: (key: K) => boolean): Array<Scored<K>> {
+  best(scope: Scope, query: Vector, count: number, admits?: (key: K) => boolean, exact = false): Array<Scored<K>> {
     const top: Array<Scored<K>> = []
     if (count <= 0) return top
     this.forEachVisible(scope, query, (key, similarity) => {
@@ -121,7 +124,7 @@ export class ScopedVectors<K extends string | number> {
         at--
       }
       top[at] = { key, similarity }
-    })
+    }, exact)
     return top
   }
 
@@ -164,4 +167,9 @@ export function isVisible(columns: ScopeColumns, scope: Scope): boolean {
     (scope.agentId === undefined || columns.agent_id === scope.agentId) &&
     (scope.runId === undefined || columns.run_id === scope.runId)
   )
+}
+
+/** The write rule: the columns are exactly the scope's ids, an absent id matching only NULL. */
+function isExactly(columns: ScopeColumns, scope: Scope): boolean {
+  return sameScope(fromScopeColumns(columns), scope)
 }

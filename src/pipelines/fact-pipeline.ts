@@ -5,7 +5,7 @@ import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
 import { type FactWrites, NO_FACT_WRITES, planMemoryWrites } from './steps/plan-memory-writes.js'
 import type { SupportingMemory } from './steps/plan-relation-writes.js'
-import { addEveryFact, decideMemoryUpdates } from './steps/decide-memory-updates.js'
+import { addEveryFact, confineToScope, decideMemoryUpdates } from './steps/decide-memory-updates.js'
 import type { ExtractedFacts } from './steps/extract-facts.js'
 import { findNeighbours } from './steps/find-neighbours.js'
 
@@ -28,9 +28,12 @@ export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput,
   if (facts.length === 0) return { writes: NO_FACT_WRITES, problems, supporting: [] } // nothing to remember: no second call
   const vectors = await ctx.embedder.embed(facts) //                    one batched call for all facts
   const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope
-  const decided = neighbours.some((near) => near.length > 0)
-    ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids
-    : addEveryFact(facts) //                                            nothing to compare with: all ADD, no call
+  const decided = confineToScope( //                                   changes to the add's own scope only
+    neighbours.some((near) => near.length > 0)
+      ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids
+      : addEveryFact(facts), //                                           nothing to compare with: all ADD, no call
+    input.scope,
+  )
   const known = new Map(facts.map((fact, index) => [fact, vectors[index]!] as const))
   const writes = await planMemoryWrites(ctx, decided, known, { ...input, speaker: userSpeaker(input.messages) })
   const supporting = [

@@ -243,6 +243,24 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(sorted(ids(await store.search({ scope, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
     })
 
+    const exactCases: Array<[Scope, string[]]> = [
+      [{ userId: 'a' }, ['a']],
+      [{ userId: 'a', agentId: 'x' }, ['ax']],
+      [{ userId: 'a', agentId: 'x', runId: 'r' }, ['axr']],
+      [{ agentId: 'x' }, ['x']],
+      [{ userId: 'a', runId: 'r' }, []],
+      [{ userId: 'b', agentId: 'x' }, []],
+    ]
+
+    it.each(exactCases)('with exactScope, %o holds exactly %o in list, nearest and search', async (scope, expected) => {
+      await seed()
+      const sorted = (found: string[]) => [...found].sort()
+      expect(sorted(ids(await store.list({ scope, exactScope: true, limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.nearest({ scope, exactScope: true, vector: unit(1), limit: 100 })))).toEqual(expected)
+      expect(sorted(ids(await store.nearest({ scope, exactScope: true, vector: unit(1), limit: 1 })))).toEqual(expected.slice(0, 1))
+      expect(sorted(ids(await store.search({ scope, exactScope: true, vector: unit(1), text: 'shared words', limit: 100 })))).toEqual(expected)
+    })
+
     it('deleteScope deletes exactly what the scope sees and returns those memories', async () => {
       await seed()
       expect(ids(await store.deleteScope({ userId: 'a', agentId: 'x' })).sort()).toEqual(['ax', 'axr'])
@@ -360,6 +378,47 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(rare.explain.keywordRank).toBe(1)
       expect(rare.explain.vectorRank).toBeUndefined()
       expect(rare.explain.vectorSimilarity).toBeCloseTo(0, 6)
+    })
+
+    it("scores and orders one scope's keyword hits by that scope's memories alone", async () => {
+      const mallory = { userId: 'mallory' }
+      await store.insert([
+        memory('apple', 'apple pie recipe', { scope: mallory, vector: unit(0, 1) }),
+        memory('cherry', 'cherry pie recipe', { scope: mallory, vector: unit(0, 0, 1) }),
+        memory('plain', 'walks the dog', { scope: mallory, vector: unit(0, 0, 0, 1) }),
+      ])
+      const query: HybridQuery = { scope: mallory, vector: unit(1), text: 'apple cherry', limit: 10 }
+      const alone = await store.search(query)
+      expect(ids(alone).slice(0, 2)).toEqual(['apple', 'cherry'])
+      // Other scopes' memories full of one query word (and a scope that sees mallory's memories
+      // and more) leave mallory's results, scores and explanations exactly as they were.
+      await store.insert([
+        ...Array.from({ length: 30 }, (_, index) => memory(`alice${index}`, `apple apple ${index}`, { scope: { userId: 'alice' }, vector: unit(1) })),
+        memory('narrow', 'apple and cherry', { scope: { userId: 'alice', agentId: 'mallory' }, vector: unit(1) }),
+        memory('agent', 'a long text that mentions cherry once among many other words', { scope: { agentId: 'x' }, vector: unit(1) }),
+      ])
+      expect(await store.search(query)).toEqual(alone)
+      const scores = alone.map((hit) => hit.explain.keywordScore)
+      expect(scores[0]).toBeGreaterThan(0)
+      expect(scores[0]).toBe(scores[1])
+    })
+
+    it("scores keyword hits by BM25 over the scope's memories (Lucene idf, k1 1.2, b 0.75): shorter ones higher", async () => {
+      await store.insert([
+        memory('rare', 'owns a kayak', { vector: unit(0, 1) }),
+        memory('common', 'owns a car', { vector: unit(0, 1) }),
+        memory('common2', 'drives a car daily', { vector: unit(0, 1) }),
+        memory('long', 'owns a kayak and a tent and a bicycle and a canoe', { vector: unit(0, 1) }),
+      ])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'kayak car', limit: 10 })
+      const score = (id: string) => hits.find((hit) => hit.memory.id === id)!.explain.keywordScore!
+      // N = 4, kayak in 2, car in 2: equal idf; average length 22 / 4 = 5.5 terms.
+      const idf = Math.log(1 + (4 - 2 + 0.5) / (2 + 0.5))
+      const bm25 = (length: number) => (idf * 2.2) / (1 + 1.2 * (0.25 + (0.75 * length) / 5.5))
+      expect(score('rare')).toBeCloseTo(bm25(3), 9)
+      expect(score('long')).toBeCloseTo(bm25(12), 9)
+      expect(score('common2')).toBeCloseTo(bm25(4), 9)
+      expect(ids(hits.filter((hit) => hit.explain.keywordRank !== undefined))).toEqual(['rare', 'common', 'common2', 'long'])
     })
 
     const hostileQueries = [

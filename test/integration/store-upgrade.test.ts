@@ -51,7 +51,11 @@ async function expectUpgraded(store: VectorStore): Promise<void> {
   const filters = { scope: { userId: 'alice' }, memoryType: 'semantic' as const, activeAt: NOW, updatedSince: WRITTEN }
   expect((await store.list({ ...filters, limit: 5 })).map((memory) => memory.id)).toEqual(['old-1'])
   expect((await store.nearest({ ...filters, vector, limit: 5 })).map((hit) => hit.memory.id)).toEqual(['old-1'])
-  expect((await store.search({ ...filters, vector, text: 'tea', limit: 5 })).map((hit) => hit.memory.id)).toEqual(['old-1'])
+  const found = await store.search({ ...filters, vector, text: 'tea', limit: 5 })
+  expect(found.map((hit) => hit.memory.id)).toEqual(['old-1'])
+  // Its keyword length was counted on open: as the only memory of its scope, its length is the
+  // average, and BM25 gives idf × (k1 + 1) / (1 + k1) = ln(1 + 0.5 / 1.5).
+  expect(found[0]!.explain.keywordScore).toBeCloseTo(Math.log(1 + 0.5 / 1.5), 9)
   expect(await store.nearest({ ...filters, memoryType: 'procedural', vector, limit: 5 })).toEqual([])
   expect(await store.expired({ now: NOW, limit: 5 })).toEqual([])
   expect((await store.expired({ scope: { userId: 'alice' }, now: NOW, updatedBefore: NOW, limit: 5 })).map((memory) => memory.id)).toEqual(['old-1'])

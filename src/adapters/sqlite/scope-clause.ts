@@ -16,7 +16,7 @@ export interface ScopeClause {
  * filters the read gives (memory type, not expired at `activeAt`, updated since `updatedSince`).
  */
 export function scopeClause(connection: SqliteConnection, filter: ScopeFilter): ScopeClause {
-  const scope = scopePredicates(connection, filter.scope, 'vector/where')
+  const scope = scopePredicates(connection, filter.scope, 'vector/where', filter.exactScope === true)
   const fragments = scope.sql === '' ? [] : [scope.sql]
   const params = [...scope.params]
   for (const [key, value] of Object.entries(filter.filters ?? {})) {

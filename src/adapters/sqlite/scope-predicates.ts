@@ -12,15 +12,19 @@ const SCOPE_FIELDS = [
 
 /**
  * The visibility predicates of a scope (ports.ts ScopeFilter): one `AND <alias>.<column> = ?` per
- * id the scope carries, read from `sql/<folder>/`; an absent id does not constrain. Emitting plain
- * equalities rather than `(? IS NULL OR … = ?)` lets SQLite use the index on each scope column.
+ * id the scope carries, read from `sql/<folder>/`; an absent id does not constrain, or, with
+ * `exact`, must be NULL (`sql/<folder>/no-<file>`). Emitting plain equalities rather than
+ * `(? IS NULL OR … = ?)` lets SQLite use the index on each scope column.
  */
-export function scopePredicates(connection: SqliteConnection, scope: Scope, folder: string): ScopeClause {
+export function scopePredicates(connection: SqliteConnection, scope: Scope, folder: string, exact = false): ScopeClause {
   const fragments: string[] = []
   const params: unknown[] = []
   for (const [field, file] of SCOPE_FIELDS) {
     const id = scope[field]
-    if (id === undefined) continue
+    if (id === undefined) {
+      if (exact) fragments.push(connection.text(`${folder}/no-${file}`))
+      continue
+    }
     fragments.push(connection.text(`${folder}/${file}`))
     params.push(id)
   }

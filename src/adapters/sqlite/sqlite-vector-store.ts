@@ -13,7 +13,8 @@ import type {
   VectorStore,
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
-import { ftsQuery } from './fts-query.js'
+import { ftsMatch } from './fts-query.js'
+import { keywordTerms, queryTerms, scoreKeywords } from '../keyword-scoring.js'
 import { fuseByReciprocalRank, candidatePoolSize } from '../reciprocal-rank-fusion.js'
 import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
 import { scopeClause } from './scope-clause.js'
@@ -77,9 +78,11 @@ export class SqliteVectorStore implements VectorStore {
    * @throws EngramError STORE_UNAVAILABLE when the file cannot be created or opened.
    */
   static async open(options: { path: string }): Promise<SqliteVectorStore> {
-    return new SqliteVectorStore(
+    const store = new SqliteVectorStore(
       SqliteConnection.open({ path: options.path, store: 'vector', label: 'SQLite vector store', statements: Statements.load('sql') }),
     )
+    await store.#measureKeywordLengths()
+    return store
   }
 
   /**
@@ -164,18 +167,19 @@ export class SqliteVectorStore implements VectorStore {
 
   /**
    * Hybrid search: the vector list and the BM25 keyword list (each the best
-   * max(limit × 4, 50) of the scope) fused by Reciprocal Rank Fusion, best first. Both lists are
-   * read in one transaction, so they see the same data. A query text without letters or digits
-   * searches by vector only.
+   * max(limit × 4, 50) of the scope) fused by Reciprocal Rank Fusion, best first. BM25 is
+   * computed over the memories the read may return alone (keyword-scoring.ts), FTS5 only finding
+   * those that hold a query term. Both lists are read in one transaction, so they see the same
+   * data. A query text without letters or digits searches by vector only.
    *
    * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
    */
   async search(query: HybridQuery): Promise<HybridHit[]> {
     const candidates = candidatePoolSize(query.limit)
-    const match = ftsQuery(query.text)
+    const terms = queryTerms(query.text)
     return this.#withQuery(query.vector, (handle) => {
       const byVector = this.#nearest(query, query.vector, candidates)
-      const byKeyword = match === null ? [] : this.#keyword(query, handle, match, candidates)
+      const byKeyword = terms.length === 0 ? [] : this.#keyword(query, handle, terms, candidates)
       return fuseByReciprocalRank(byVector, byKeyword, query.limit)
     })
   }
@@ -310,14 +314,38 @@ export class SqliteVectorStore implements VectorStore {
     }
   }
 
-  #keyword(filter: ScopeFilter, query: number, match: string, limit: number): KeywordCandidate[] {
+  /**
+   * The `limit` memories the filter admits with the best BM25 scores for the terms, best first
+   * (ties by seq), scored with the statistics of the memories the filter admits and nothing else.
+   */
+  #keyword(filter: ScopeFilter, query: number, terms: string[], limit: number): KeywordCandidate[] {
     const clause = scopeClause(this.#db, filter)
-    const rows = this.#db.statement('vector/keyword-memories', { scope: clause.sql }).all(...clause.params, { match, query, limit })
-    return (rows as Array<MemoryRow & { similarity: number; keyword_score: number }>).map((row) => ({
-      memory: toStoredMemory(row),
-      similarity: row.similarity,
-      keywordScore: row.keyword_score,
-    }))
+    const corpus = this.#db.statement('vector/keyword-corpus', { scope: clause.sql }).get(...clause.params) as { documents: number; average_length: number }
+    const matches = this.#db.statement('vector/keyword-candidates', { scope: clause.sql }).all(...clause.params, { match: ftsMatch(terms) }) as Array<{ seq: number; text: string }>
+    const documents = matches.map((row) => ({ key: row.seq, terms: keywordTerms(row.text) }))
+    const best = scoreKeywords(terms, documents, { documents: corpus.documents, averageLength: corpus.average_length }).slice(0, limit)
+    const rows = this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql }).all(...clause.params, { seqs: JSON.stringify(best.map(({ key }) => key)) })
+    const bySeq = new Map((rows as Array<MemoryRow & { seq: number }>).map((row) => [row.seq, row]))
+    return best.flatMap(({ key, score }) => {
+      const row = bySeq.get(key)
+      return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score }]
+    })
+  }
+
+  /**
+   * Records the keyword length of every memory without one (written before the store kept it, or
+   * by an older Engram), in pages, each one write transaction.
+   */
+  async #measureKeywordLengths(): Promise<void> {
+    for (;;) {
+      const measured = await this.#db.run(() => {
+        const rows = this.#db.statement('vector/select-unmeasured').all({ limit: 1000 }) as Array<{ seq: number; text: string }>
+        const set = this.#db.statement('vector/set-keyword-length')
+        for (const row of rows) set.run({ seq: row.seq, keyword_length: keywordTerms(row.text).length })
+        return rows.length
+      }, 'write')
+      if (measured < 1000) return
+    }
   }
 
   /**
@@ -374,6 +402,7 @@ function memoryColumns(memory: MemoryWrite) {
     observed_at: memory.observedAt,
     expires_at: memory.expiresAt,
     mentions: memory.mentions,
+    keyword_length: keywordTerms(memory.text).length,
     vector: encodeVector(memory.vector),
   }
 }

@@ -77,11 +77,12 @@ export class VectorCache {
 
   /**
    * The `count` memories the filter's scope can see and its lifecycle filters admit that are most
-   * similar to `query`, best first (ties by seq). Metadata filters are left to SQL. Call after `refresh`.
+   * similar to `query`, best first (ties by seq); of exactly that scope with `exactScope`.
+   * Metadata filters are left to SQL. Call after `refresh`.
    */
   best(filter: ScopeFilter, query: Vector, count: number): Array<Scored<number>> {
     const admits = lifecycleTest(filter)
-    return this.#vectors.best(filter.scope, query, count, admits && ((seq) => admits(this.#lifecycles.get(seq)!)))
+    return this.#vectors.best(filter.scope, query, count, admits && ((seq) => admits(this.#lifecycles.get(seq)!)), filter.exactScope === true)
   }
 
   /** Runs `work` with `vector` registered under a fresh handle, the `:query` of `vector_similarity`. */

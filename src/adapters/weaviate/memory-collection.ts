@@ -1,9 +1,10 @@
-import weaviate, { generateUuid5 } from 'weaviate-client'
+import weaviate, { Filters, generateUuid5 } from 'weaviate-client'
 import type { Collection, DataObject, WeaviateClient } from 'weaviate-client'
 import { EngramError } from '../../errors.js'
 import type { Metadata, Scope } from '../../input.js'
 import type { MemoryType, MemoryWrite, StoredMemory } from '../../ports.js'
-import { keywordText } from './keyword-text.js'
+import { keywordTerms } from '../keyword-scoring.js'
+import { keywordText, storedTerms } from './keyword-text.js'
 import { statusCode } from './weaviate-errors.js'
 import { epochMs, metadataEntries, SCOPE_PROPERTIES, scopeEntries } from './weaviate-filters.js'
 
@@ -39,6 +40,8 @@ export type MemoryProperties = {
   updated_at_ms: number
   memory_type: MemoryType
   mentions: number
+  /** How many terms `keywords` holds: a scope's mean is BM25's average length (keyword-scoring.ts). */
+  keyword_length: number
 }
 
 /**
@@ -103,6 +106,12 @@ const LIFECYCLE_PROPERTIES = [
   { name: 'mentions', dataType: 'int', indexFilterable: false, indexRangeFilters: false, indexSearchable: false },
 ] as const
 
+/**
+ * Added for keyword scoring per scope. A range index rather than a null-state index, which an
+ * existing collection cannot be given: "no value" is then the complement of `>= 0`.
+ */
+const KEYWORD_LENGTH = rangeFilterable('keyword_length')
+
 /** What the objects of a collection from before the lifecycle properties are given: facts that never expire, stated once. */
 const LIFECYCLE_DEFAULTS = { expires_at: '', expires_at_ms: NEVER_EXPIRES, memory_type: 'semantic', mentions: 1 } satisfies Partial<MemoryProperties>
 
@@ -147,13 +156,14 @@ export async function openMemoryCollection(client: WeaviateClient, name: string)
         'set vectorStore.config.collection to another name',
     )
   }
-  for (const property of LIFECYCLE_PROPERTIES) if (!present.has(property.name)) await addProperty(collection, property)
+  for (const property of [...LIFECYCLE_PROPERTIES, KEYWORD_LENGTH]) if (!present.has(property.name)) await addProperty(collection, property)
   await backfillLifecycle(collection)
+  await backfillKeywordLength(collection)
   return collection
 }
 
 /** Adds a property; one that another process added meanwhile is fine. */
-async function addProperty(collection: Collection<MemoryProperties>, property: (typeof LIFECYCLE_PROPERTIES)[number]): Promise<void> {
+async function addProperty(collection: Collection<MemoryProperties>, property: (typeof LIFECYCLE_PROPERTIES)[number] | typeof KEYWORD_LENGTH): Promise<void> {
   try {
     await collection.config.addProperty(property as never)
   } catch (error) {
@@ -187,13 +197,33 @@ async function backfillLifecycle(collection: Collection<MemoryProperties>): Prom
   }
 }
 
+/** Gives every object without a keyword length (written before it was kept) its length, by partial updates. */
+async function backfillKeywordLength(collection: Collection<MemoryProperties>): Promise<void> {
+  const lacking = Filters.not(collection.filter.byProperty('keyword_length').greaterOrEqual(0))
+  for (;;) {
+    const { objects } = await collection.query.fetchObjects({ filters: lacking, limit: BACKFILL_PAGE, returnProperties: ['keywords'] })
+    for (let start = 0; start < objects.length; start += BACKFILL_CONCURRENCY) {
+      await Promise.all(
+        objects.slice(start, start + BACKFILL_CONCURRENCY).map((object) =>
+          collection.data
+            .update({ id: object.uuid, properties: { keyword_length: storedTerms(object.properties.keywords).length } })
+            .catch((error: unknown) => {
+              if (statusCode(error) !== 404) throw error
+            }),
+        ),
+      )
+    }
+    if (objects.length < BACKFILL_PAGE) return
+  }
+}
+
 /** Creates the collection: explicit properties, vectors supplied by Engram, cosine HNSW, no stopwords. */
 async function createMemoryCollection(client: WeaviateClient, name: string): Promise<Collection<MemoryProperties>> {
   // Created untyped: the client's typed form wants each property's data type spelled per name.
   await client.collections.create({
     name,
     description: DESCRIPTION,
-    properties: [...PROPERTIES, ...LIFECYCLE_PROPERTIES],
+    properties: [...PROPERTIES, ...LIFECYCLE_PROPERTIES, KEYWORD_LENGTH],
     vectorizers: weaviate.configure.vectors.selfProvided({
       vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: 'cosine' }),
     }),
@@ -229,6 +259,7 @@ export function replacedProperties(memory: MemoryWrite) {
   return {
     text: memory.text,
     keywords: keywordText(memory.text),
+    keyword_length: keywordTerms(memory.text).length,
     hash: memory.hash,
     metadata: JSON.stringify(memory.metadata),
     metadata_entries: metadataEntries(memory.metadata),

@@ -42,15 +42,19 @@ export function metadataEntries(metadata: Metadata): string[] {
 
 /**
  * The filter of a read or a scope delete (ports.ts ScopeFilter): every id of the scope, every
- * metadata equality and each lifecycle filter given must hold; an absent id does not constrain.
- * `undefined` when nothing does.
+ * metadata equality and each lifecycle filter given must hold; an absent id does not constrain,
+ * or, with `exactScope`, must be absent: no entry of that id (`["agent_id",` followed by
+ * anything) may be present. `undefined` when nothing constrains.
  */
 export function whereClause(filter: Filter<MemoryProperties>, scopeFilter: ScopeFilter): FilterValue | undefined {
   const scope = scopeEntries(scopeFilter.scope)
   const metadata = metadataEntries(scopeFilter.filters ?? {})
   const { memoryType, activeAt, updatedSince } = scopeFilter
+  const absent = scopeFilter.exactScope === true ? SCOPE_PROPERTIES.filter(([field]) => scopeFilter.scope[field] === undefined) : []
   return allOf([
     ...(scope.length === 0 ? [] : [filter.byProperty('scope_entries').containsAll(scope)]),
+    // `*` is Weaviate's only wildcard besides `?`, and neither occurs in a property name.
+    ...absent.map(([, property]) => Filters.not(filter.byProperty('scope_entries').like(`[${JSON.stringify(property)},*`))),
     ...(metadata.length === 0 ? [] : [filter.byProperty('metadata_entries').containsAll(metadata)]),
     ...(memoryType === undefined ? [] : [filter.byProperty('memory_type').equal(memoryType)]),
     // Never-expiring memories hold NEVER_EXPIRES, later than any activeAt.

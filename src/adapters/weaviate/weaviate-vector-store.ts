@@ -18,7 +18,8 @@ import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../config/resolve.js'
 import { candidatePoolSize, fuseByReciprocalRank } from '../reciprocal-rank-fusion.js'
 import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
 import { requireScopeForDelete } from '../scope-columns.js'
-import { keywordQuery } from './keyword-text.js'
+import { queryTerms, scoreKeywords } from '../keyword-scoring.js'
+import { storedTerms } from './keyword-text.js'
 import {
   objectId,
   openMemoryCollection,
@@ -43,9 +44,18 @@ const DEFAULT_COLLECTION = 'EngramMemory'
 const COLLECTION_NAME = /^[A-Z][_0-9A-Za-z]*$/
 
 
-// Objects per gRPC batch insert, and ids per id filter or delete: well below Weaviate's message
-// size and its cap on objects one delete may match.
+// Ids per id filter or delete: well below Weaviate's message size and its cap on objects one
+// delete may match.
 const BATCH_SIZE = 500
+
+// Memories holding a query term that a keyword search scores at most: Weaviate's default cap on
+// one query's results. A scope with more matches than this is scored on the first this many in
+// Weaviate's own order, the one case where another scope's words can still reach its results.
+const KEYWORD_MATCHES = 10_000
+
+// Single-object inserts in flight at once (see #insertAllOrNothing): an add's few all at once, a
+// restore's hundreds in waves that keep the server busy (64 measured faster than 16 at 500).
+const INSERTS_IN_FLIGHT = 64
 
 /** Options of {@link WeaviateVectorStore.open}. */
 export interface WeaviateVectorStoreOptions {
@@ -220,8 +230,8 @@ export class WeaviateVectorStore implements VectorStore {
 
   /**
    * Hybrid search: the vector list and the BM25 list (each the best max(limit × 4, 50) the scope
-   * and filters admit) fused by Reciprocal Rank Fusion, best first, with the embedded store's
-   * scores and `explain`. Weaviate's own hybrid query (`rankedFusion`) uses the same formula but
+   * and filters admit; BM25 over those memories alone, see #keyword) fused by Reciprocal Rank
+   * Fusion, best first, with the embedded store's scores and `explain`. Weaviate's own hybrid query (`rankedFusion`) uses the same formula but
    * reports neither the ranks nor the similarity of keyword-only hits, hence two queries, sent
    * together. A query text without letters or digits searches by vector only.
    *
@@ -231,10 +241,10 @@ export class WeaviateVectorStore implements VectorStore {
     return this.#run(async () => {
       await this.#requireDimension([query.vector])
       const candidates = candidatePoolSize(query.limit)
-      const words = keywordQuery(query.text)
+      const terms = queryTerms(query.text)
       const [byVector, byKeyword] = await Promise.all([
         this.#nearest(query, candidates),
-        words === null ? [] : this.#keyword(query, words, candidates),
+        terms.length === 0 ? [] : this.#keyword(query, terms, candidates),
       ])
       return fuseByReciprocalRank(byVector, byKeyword, query.limit)
     })
@@ -362,19 +372,34 @@ export class WeaviateVectorStore implements VectorStore {
     }
   }
 
-  /** Batch inserts; if any object fails, deletes the ones already written and throws the first failure. */
+  /**
+   * Writes the objects, each in a gRPC batch of its own, up to {@link INSERTS_IN_FLIGHT} at once;
+   * if any fails, deletes the ones written and throws the first failure. One object per call
+   * because the client's `insertMany` serializes a batch one object per event-loop turn and polls
+   * for the end every 500 ms: any batch of two or more objects waited at least half a second
+   * (bench/weaviate-insert.ts), while a single object is serialized before the first poll.
+   */
   async #insertAllOrNothing(objects: Array<DataObject<MemoryProperties>>): Promise<void> {
     const written: string[] = []
-    try {
-      for (const batch of batches(objects)) {
-        const result = await this.#collection.data.insertMany(batch)
-        written.push(...Object.values(result.uuids))
-        const [failure] = Object.values(result.errors)
-        if (failure !== undefined) throw new Error(failure.message)
+    const failures: unknown[] = []
+    let next = 0
+    const worker = async () => {
+      while (next < objects.length && failures.length === 0) {
+        const object = objects[next++]!
+        try {
+          const result = await this.#collection.data.insertMany([object])
+          const [failure] = Object.values(result.errors)
+          if (failure !== undefined) throw new Error(failure.message)
+          written.push(...Object.values(result.uuids))
+        } catch (error) {
+          failures.push(error)
+        }
       }
-    } catch (error) {
+    }
+    await Promise.all(Array.from({ length: Math.min(INSERTS_IN_FLIGHT, objects.length) }, worker))
+    if (failures.length > 0) {
       await this.#deleteObjects(written)
-      throw error
+      throw failures[0]
     }
   }
 
@@ -397,22 +422,43 @@ export class WeaviateVectorStore implements VectorStore {
     return breakTies(candidates, (candidate) => candidate.similarity)
   }
 
-  async #keyword(query: HybridQuery, words: string, limit: number): Promise<KeywordCandidate[]> {
-    const result = await this.#collection.query.bm25(words, {
-      queryProperties: ['keywords'],
-      filters: this.#where(query),
-      limit,
-      returnMetadata: ['score'],
+  /**
+   * The `limit` memories the query's filter admits with the best BM25 scores for the terms, best
+   * first, scored by Engram (keyword-scoring.ts) with the statistics of those memories alone:
+   * Weaviate's own scores use every scope's. Weaviate finds the memories holding a term (up to
+   * {@link KEYWORD_MATCHES}) and aggregates the filter's count and mean length at the same time;
+   * the best are then read whole, with their vectors.
+   */
+  async #keyword(query: HybridQuery, terms: string[], limit: number): Promise<KeywordCandidate[]> {
+    const filters = this.#where(query)
+    const [matches, corpus] = await Promise.all([
+      this.#collection.query.bm25(terms.join(' '), {
+        queryProperties: ['keywords'],
+        filters,
+        limit: KEYWORD_MATCHES,
+        returnProperties: ['memory_id', 'keywords', 'created_at'],
+      }),
+      this.#collection.aggregate.overAll({ filters, returnMetrics: this.#collection.metrics.aggregate('keyword_length').integer(['mean']) }),
+    ])
+    // Weaviate returns matches in the order of its own scores; ties must not depend on them.
+    const documents = matches.objects
+      .map(({ properties }) => ({ key: properties.memory_id, createdAt: properties.created_at, terms: storedTerms(properties.keywords) }))
+      .sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.key, b.key))
+    const best = scoreKeywords(terms, documents, { documents: corpus.totalCount, averageLength: corpus.properties.keyword_length.mean ?? 0 }).slice(0, limit)
+    if (best.length === 0) return []
+    const result = await this.#collection.query.fetchObjects({
+      filters: this.#collection.filter.byId().containsAny(best.map(({ key }) => objectId(key))),
+      limit: best.length,
       returnProperties: [...RETURNED_PROPERTIES],
       // The vectors, to report the similarity of hits the vector list did not reach.
       includeVector: true,
     })
-    const candidates = result.objects.map((object) => ({
-      memory: toStoredMemory(object.properties),
-      similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])),
-      keywordScore: object.metadata!.score!,
-    }))
-    return breakTies(candidates, (candidate) => candidate.keywordScore)
+    const byId = new Map(result.objects.map((object) => [object.properties.memory_id, object]))
+    return best.flatMap(({ key, score }) => {
+      const object = byId.get(key)
+      if (object === undefined) return []
+      return [{ memory: toStoredMemory(object.properties), similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])), keywordScore: score }]
+    })
   }
 
   /**

@@ -1,3 +1,4 @@
+import { sameScope, type Scope } from '../../input.js'
 import { callTool } from '../../llm/call-tool.js'
 import type { LLM, StoredMemory } from '../../ports.js'
 import { buildUpdateMemoryMessages, type MemoryDecision, updateMemoryTool } from '../../prompts/update-memory.js'
@@ -44,6 +45,26 @@ export async function decideMemoryUpdates(
     tool: updateMemoryTool,
   })
   return resolveDecisions(decisions, existing)
+}
+
+/**
+ * The changes and confirmations that touch memories of exactly the add's scope; any other is
+ * refused and reported. Neighbours are read from that scope alone (find-neighbours.ts), so this
+ * holds even if a store or a model's answer ever named another scope's memory: an add never
+ * rewrites, deletes or reinforces what another scope stored.
+ */
+export function confineToScope(decided: MemoryChanges, scope: Scope): MemoryChanges {
+  const problems = [...decided.problems]
+  const inScope = (memory: StoredMemory, event: string) => {
+    if (sameScope(memory.scope, scope)) return true
+    problems.push(`update_memory: ${event} of memory ${memory.id}, which belongs to another scope, refused`)
+    return false
+  }
+  return {
+    changes: decided.changes.filter((change) => change.event === 'ADD' || inScope(change.target, change.event)),
+    confirmed: decided.confirmed.filter((memory) => inScope(memory, 'NONE')),
+    problems,
+  }
 }
 
 function resolveDecisions(decisions: readonly MemoryDecision[], existing: readonly StoredMemory[]): MemoryChanges {
