@@ -7,7 +7,7 @@ import { createMemoryTools, EngramRetriever } from 'engram/langchain'
 export async function chatWithMemory(model: BaseChatModel, memory: Memory, userId: string, text: string): Promise<string> {
   // What Engram already knows that bears on the message: facts and graph relations.
   const known = await new EngramRetriever(memory, { userId, limit: 5 }).invoke(text)
-  // remember / recall / forget / inspect_graph, confined to this user.
+  // remember / recall / recall_context / forget / inspect_graph, confined to this user.
   const tools = createMemoryTools(memory, { userId })
   if (model.bindTools === undefined) throw new Error('the chat model must support tool calling')
   const agent = model.bindTools(tools)

@@ -173,7 +173,7 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
   })
 
   it('runs the docs/mcp.md client configuration as written', async () => {
-    const [config] = docCodeBlocks('docs/mcp.md', 'MCP server', 'json')
+    const [config] = docCodeBlocks('docs/mcp.md', 'Client configuration', 'json')
     const { command, args } = (JSON.parse(config!) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers.engram!
     // The documented path is the package's bin as a project installs it; here, the package itself.
     expect([command, args[0]]).toEqual(['node', '/path/to/your-app/node_modules/engram/dist/cli/main.js'])
