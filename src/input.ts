@@ -200,8 +200,9 @@ function boundedSchemas(limits: InputLimits) {
         metadata: boundedMetadata.optional(),
         infer: z.boolean().optional(),
         graph: z.boolean().optional(),
+        /** When the conversation happened ({@link Instant}: a plain date is midnight UTC); default now. */
         observedAt: instant.optional(),
-        /** The memories this add stores expire at this time: never returned after it, deleted by `prune`. */
+        /** The memories this add stores expire at this time ({@link Instant}): never returned after it, deleted by `prune`. */
         expiresAt: instant.optional(),
         /** `procedural`: store one summary of an agent's run instead of facts (needs `agentId`). */
         memoryType: memoryTypeSchema.optional(),
@@ -218,6 +219,7 @@ function boundedSchemas(limits: InputLimits) {
         filters: boundedMetadata.optional(),
         threshold: z.number().finite().optional(),
         hops: z.number().int().min(0).max(4).optional(),
+        /** Read the graph as it was at this time ({@link Instant}: a plain date is midnight UTC). */
         asOf: instant.optional(),
         memoryType: memoryTypeSchema.optional(),
         actor: actorSchema.optional(),

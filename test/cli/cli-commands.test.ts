@@ -1,15 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeOpenAIServer } from '../doubles/fake-openai-server.js'
-import { engram } from './import-export-run.js'
+import { testModelDir } from '../helpers/model-dir.js'
+import { BIN, engram } from './import-export-run.js'
+
+/** Runs the built CLI on a pseudo-terminal (util-linux `script`), answering its question with `answer`. */
+function onTerminal(args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ')
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir() } })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+    if (output.includes('Type "yes" to confirm:') && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`)
+  })
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })))
+}
 
 /**
  * The built CLI's memory commands as a user meets them: ids confined to the scope flags, update,
  * delete-all, relations in text output, --as-of, and exit codes (0 done, 1 error, 2 bad command line).
  */
-describe('engram CLI memory commands', () => {
+// Each CLI run loads the embedding model: a few seconds each, more on a busy machine.
+describe('engram CLI memory commands', { timeout: 240_000 }, () => {
   let dataDir: string
   const withData = (args: string[]) => [...args, '--data-dir', dataDir]
   const json = async (args: string[]) => JSON.parse((await engram(withData([...args, '--json']))).stdout)
@@ -66,6 +81,19 @@ describe('engram CLI memory commands', () => {
     expect(erased.stdout).toContain('erased everything user=dan could see')
     expect((await json(['list', '--user', 'dan'])).results).toEqual([])
     expect((await json(['get', kept])).memory).toBe('Erin likes folk')
+  })
+
+  it.skipIf(!existsSync('/usr/bin/script'))('delete-all asks on a terminal and erases only after "yes"', async () => {
+    await remember('Fay likes tango', 'fay')
+    const declined = await onTerminal(withData(['delete-all', '--user', 'fay']), 'no')
+    expect(declined.output).toContain('Erase everything user=fay can see')
+    expect(declined.output).toContain('not confirmed; nothing was erased')
+    expect(declined.code).toBe(2)
+    expect((await json(['list', '--user', 'fay'])).results).toHaveLength(1)
+    const confirmed = await onTerminal(withData(['delete-all', '--user', 'fay']), 'yes')
+    expect(confirmed.output).toContain('erased everything user=fay could see')
+    expect(confirmed.code).toBe(0)
+    expect((await json(['list', '--user', 'fay'])).results).toEqual([])
   })
 
   it('shows relations in the text of add and search, reads the graph --as-of a time, and exits 1 when a step of add failed', async () => {
