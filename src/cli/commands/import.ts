@@ -56,7 +56,7 @@ export const importFile: MemoryCommand = async (memory, { values, rest }) => {
 
 async function runImport(memory: Memory, path: string, options: { concurrency: number; infer: boolean }): Promise<ImportSummary> {
   const texts = readLines(path)
-  const journal = ImportJournal.open(path)
+  const journal = ImportJournal.open(path, memory.storeLocations)
   const summary: ImportSummary = { file: path, progressFile: journal.path, lines: texts.length, imported: 0, skipped: 0, failed: 0, skipReasons: {}, failures: [] }
   const skip = (reason: string, count = 1) => {
     summary.skipped += count
