@@ -62,17 +62,21 @@ async function expectUpgraded(store: VectorStore): Promise<void> {
   expect(hit?.similarity).toBeCloseTo(1, 6)
 }
 
-describe('SQLite journal: a file from before entries were bound to their stores', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'engram-upgrade-'))
-  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+/** A SQLite file as the previous version left it: only `store`'s migration 001 (`name`) applied and recorded. */
+function previousSchema(path: string, store: string, name: string): Database.Database {
+  const statements = Statements.load('sql')
+  const old = new Database(path)
+  old.prepare(statements.get('schema-migrations/create-ledger')).run()
+  old.exec(statements.get(`${store}/migrations/001-${name}`))
+  old.prepare(statements.get('schema-migrations/record-applied')).run({ store, version: 1, name, applied_at: WRITTEN })
+  return old
+}
 
+describe('SQLite journal: a file from before entries were bound to their stores', () => {
   it('gives its unfinished entries to the first instance that opens it, with their scope, and to no other', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'engram-upgrade-'))
     const path = join(folder, 'journal.db')
-    const statements = Statements.load('sql')
-    const old = new Database(path)
-    old.prepare(statements.get('schema-migrations/create-ledger')).run()
-    old.exec(statements.get('journal/migrations/001-create-journal'))
-    old.prepare(statements.get('schema-migrations/record-applied')).run({ store: 'journal', version: 1, name: 'create-journal', applied_at: WRITTEN })
+    const old = previousSchema(path, 'journal', 'create-journal')
     old
       .prepare(`INSERT INTO journal (id, state, owner_pid, plan, progress, created_at, seq) VALUES ('old-entry', 'pending', 1, ?, '{}', ?, 1)`)
       .run(JSON.stringify({ scope: { userId: 'alice', runId: 'r1' } }), WRITTEN)
@@ -90,6 +94,7 @@ describe('SQLite journal: a file from before entries were bound to their stores'
     } finally {
       await first.close()
       await other.close()
+      rmSync(folder, { recursive: true, force: true })
     }
   })
 })
@@ -101,12 +106,8 @@ describe('SQLite vector store: a database of the previous schema', () => {
   it('is migrated on open, and its memories read as never-expiring facts stated once', async () => {
     const path = join(folder, 'old.db')
     // The database as the previous version left it: migration 001 applied and recorded, one memory.
-    const statements = Statements.load('sql')
-    const old = new Database(path)
+    const old = previousSchema(path, 'vector', 'create-memories')
     old.pragma('journal_mode = WAL')
-    old.prepare(statements.get('schema-migrations/create-ledger')).run()
-    old.exec(statements.get('vector/migrations/001-create-memories'))
-    old.prepare(statements.get('schema-migrations/record-applied')).run({ store: 'vector', version: 1, name: 'create-memories', applied_at: WRITTEN })
     old.prepare(`INSERT INTO vector_meta (key, value) VALUES ('dimension', 4)`).run()
     old
       .prepare(
