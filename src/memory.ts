@@ -122,7 +122,7 @@ export class Memory {
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
       // What the instance keeps beside its stores is bound to them, so no other instance sees it.
-      const stores = [vectorStore.location, graph?.location ?? 'no graph store', historyStore?.location ?? 'no history']
+      const stores = storeLocations({ vectorStore, graph, history: historyStore })
       const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal, stores)))
       const context = await open(() => createContextStore(resolved.context, stores))
       const audit = await open(() => createReadAuditLog(resolved.audit, stores))
@@ -321,6 +321,15 @@ export class Memory {
     return this.#use((ctx) => readAudit(ctx, scope, options))
   }
 
+  /**
+   * Where this instance's stores keep their data (vector store, graph store, history: see
+   * `VectorStore.location`). What it keeps beside them (journal, conversation context, read audit,
+   * the CLI's import progress) is bound to these: an instance with other stores never sees it.
+   */
+  get storeLocations(): readonly string[] {
+    return storeLocations(this.#ctx)
+  }
+
   /** Inspection of the knowledge graph: export a scope's graph, or query Neo4j read-only. */
   get graph(): GraphInspector {
     return {
@@ -396,4 +405,9 @@ function scopeOf(options: unknown): Scope {
   const value = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>
   const pick = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : undefined)
   return { userId: pick('userId'), agentId: pick('agentId'), runId: pick('runId') }
+}
+
+/** The locations of an instance's stores, in a fixed order: what its state beside them is bound to. */
+function storeLocations(stores: Pick<PipelineContext, 'vectorStore' | 'graph' | 'history'>): string[] {
+  return [stores.vectorStore.location, stores.graph?.location ?? 'no graph store', stores.history?.location ?? 'no history']
 }

@@ -8,6 +8,7 @@ import type { WeaviateClient } from 'weaviate-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { entityMatchText } from '../../src/adapters/graph-records.js'
 import { Neo4jGraphStore } from '../../src/adapters/neo4j/neo4j-graph-store.js'
+import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
 import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
 import { objectId } from '../../src/adapters/weaviate/memory-collection.js'
 import { scopeEntries } from '../../src/adapters/weaviate/weaviate-filters.js'
@@ -65,6 +66,43 @@ async function expectUpgraded(store: VectorStore): Promise<void> {
   expect(hit?.similarity).toBeCloseTo(1, 6)
 }
 
+/** A SQLite file as the previous version left it: only `store`'s migration 001 (`name`) applied and recorded. */
+function previousSchema(path: string, store: string, name: string): Database.Database {
+  const statements = Statements.load('sql')
+  const old = new Database(path)
+  old.prepare(statements.get('schema-migrations/create-ledger')).run()
+  old.exec(statements.get(`${store}/migrations/001-${name}`))
+  old.prepare(statements.get('schema-migrations/record-applied')).run({ store, version: 1, name, applied_at: WRITTEN })
+  return old
+}
+
+describe('SQLite journal: a file from before entries were bound to their stores', () => {
+  it('gives its unfinished entries to the first instance that opens it, with their scope, and to no other', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'engram-upgrade-'))
+    const path = join(folder, 'journal.db')
+    const old = previousSchema(path, 'journal', 'create-journal')
+    old
+      .prepare(`INSERT INTO journal (id, state, owner_pid, plan, progress, created_at, seq) VALUES ('old-entry', 'pending', 1, ?, '{}', ?, 1)`)
+      .run(JSON.stringify({ scope: { userId: 'alice', runId: 'r1' } }), WRITTEN)
+    old.close()
+
+    const first = await SqliteJournal.open({ path, stores: [join(folder, 'memories.db')] })
+    const other = await SqliteJournal.open({ path, stores: [join(folder, 'other.db')] })
+    try {
+      expect(await first.unfinished()).toMatchObject([{ id: 'old-entry', scope: { userId: 'alice', runId: 'r1' } }])
+      expect(await other.unfinished()).toEqual([])
+      await other.deleteScope({ runId: 'r1' })
+      expect(await first.unfinished(), 'another instance does not erase it').toHaveLength(1)
+      await first.deleteScope({ runId: 'r1' })
+      expect(await first.unfinished(), 'its scope, read from the plan, is erased').toEqual([])
+    } finally {
+      await first.close()
+      await other.close()
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('SQLite vector store: a database of the previous schema', () => {
   const folder = mkdtempSync(join(tmpdir(), 'engram-upgrade-'))
   afterAll(() => rmSync(folder, { recursive: true, force: true }))
@@ -72,12 +110,8 @@ describe('SQLite vector store: a database of the previous schema', () => {
   it('is migrated on open, and its memories read as never-expiring facts stated once', async () => {
     const path = join(folder, 'old.db')
     // The database as the previous version left it: migration 001 applied and recorded, one memory.
-    const statements = Statements.load('sql')
-    const old = new Database(path)
+    const old = previousSchema(path, 'vector', 'create-memories')
     old.pragma('journal_mode = WAL')
-    old.prepare(statements.get('schema-migrations/create-ledger')).run()
-    old.exec(statements.get('vector/migrations/001-create-memories'))
-    old.prepare(statements.get('schema-migrations/record-applied')).run({ store: 'vector', version: 1, name: 'create-memories', applied_at: WRITTEN })
     old.prepare(`INSERT INTO vector_meta (key, value) VALUES ('dimension', 4)`).run()
     old
       .prepare(

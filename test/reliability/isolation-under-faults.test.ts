@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { SqliteHistoryStore } from '../../src/adapters/sqlite/sqlite-history-store.js'
+import { parseCommandLine } from '../../src/cli/args.js'
+import { importFile } from '../../src/cli/commands/import.js'
 import { type EngramConfig, type LLM, Memory, type MemoryAdapters } from '../../src/index.js'
 import type { ChatRequest, HistoryStore } from '../../src/ports.js'
 import { MEMORY_BACKENDS, type MemoryBackend } from '../contract/backends.js'
@@ -287,4 +289,29 @@ describe.each(MEMORY_BACKENDS)('deleteAll waits for every add it covers ($name)'
       await opened.dispose()
     }
   }, 60_000)
+})
+
+describe('import progress is bound to the stores imported into', () => {
+  it('a file imported into one instance is imported again, whole, into an instance with other stores; not again into the first', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'engram-import-binding-'))
+    const file = join(root, 'conversations.jsonl')
+    const lines = ['I keep bees', 'I moved to Lisbon', 'I play the cello'].map((text) => JSON.stringify({ scope: { userId: 'alice' }, messages: text }))
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const importInto = async (name: string) => {
+      const memory = await Memory.create({ dataDir: join(root, name), vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'sqlite' } }, { embedder: new HashEmbedder() })
+      try {
+        const { json } = await importFile(memory, parseCommandLine(['import', file, '--no-infer']))
+        return { summary: json as { imported: number; skipped: number }, stored: (await memory.getAll({ userId: 'alice' })).results.length }
+      } finally {
+        await memory.close()
+      }
+    }
+    try {
+      expect(await importInto('a')).toMatchObject({ summary: { imported: 3, skipped: 0 }, stored: 3 })
+      expect(await importInto('b'), 'the progress of the import into a does not count for b').toMatchObject({ summary: { imported: 3, skipped: 0 }, stored: 3 })
+      expect(await importInto('a'), 'the import into a is finished').toMatchObject({ summary: { imported: 0, skipped: 3 }, stored: 3 })
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
 })

@@ -2,7 +2,7 @@ import type { Scope } from '../../input.js'
 import type { ContextMessage, ContextRetention, ContextStore, ConversationContext } from '../../ports.js'
 import { type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { SqliteConnection } from './sqlite-connection.js'
-import { eraseBoundScope, openBound } from './store-binding.js'
+import { eraseBoundScope, openBound } from './bound-connection.js'
 
 interface ScopeRow {
   id: number

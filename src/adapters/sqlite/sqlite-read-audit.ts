@@ -3,7 +3,7 @@ import type { ReadAuditLog, ReadRecord } from '../../ports.js'
 import { fromScopeColumns, type ScopeColumns, toScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import type { SqliteConnection } from './sqlite-connection.js'
-import { eraseBoundScope, openBound } from './store-binding.js'
+import { eraseBoundScope, openBound } from './bound-connection.js'
 
 interface ReadRow extends ScopeColumns {
   operation: ReadRecord['operation']

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { type ConversationLine, EngramError, type Memory, parseTransferLine, type TransferLine, type TransferRecord } from '../../index.js'
-import { readEnv } from '../../config/env.js'
-import { resolveConfig } from '../../config/resolve.js'
-import { configFrom, type ParsedArgs, required, UsageError } from '../args.js'
+import { type ParsedArgs, required, UsageError } from '../args.js'
 import { Progress } from '../progress.js'
 import type { MemoryCommand } from './memory-commands.js'
-import { ImportJournal, lineHash, targetFingerprint } from './import-journal.js'
+import { ImportJournal, lineHash } from './import-journal.js'
 
 /** The metadata key that ties a memory to the import line it came from (see {@link ImportJournal}). */
 const IMPORT_LINE_KEY = 'import_line'
@@ -52,14 +50,13 @@ const PHASE: Record<TransferLine['kind'] & string, number> = { memory: 0, entity
 /** `engram import FILE`: conversations and exported records from JSONL, resumable, `--concurrency N` at a time. */
 export const importFile: MemoryCommand = async (memory, { values, rest }) => {
   const path = resolve(required(rest, 'FILE to import (JSONL)'))
-  const target = targetFingerprint(resolveConfig(configFrom(values), readEnv()))
-  const summary = await runImport(memory, path, { target, concurrency: concurrencyFrom(values), infer: !values['no-infer'] })
+  const summary = await runImport(memory, path, { concurrency: concurrencyFrom(values), infer: !values['no-infer'] })
   return { json: summary, print: () => printSummary(summary), exitCode: summary.failed > 0 ? 1 : 0 }
 }
 
-async function runImport(memory: Memory, path: string, options: { target: string; concurrency: number; infer: boolean }): Promise<ImportSummary> {
+async function runImport(memory: Memory, path: string, options: { concurrency: number; infer: boolean }): Promise<ImportSummary> {
   const texts = readLines(path)
-  const journal = ImportJournal.open(path, options.target)
+  const journal = ImportJournal.open(path, memory.storeLocations)
   const summary: ImportSummary = { file: path, progressFile: journal.path, lines: texts.length, imported: 0, skipped: 0, failed: 0, skipReasons: {}, failures: [] }
   const skip = (reason: string, count = 1) => {
     summary.skipped += count

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
-import { dirname, isAbsolute, relative } from 'node:path'
 import type { Scope } from '../../input.js'
 import { Statements } from '../../statements.js'
+import { storeBinding } from '../../store-binding.js'
 import { requireScopeForDelete } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
 import { SqliteConnection } from './sqlite-connection.js'
@@ -50,17 +49,4 @@ export async function eraseBoundScope(bound: BoundConnection, statement: string,
     db.statement(statement, { scope: clause.sql }).run(...clause.params, { stores })
   }, 'write')
   db.truncateWal()
-}
-
-/**
- * The fingerprint of the stores an instance writes to, as one of its state files stamps it on
- * every row, so that an instance reads, recovers and erases only the rows written for its own
- * stores, whoever else shares the file. A file location counts relative to the state file's
- * folder (`stateLocation` is that file's real path), so that moving a folder that holds both
- * keeps the binding.
- */
-function storeBinding(locations: readonly string[], stateLocation: string): string {
-  const folder = dirname(stateLocation)
-  const seen = locations.map((location) => (isAbsolute(location) ? relative(folder, location) : location))
-  return createHash('sha256').update(JSON.stringify(seen)).digest('hex').slice(0, 32)
 }
