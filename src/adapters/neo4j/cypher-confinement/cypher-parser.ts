@@ -47,8 +47,8 @@ const PARSE_WORKER_HEAP_MB = 256
  * stalls a parsing thread (stopped at the deadline), never the process. Any syntax error rejects
  * the query: a tree the parser had to repair could say something other than what the server
  * would run. Parses run one at a time, each under its own deadline of `deadlineMs` (the time
- * limit of `memory.graph.cypher()`): queries within the nesting limit parse in well under 100 ms,
- * and the deadline bounds what that limit does not foresee.
+ * limit of `memory.graph.cypher()`): hand-written queries parse in milliseconds, but within the
+ * nesting limit a contrived one can still take seconds, and the deadline bounds that.
  *
  * @throws EngramError INVALID_INPUT on a syntax error (with the parser's message and position),
  *   nesting deeper than {@link MAX_CYPHER_NESTING}, or a parse that outlasts `deadlineMs` or its memory.
@@ -160,7 +160,7 @@ async function parseInWorker(query: string, deadlineMs: number): Promise<ParsedC
       current.thread.off('exit', exited)
       resolve(answer)
     }
-    const exited = (): void => done({ refused: `parsing it needed more than ${PARSE_WORKER_HEAP_MB} MB of memory` })
+    const exited = (): void => done({ refused: `the parsing thread stopped while parsing it (its heap is limited to ${PARSE_WORKER_HEAP_MB} MB)` })
     const deadline = setTimeout(() => {
       done({ refused: `parsing it took longer than graphStore.config.cypherTimeoutMs (${deadlineMs} ms)` })
       void stop(current)
