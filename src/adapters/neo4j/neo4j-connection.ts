@@ -142,6 +142,7 @@ export class Neo4jConnection {
       const result = await this.#session('READ', (session) => session.executeRead((tx) => tx.run(query, params), { timeout: limit.ms }), limit)
       return result.records.map((record) => plainValue(record.toObject()) as Record<string, unknown>)
     } catch (error) {
+      // The time limit's own error, already worded; every other driver error is STORE_UNAVAILABLE here.
       if (error instanceof EngramError && error.code === limit.code) throw error
       const cause = (error as { cause?: { code?: string } }).cause
       if (typeof cause?.code === 'string' && cause.code.startsWith('Neo.ClientError.')) {
