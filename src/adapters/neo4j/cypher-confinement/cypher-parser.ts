@@ -146,6 +146,16 @@ function startedWorker(): ParseWorker {
 
 async function parseInWorker(query: string, deadlineMs: number): Promise<ParsedCypher> {
   const current = startedWorker()
+  // Kept alive while it works for a caller, who waits for it; idle, it lets the process exit.
+  current.thread.ref()
+  try {
+    return await parseWith(current, query, deadlineMs)
+  } finally {
+    current.thread.unref()
+  }
+}
+
+async function parseWith(current: ParseWorker, query: string, deadlineMs: number): Promise<ParsedCypher> {
   let ruleNames: readonly string[]
   try {
     ruleNames = await current.ready
