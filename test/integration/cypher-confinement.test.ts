@@ -174,10 +174,13 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
         '2,000 nested brackets': `RETURN ${'('.repeat(2000)}1${')'.repeat(2000)} AS x`,
         '2,000 nested lists': `RETURN ${'['.repeat(2000)}1${']'.repeat(2000)} AS x`,
       }
+      // Unconfined too: Neo4j's own parser spends as long on them (11 s for the first), on the server.
       for (const [shape, query] of Object.entries(shapes)) {
-        const { outcome, longestStallMs } = await watchingEventLoop(() => read(query, alice))
-        expect(outcome, shape).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`more than ${MAX_CYPHER_NESTING} deep`) })
-        expect(longestStallMs, shape).toBeLessThan(1000)
+        for (const scope of [alice, undefined]) {
+          const { outcome, longestStallMs } = await watchingEventLoop(() => read(query, scope))
+          expect(outcome, shape).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`more than ${MAX_CYPHER_NESTING} deep`) })
+          expect(longestStallMs, shape).toBeLessThan(1000)
+        }
       }
       // At the limit the query is parsed (and confined) as any other.
       const deepest = `RETURN ${'('.repeat(MAX_CYPHER_NESTING)}1${')'.repeat(MAX_CYPHER_NESTING)} AS x`

@@ -20,6 +20,7 @@ import { EmbeddingDimension } from './embedding-dimension.js'
 import { EntityMirror } from './entity-mirror.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { confineCypher } from './cypher-confinement/confine-cypher.js'
+import { requireShallowNesting } from './cypher-confinement/cypher-parser.js'
 import { restoreGraph } from './restore-graph.js'
 import { type CypherRunner, Neo4jConnection } from './neo4j-connection.js'
 import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '../graph-records.js'
@@ -303,7 +304,10 @@ export class Neo4jGraphStore implements GraphStore {
    * with a scope, first rewritten to see that scope only (cypher-confinement/confine-cypher.ts).
    */
   async readCypher(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>> {
-    if (scope === undefined) return this.#connection.readOnly(query, params)
+    if (scope === undefined) {
+      requireShallowNesting(query)
+      return this.#connection.readOnly(query, params)
+    }
     const confined = await confineCypher(query, params, scope, this.#connection.cypherTimeoutMs)
     return this.#connection.readOnly(confined.query, confined.params)
   }
