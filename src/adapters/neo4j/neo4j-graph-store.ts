@@ -22,13 +22,13 @@ import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js
 import { confineCypher } from './cypher-confinement/confine-cypher.js'
 import { requireShallowNesting } from './cypher-confinement/cypher-parser.js'
 import { restoreGraph } from './restore-graph.js'
-import { type CypherRunner, Neo4jConnection } from './neo4j-connection.js'
+import { type CypherRunner, Neo4jConnection, type ReadTimeouts } from './neo4j-connection.js'
 import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '../graph-records.js'
 import { toStoredRelation } from './neo4j-records.js'
 import type { RelationRecord } from './neo4j-records.js'
 
-/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`). */
-export interface Neo4jGraphStoreOptions {
+/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`), and its reads' time limits. */
+export interface Neo4jGraphStoreOptions extends ReadTimeouts {
   /** Bolt URL, e.g. `bolt://127.0.0.1:7687` (`neo4j://` for a cluster). */
   url: string
   /** Default `neo4j`. */
@@ -37,10 +37,6 @@ export interface Neo4jGraphStoreOptions {
   password?: string
   /** Default: the server's default database (Community Edition has only that one). */
   database?: string
-  /** Time limit of each read transaction of Engram's own, in milliseconds. Default 30000. */
-  readTimeoutMs?: number
-  /** Time limit of one `readCypher` query, in milliseconds: its parse when confined, then its transaction. Default 5000. */
-  cypherTimeoutMs?: number
 }
 
 // Run in this order by open(): constraints before the indexes, then wait until all are online.
