@@ -33,7 +33,7 @@ export async function exportGraph(ctx: PipelineContext, scope: unknown, format: 
  * hundred bytes; a longer text is generated, and parsing it (to confine it to a scope) is work
  * that grows with its length.
  */
-export const MAX_CYPHER_BYTES = 16_384
+const MAX_CYPHER_BYTES = 16_384
 
 const cypherText = z
   .string()

@@ -15,7 +15,7 @@ export const MAX_MEMORY_TEXT_LENGTH = 2000
 export const MAX_NAME_LENGTH = MAX_ENTITY_NAME_LENGTH
 
 /** Longest short field: a date, an id. */
-export const MAX_SHORT_FIELD_LENGTH = 64
+const MAX_SHORT_FIELD_LENGTH = 64
 
 /** A memory text the model writes, made storable (normalize.ts `modelText`). */
 export const memoryText = () => z.string().max(MAX_MEMORY_TEXT_LENGTH).transform(modelText)

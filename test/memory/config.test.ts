@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../src/config/resolve.js'
 import { EngramError, Memory } from '../../src/index.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
 
@@ -26,11 +27,17 @@ describe('configuration', () => {
     ['an unknown provider option', { llm: { provider: 'openai', config: { modle: 'x', apiKey: 'k' } } }, 'modle'],
     ['a bad threshold', { graph: { entityThreshold: 2 } }, 'entityThreshold'],
     ['a langchain model that is not one', { llm: { provider: 'langchain', config: { model: {} } } }, 'bindTools'],
+    ['a Neo4j time limit that is not a positive integer', { graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', cypherTimeoutMs: 0 } } }, 'cypherTimeoutMs'],
   ])('rejects %s with INVALID_CONFIG naming it', async (_name, config, named) => {
     const error = await Memory.create(config as never, { embedder: new HashEmbedder() }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(EngramError)
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
     expect((error as Error).message).toContain(named)
+  })
+
+  it("passes Neo4j's time limits to the graph store", () => {
+    const resolved = resolveConfig({ graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', readTimeoutMs: 60_000, cypherTimeoutMs: 1234 } } }, {})
+    expect(resolved.graphStore).toMatchObject({ provider: 'neo4j', readTimeoutMs: 60_000, cypherTimeoutMs: 1234 })
   })
 
   it('without an LLM, add says which variables to set, and infer:false, search and reads still work', async () => {

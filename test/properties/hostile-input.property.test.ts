@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngramError, type Memory } from '../../src/index.js'
 import { MAX_SCOPE_ID_LENGTH, type Metadata, type Scope } from '../../src/input.js'
 import { RELATIONSHIP_TYPE_PATTERN } from '../../src/normalize.js'
+import { MAX_MEMORY_TEXT_LENGTH, MAX_NAME_LENGTH } from '../../src/prompts/model-output-limits.js'
 import type { LLM } from '../../src/ports.js'
 import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { ScriptedLLM } from '../doubles/scripted-llm.js'
@@ -129,16 +130,28 @@ describe.each(MEMORY_BACKENDS)('$name: hostile input through Memory', (backend) 
     await fc.assert(
       fc.asyncProperty(modelAnswers, async ({ facts, names, relationships }) => {
         const scope = { userId: `model-output-${(run += 1)}` }
+        const graph = {
+          entities: names.map((name, index) => ({ name, type: relationships[index % relationships.length]! })),
+          relations: names.slice(1).map((destination, index) => ({ source: names[index]!, relationship: relationships[index % relationships.length]!, destination })),
+        }
         model = new ScriptedLLM({
           extract_facts: () => ({ facts }),
-          extract_graph: () => ({
-            entities: names.map((name, index) => ({ name, type: relationships[index % relationships.length]! })),
-            relations: names.slice(1).map((destination, index) => ({ source: names[index]!, relationship: relationships[index % relationships.length]!, destination })),
-          }),
+          extract_graph: () => graph,
           required: () => ({ toolCalls: [{ name: 'noop', arguments: '{}' }], text: '' }),
         })
+        // docs/limits.md: a fact over 2,000 characters, a name or relationship over 256, is refused.
+        const graphTexts = [...graph.entities.flatMap((entity) => [entity.name, entity.type]), ...graph.relations.flatMap((relation) => Object.values(relation))]
+        const overLong = facts.some((fact) => fact.length > MAX_MEMORY_TEXT_LENGTH) || graphTexts.some((text) => text.length > MAX_NAME_LENGTH)
         try {
-          const added = await memory.add('tell me about them', { ...scope })
+          const outcome = await memory.add('tell me about them', { ...scope }).catch((error: unknown) => error)
+          expect(outcome instanceof EngramError).toBe(overLong)
+          if (outcome instanceof EngramError) {
+            // Refused whole (the combined extraction fails the add), never stored cut.
+            expect(outcome).toMatchObject({ code: 'LLM_BAD_OUTPUT', message: expect.stringContaining('Too big') })
+            expect(await memory.getAll({ ...scope })).toEqual({ results: [], relations: [] })
+            return
+          }
+          const added = outcome as Awaited<ReturnType<Memory['add']>>
           for (const problem of added.errors ?? []) expect(problem.message).toMatch(/cannot be normalised|no facts|ignored/)
           for (const result of added.results) {
             expect(isStorableText(result.memory)).toBe(true)

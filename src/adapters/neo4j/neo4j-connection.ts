@@ -11,15 +11,15 @@ const CONNECT_TIMEOUT_MS = 5_000
 const RETRY_WINDOW_MS = 10_000
 
 /** Default time limit of each read transaction Engram runs on Neo4j, in milliseconds. */
-export const DEFAULT_READ_TIMEOUT_MS = 30_000
+const DEFAULT_READ_TIMEOUT_MS = 30_000
 /** Default time limit of one `memory.graph.cypher()` query, in milliseconds. */
-export const DEFAULT_CYPHER_TIMEOUT_MS = 5_000
+const DEFAULT_CYPHER_TIMEOUT_MS = 5_000
 
 /** The time limits of a connection's reads, in milliseconds. */
 export interface ReadTimeouts {
   /** Each read transaction of Engram's own statements. Default {@link DEFAULT_READ_TIMEOUT_MS}. */
   readTimeoutMs?: number
-  /** A caller's `memory.graph.cypher()` query. Default {@link DEFAULT_CYPHER_TIMEOUT_MS}. */
+  /** A caller's `memory.graph.cypher()` query: its parse when confined, then its transaction. Default {@link DEFAULT_CYPHER_TIMEOUT_MS}. */
   cypherTimeoutMs?: number
 }
 
@@ -142,6 +142,7 @@ export class Neo4jConnection {
       const result = await this.#session('READ', (session) => session.executeRead((tx) => tx.run(query, params), { timeout: limit.ms }), limit)
       return result.records.map((record) => plainValue(record.toObject()) as Record<string, unknown>)
     } catch (error) {
+      // The time limit's own error, already worded; every other driver error is STORE_UNAVAILABLE here.
       if (error instanceof EngramError && error.code === limit.code) throw error
       const cause = (error as { cause?: { code?: string } }).cause
       if (typeof cause?.code === 'string' && cause.code.startsWith('Neo.ClientError.')) {

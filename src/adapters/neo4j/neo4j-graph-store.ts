@@ -20,14 +20,15 @@ import { EmbeddingDimension } from './embedding-dimension.js'
 import { EntityMirror } from './entity-mirror.js'
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { confineCypher } from './cypher-confinement/confine-cypher.js'
+import { requireShallowNesting } from './cypher-confinement/cypher-parser.js'
 import { restoreGraph } from './restore-graph.js'
-import { type CypherRunner, Neo4jConnection } from './neo4j-connection.js'
+import { type CypherRunner, Neo4jConnection, type ReadTimeouts } from './neo4j-connection.js'
 import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '../graph-records.js'
 import { toStoredRelation } from './neo4j-records.js'
 import type { RelationRecord } from './neo4j-records.js'
 
-/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`). */
-export interface Neo4jGraphStoreOptions {
+/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`), and its reads' time limits. */
+export interface Neo4jGraphStoreOptions extends ReadTimeouts {
   /** Bolt URL, e.g. `bolt://127.0.0.1:7687` (`neo4j://` for a cluster). */
   url: string
   /** Default `neo4j`. */
@@ -36,10 +37,6 @@ export interface Neo4jGraphStoreOptions {
   password?: string
   /** Default: the server's default database (Community Edition has only that one). */
   database?: string
-  /** Time limit of each read transaction of Engram's own, in milliseconds. Default 30000. */
-  readTimeoutMs?: number
-  /** Time limit of one `readCypher` query, in milliseconds: its parse when confined, then its transaction. Default 5000. */
-  cypherTimeoutMs?: number
 }
 
 // Run in this order by open(): constraints before the indexes, then wait until all are online.
@@ -324,7 +321,10 @@ export class Neo4jGraphStore implements GraphStore {
    * with a scope, first rewritten to see that scope only (cypher-confinement/confine-cypher.ts).
    */
   async readCypher(query: string, params: Record<string, unknown>, scope?: Scope): Promise<Array<Record<string, unknown>>> {
-    if (scope === undefined) return this.#connection.readOnly(query, params)
+    if (scope === undefined) {
+      requireShallowNesting(query)
+      return this.#connection.readOnly(query, params)
+    }
     const confined = await confineCypher(query, params, scope, this.#connection.cypherTimeoutMs)
     return this.#connection.readOnly(confined.query, confined.params)
   }
