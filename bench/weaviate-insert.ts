@@ -15,8 +15,10 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { WeaviateVectorStore } from '../src/adapters/weaviate/weaviate-vector-store.js'
+import { newMemory } from '../src/memory-records.js'
 import type { MemoryWrite } from '../src/ports.js'
 import { defaultCacheDir, startLocalServices } from '../src/services/local-services.js'
+import { randomUnitVector, seededRandom } from './lib/random.js'
 import { recordResult } from './lib/results.js'
 import { summarize } from './lib/stats.js'
 
@@ -27,26 +29,12 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' 
 const runs = Number(values.runs)
 const name = values.label === undefined ? 'weaviate-insert' : `weaviate-insert-${values.label}`
 
+const random = seededRandom(11)
 let next = 0
 function memory(): MemoryWrite {
-  const vector = Float32Array.from({ length: DIMENSION }, () => Math.random() - 0.5)
-  const norm = Math.hypot(...vector)
-  const now = new Date().toISOString()
-  const id = `bench-${next++}`
-  return {
-    id,
-    text: `memory number ${id} about something`,
-    hash: id,
-    metadata: {},
-    scope: { userId: 'bench' },
-    createdAt: now,
-    updatedAt: now,
-    observedAt: now,
-    expiresAt: null,
-    memoryType: 'semantic',
-    mentions: 1,
-    vector: vector.map((value) => value / norm),
-  }
+  const now = new Date()
+  const target = { scope: { userId: 'bench' }, metadata: {}, observedAt: now, expiresAt: null, memoryType: 'semantic' as const }
+  return newMemory(`memory number ${next++} about something`, randomUnitVector(random, DIMENSION), target, now)
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'engram-bench-insert-'))

@@ -57,25 +57,32 @@ export interface KeywordScore<K> {
  * The inverse document frequency is Lucene's, `ln(1 + (N − n + 0.5) / (n + 0.5))`, never negative.
  */
 export function scoreKeywords<K>(query: readonly string[], documents: ReadonlyArray<KeywordDocument<K>>, corpus: KeywordCorpus): Array<KeywordScore<K>> {
-  const wanted = new Set(query)
-  const counted = documents.map((document) => {
-    const frequencies = new Map<string, number>()
-    for (const term of document.terms) if (wanted.has(term)) frequencies.set(term, (frequencies.get(term) ?? 0) + 1)
-    return { key: document.key, length: document.terms.length, frequencies }
-  })
-  const holding = new Map<string, number>()
-  for (const { frequencies } of counted) for (const term of frequencies.keys()) holding.set(term, (holding.get(term) ?? 0) + 1)
-  // A corpus that the documents outnumber (counted at another moment) still yields finite scores.
-  const total = Math.max(corpus.documents, counted.length)
-  const averageLength = corpus.averageLength > 0 ? corpus.averageLength : 1
-  const idf = new Map([...holding].map(([term, n]) => [term, Math.log(1 + (total - n + 0.5) / (n + 0.5))]))
-  const scored = counted.flatMap(({ key, length, frequencies }) => {
-    if (frequencies.size === 0) return []
-    let score = 0
-    for (const [term, frequency] of frequencies) {
-      score += (idf.get(term)! * frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * length) / averageLength))
+  // Thousands of documents per search: term counts go into one flat array, not a map per document.
+  const position = new Map(query.map((term, index) => [term, index]))
+  const width = query.length
+  const counts = new Uint32Array(documents.length * width)
+  const holding = new Uint32Array(width)
+  documents.forEach((document, row) => {
+    const base = row * width
+    for (const term of document.terms) {
+      const index = position.get(term)
+      if (index !== undefined) counts[base + index]! += 1
     }
-    return [{ key, score }]
+    for (let index = 0; index < width; index++) if (counts[base + index]! > 0) holding[index]! += 1
+  })
+  // A corpus that the documents outnumber (counted at another moment) still yields finite scores.
+  const total = Math.max(corpus.documents, documents.length)
+  const averageLength = corpus.averageLength > 0 ? corpus.averageLength : 1
+  const idf = Array.from(holding, (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5)))
+  const scored: Array<KeywordScore<K>> = []
+  documents.forEach((document, row) => {
+    const norm = K1 * (1 - B + (B * document.terms.length) / averageLength)
+    let score = 0
+    for (let index = 0; index < width; index++) {
+      const frequency = counts[row * width + index]!
+      if (frequency > 0) score += (idf[index]! * frequency * (K1 + 1)) / (frequency + norm)
+    }
+    if (score > 0) scored.push({ key: document.key, score })
   })
   // Stable: equal scores keep the documents' order.
   return scored.sort((a, b) => b.score - a.score)

@@ -88,6 +88,21 @@ export class ScopedVectors<K extends string | number> {
     return slot?.group.views[slot.position]
   }
 
+  /** The scope columns `key` is stored under. */
+  columnsOf(key: K): ScopeColumns | undefined {
+    return this.#slots.get(key)?.group.columns
+  }
+
+  /** Calls `visit` with every key the scope can see (exactly that scope's with `exact`), without scoring. */
+  forEachKey(scope: Scope, visit: (key: K) => void, exact = false): void {
+    for (const group of this.#groups.values()) if (ScopedVectors.matches(group.columns, scope, exact)) for (const key of group.keys) visit(key)
+  }
+
+  /** Whether `columns` are visible to the scope (exactly the scope's with `exact`). */
+  static matches(columns: ScopeColumns, scope: Scope, exact: boolean): boolean {
+    return exact ? isExactly(columns, scope) : isVisible(columns, scope)
+  }
+
   /**
    * Calls `visit` with every key the scope can see (ports.ts ScopeFilter) and its similarity to
    * `query`; with `exact`, only the keys of exactly that scope (an absent id matches only an absent id).
@@ -95,9 +110,8 @@ export class ScopedVectors<K extends string | number> {
    * @throws EngramError INVALID_CONFIG when a visible vector's dimension differs from the query's.
    */
   forEachVisible(scope: Scope, query: Vector, visit: (key: K, similarity: number) => void, exact = false): void {
-    const matches = exact ? isExactly : isVisible
     for (const group of this.#groups.values()) {
-      if (!matches(group.columns, scope) || group.keys.length === 0) continue
+      if (!ScopedVectors.matches(group.columns, scope, exact) || group.keys.length === 0) continue
       if (group.dimension !== query.length) throw dimensionMismatch(group.dimension, query.length)
       const { keys, views } = group
       for (let position = 0; position < keys.length; position++) visit(keys[position]!, dot(views[position]!, query))

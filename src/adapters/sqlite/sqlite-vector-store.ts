@@ -14,10 +14,10 @@ import type {
 } from '../../ports.js'
 import { Statements } from '../../statements.js'
 import { ftsMatch } from './fts-query.js'
-import { keywordTerms, queryTerms, scoreKeywords } from '../keyword-scoring.js'
+import { type KeywordDocument, keywordTerms, queryTerms, scoreKeywords } from '../keyword-scoring.js'
 import { fuseByReciprocalRank, candidatePoolSize } from '../reciprocal-rank-fusion.js'
 import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
-import { scopeClause } from './scope-clause.js'
+import { type ScopeClause, scopeClause } from './scope-clause.js'
 import { requireScopeForDelete } from '../scope-columns.js'
 import { fromScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { ScopeColumns } from '../scope-columns.js'
@@ -278,7 +278,9 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   *#storedVectors(): Iterable<[number, CachedVector]> {
-    const rows = this.#db.statement('vector/select-vectors').iterate() as Iterable<ScopeColumns & LifecycleColumns & { seq: number; vector: Buffer }>
+    const rows = this.#db.statement('vector/select-vectors').iterate() as Iterable<
+      ScopeColumns & LifecycleColumns & { seq: number; keyword_length: number | null; vector: Buffer }
+    >
     for (const row of rows) {
       yield [
         row.seq,
@@ -286,6 +288,8 @@ export class SqliteVectorStore implements VectorStore {
           columns: { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id },
           vector: decodeVector(row.vector),
           lifecycle: { expiresAt: row.expires_at, updatedAt: row.updated_at, memoryType: row.memory_type },
+          // NULL only for a row an older Engram wrote since this store opened; counted on the next open.
+          keywordLength: row.keyword_length ?? 0,
         },
       ]
     }
@@ -317,19 +321,51 @@ export class SqliteVectorStore implements VectorStore {
   /**
    * The `limit` memories the filter admits with the best BM25 scores for the terms, best first
    * (ties by seq), scored with the statistics of the memories the filter admits and nothing else.
+   * FTS5 finds the memories holding a term; the vector cache tells which the scope and lifecycle
+   * filters admit and holds the corpus statistics, so only metadata filters cost rows read.
    */
   #keyword(filter: ScopeFilter, query: number, terms: string[], limit: number): KeywordCandidate[] {
+    const matches = this.#db.statement('vector/keyword-matches').pluck().all({ match: ftsMatch(terms) }) as number[]
+    let admitted = matches.filter(this.#cache.admitter(filter))
+    let corpus = this.#cache.keywordCorpus(filter)
     const clause = scopeClause(this.#db, filter)
-    const corpus = this.#db.statement('vector/keyword-corpus', { scope: clause.sql }).get(...clause.params) as { documents: number; average_length: number }
-    const matches = this.#db.statement('vector/keyword-candidates', { scope: clause.sql }).all(...clause.params, { match: ftsMatch(terms) }) as Array<{ seq: number; text: string }>
-    const documents = matches.map((row) => ({ key: row.seq, terms: keywordTerms(row.text) }))
-    const best = scoreKeywords(terms, documents, { documents: corpus.documents, averageLength: corpus.average_length }).slice(0, limit)
-    const rows = this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql }).all(...clause.params, { seqs: JSON.stringify(best.map(({ key }) => key)) })
-    const bySeq = new Map((rows as Array<MemoryRow & { seq: number }>).map((row) => [row.seq, row]))
+    if (Object.keys(filter.filters ?? {}).length > 0) {
+      admitted = this.#readBySeq(clause, admitted).map((row) => row.seq)
+      const counted = this.#db.statement('vector/keyword-corpus', { scope: clause.sql }).get(...clause.params) as { documents: number; average_length: number }
+      corpus = { documents: counted.documents, averageLength: counted.average_length }
+    }
+    const documents = this.#keywordDocuments(admitted.sort((a, b) => a - b))
+    const best = scoreKeywords(terms, documents, corpus).slice(0, limit)
+    const bySeq = new Map(this.#readBySeq(clause, best.map(({ key }) => key)).map((row) => [row.seq, row]))
     return best.flatMap(({ key, score }) => {
       const row = bySeq.get(key)
       return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score }]
     })
+  }
+
+  /** The rows of these seqs that the clause admits. */
+  #readBySeq(clause: ScopeClause, seqs: number[]): Array<MemoryRow & { seq: number }> {
+    return this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql }).all(...clause.params, { seqs: JSON.stringify(seqs) }) as Array<MemoryRow & { seq: number }>
+  }
+
+  /** The keyword terms of these memories, from the cache, reading and tokenizing the texts it lacks. */
+  #keywordDocuments(seqs: number[]): Array<KeywordDocument<number>> {
+    const documents: Array<KeywordDocument<number>> = []
+    const missing: number[] = []
+    for (const seq of seqs) {
+      const terms = this.#cache.terms(seq)
+      if (terms === undefined) missing.push(seq)
+      else documents.push({ key: seq, terms })
+    }
+    if (missing.length === 0) return documents
+    const rows = this.#db.statement('vector/select-texts').all({ seqs: JSON.stringify(missing) }) as Array<{ seq: number; text: string }>
+    for (const row of rows) {
+      const terms = keywordTerms(row.text)
+      this.#cache.keepTerms(row.seq, terms)
+      documents.push({ key: row.seq, terms })
+    }
+    // In seq order, which decides ties.
+    return documents.sort((a, b) => a.key - b.key)
   }
 
   /**
@@ -389,7 +425,8 @@ export class SqliteVectorStore implements VectorStore {
 /** What the cache learns of a written memory; a copy of the vector, as the caller may reuse its array. */
 function cachedVector(memory: MemoryWrite): CachedVector {
   const lifecycle: MemoryLifecycle = { expiresAt: memory.expiresAt, updatedAt: memory.updatedAt, memoryType: memory.memoryType }
-  return { columns: toScopeColumns(memory.scope), vector: memory.vector.slice(), lifecycle }
+  const terms = keywordTerms(memory.text)
+  return { columns: toScopeColumns(memory.scope), vector: memory.vector.slice(), lifecycle, keywordLength: terms.length, terms }
 }
 
 /** The columns an insert and an update both write. */

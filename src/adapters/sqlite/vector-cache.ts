@@ -1,6 +1,7 @@
 import type { MemoryType, ScopeFilter, Vector } from '../../ports.js'
 import type { ScopeColumns } from '../scope-columns.js'
 import { dot } from '../vector-math.js'
+import type { KeywordCorpus } from '../keyword-scoring.js'
 import { type Scored, ScopedVectors } from '../scoped-vectors.js'
 
 /** What the lifecycle filters of a read (ScopeFilter `memoryType`, `activeAt`, `updatedSince`) test. */
@@ -12,11 +13,15 @@ export interface MemoryLifecycle {
   readonly memoryType: MemoryType
 }
 
-/** A memory's vector, the scope it belongs to and its lifecycle. */
+/** A memory's vector, the scope it belongs to, its lifecycle and its keyword length. */
 export interface CachedVector {
   readonly columns: ScopeColumns
   readonly vector: Vector
   readonly lifecycle: MemoryLifecycle
+  /** How many keyword terms its text holds (keyword-scoring.ts), what BM25 averages per scope. */
+  readonly keywordLength: number
+  /** Its keyword terms, when the writer has them at hand; otherwise read when first scored. */
+  readonly terms?: readonly string[]
 }
 
 /** What one committed write transaction did to the stored vectors, by memory seq. */
@@ -44,6 +49,9 @@ export interface VectorChanges {
 export class VectorCache {
   readonly #vectors = new ScopedVectors<number>()
   readonly #lifecycles = new Map<number, MemoryLifecycle>()
+  readonly #keywordLengths = new Map<number, number>()
+  /** Keyword terms of memories scored before, so that a search tokenizes each text once. */
+  readonly #terms = new Map<number, readonly string[]>()
   #generation: number | undefined
   readonly #queries = new Map<number, Vector>()
   #nextQuery = 0
@@ -70,6 +78,8 @@ export class VectorCache {
     for (const seq of changes.removed) {
       this.#vectors.delete(seq)
       this.#lifecycles.delete(seq)
+      this.#keywordLengths.delete(seq)
+      this.#terms.delete(seq)
     }
     for (const [seq, cached] of changes.set) this.#set(seq, cached)
     this.#generation = after
@@ -85,6 +95,50 @@ export class VectorCache {
     return this.#vectors.best(filter.scope, query, count, admits && ((seq) => admits(this.#lifecycles.get(seq)!)), filter.exactScope === true)
   }
 
+  /**
+   * A test of whether the filter's scope and lifecycle filters admit a memory (metadata filters
+   * are left to SQL). Call after `refresh`.
+   */
+  admitter(filter: ScopeFilter): (seq: number) => boolean {
+    const lifecycle = lifecycleTest(filter)
+    const exact = filter.exactScope === true
+    return (seq) => {
+      const columns = this.#vectors.columnsOf(seq)
+      if (columns === undefined || !ScopedVectors.matches(columns, filter.scope, exact)) return false
+      return lifecycle === undefined || lifecycle(this.#lifecycles.get(seq)!)
+    }
+  }
+
+  /**
+   * How many memories the filter's scope and lifecycle filters admit, and their mean keyword
+   * length: BM25's corpus for a read without metadata filters. Call after `refresh`.
+   */
+  keywordCorpus(filter: ScopeFilter): KeywordCorpus {
+    const admits = lifecycleTest(filter)
+    let documents = 0
+    let length = 0
+    this.#vectors.forEachKey(
+      filter.scope,
+      (seq) => {
+        if (admits !== undefined && !admits(this.#lifecycles.get(seq)!)) return
+        documents += 1
+        length += this.#keywordLengths.get(seq)!
+      },
+      filter.exactScope === true,
+    )
+    return { documents, averageLength: documents === 0 ? 0 : length / documents }
+  }
+
+  /** The keyword terms of a memory scored before, or `undefined`. */
+  terms(seq: number): readonly string[] | undefined {
+    return this.#terms.get(seq)
+  }
+
+  /** Keeps a memory's keyword terms for later searches (until it changes or the cache reloads). */
+  keepTerms(seq: number, terms: readonly string[]): void {
+    if (this.#lifecycles.has(seq)) this.#terms.set(seq, terms)
+  }
+
   /** Runs `work` with `vector` registered under a fresh handle, the `:query` of `vector_similarity`. */
   withQuery<T>(vector: Vector, work: (handle: number) => T): T {
     const handle = this.#nextQuery++
@@ -96,14 +150,19 @@ export class VectorCache {
     }
   }
 
-  #set(seq: number, { columns, vector, lifecycle }: CachedVector): void {
+  #set(seq: number, { columns, vector, lifecycle, keywordLength, terms }: CachedVector): void {
     this.#vectors.set(seq, columns, vector)
     this.#lifecycles.set(seq, lifecycle)
+    this.#keywordLengths.set(seq, keywordLength)
+    if (terms === undefined) this.#terms.delete(seq)
+    else this.#terms.set(seq, terms)
   }
 
   #clear(): void {
     this.#vectors.clear()
     this.#lifecycles.clear()
+    this.#keywordLengths.clear()
+    this.#terms.clear()
   }
 
   /**

@@ -1,5 +1,5 @@
 import weaviate, { Filters, generateUuid5 } from 'weaviate-client'
-import type { Collection, DataObject, WeaviateClient } from 'weaviate-client'
+import type { Collection, DataObject, FilterValue, WeaviateClient } from 'weaviate-client'
 import { EngramError } from '../../errors.js'
 import type { Metadata, Scope } from '../../input.js'
 import type { MemoryType, MemoryWrite, StoredMemory } from '../../ports.js'
@@ -174,39 +174,42 @@ async function addProperty(collection: Collection<MemoryProperties>, property: (
 
 /**
  * Gives every object without a memory type (an object written before the lifecycle properties
- * existed) the lifecycle defaults and its `updated_at_ms`, by partial updates that keep its
- * vector. `containsNone` matches objects that lack the property altogether.
+ * existed) the lifecycle defaults and its `updated_at_ms`. `containsNone` matches objects that
+ * lack the property altogether.
  */
-async function backfillLifecycle(collection: Collection<MemoryProperties>): Promise<void> {
-  const lacking = collection.filter.byProperty('memory_type').containsNone(['semantic', 'procedural'])
-  for (;;) {
-    const { objects } = await collection.query.fetchObjects({ filters: lacking, limit: BACKFILL_PAGE, returnProperties: ['updated_at'] })
-    for (let start = 0; start < objects.length; start += BACKFILL_CONCURRENCY) {
-      await Promise.all(
-        objects.slice(start, start + BACKFILL_CONCURRENCY).map((object) =>
-          collection.data
-            .update({ id: object.uuid, properties: { ...LIFECYCLE_DEFAULTS, updated_at_ms: epochMs(object.properties.updated_at) } })
-            // Deleted meanwhile by another connection: nothing left to upgrade.
-            .catch((error: unknown) => {
-              if (statusCode(error) !== 404) throw error
-            }),
-        ),
-      )
-    }
-    if (objects.length < BACKFILL_PAGE) return
-  }
+function backfillLifecycle(collection: Collection<MemoryProperties>): Promise<void> {
+  return backfill(collection, collection.filter.byProperty('memory_type').containsNone(['semantic', 'procedural']), 'updated_at', (object) => ({
+    ...LIFECYCLE_DEFAULTS,
+    updated_at_ms: epochMs(object.updated_at),
+  }))
 }
 
-/** Gives every object without a keyword length (written before it was kept) its length, by partial updates. */
-async function backfillKeywordLength(collection: Collection<MemoryProperties>): Promise<void> {
-  const lacking = Filters.not(collection.filter.byProperty('keyword_length').greaterOrEqual(0))
+/** Gives every object without a keyword length (written before it was kept) its length. */
+function backfillKeywordLength(collection: Collection<MemoryProperties>): Promise<void> {
+  return backfill(collection, Filters.not(collection.filter.byProperty('keyword_length').greaterOrEqual(0)), 'keywords', (object) => ({
+    keyword_length: storedTerms(object.keywords).length,
+  }))
+}
+
+/**
+ * Upgrades every object the filter `lacking` matches, a page at a time, by partial updates that
+ * keep its vector: `upgrade` gives the properties to set from the one property read. Stops when
+ * none is left, so the filter must stop matching an upgraded object.
+ */
+async function backfill<P extends keyof MemoryProperties>(
+  collection: Collection<MemoryProperties>,
+  lacking: FilterValue,
+  read: P,
+  upgrade: (object: Pick<MemoryProperties, P>) => Partial<MemoryProperties>,
+): Promise<void> {
   for (;;) {
-    const { objects } = await collection.query.fetchObjects({ filters: lacking, limit: BACKFILL_PAGE, returnProperties: ['keywords'] })
+    const { objects } = await collection.query.fetchObjects({ filters: lacking, limit: BACKFILL_PAGE, returnProperties: [read] })
     for (let start = 0; start < objects.length; start += BACKFILL_CONCURRENCY) {
       await Promise.all(
         objects.slice(start, start + BACKFILL_CONCURRENCY).map((object) =>
           collection.data
-            .update({ id: object.uuid, properties: { keyword_length: storedTerms(object.properties.keywords).length } })
+            .update({ id: object.uuid, properties: upgrade(object.properties as Pick<MemoryProperties, P>) })
+            // Deleted meanwhile by another connection: nothing left to upgrade.
             .catch((error: unknown) => {
               if (statusCode(error) !== 404) throw error
             }),
