@@ -81,12 +81,23 @@ export interface LLM {
 
 // ─────────────────────────── Embedder ───────────────────────────
 
+/**
+ * What a text is embedded for. Retrieval models embed the two sides differently (bge-small-en-v1.5
+ * puts an instruction before queries, e5 prefixes "query: " and "passage: "): `query` for a search
+ * query, `document` for what is stored to be found (memories, entity names) and for what is
+ * compared with it like for like (a new fact against stored ones, a name against stored names).
+ */
+export type EmbeddingPurpose = 'query' | 'document'
+
 /** Turns texts into vectors, many at once. Throws `EngramError('EMBEDDER_UNAVAILABLE', …)` when it cannot. */
 export interface Embedder {
-  /** Identifies the model, so a store built with one model is not searched with another. */
+  /**
+   * Identifies the model; stores tag their vectors with it, so a store built with one model is
+   * not searched with another.
+   */
   readonly model: string
-  /** One vector per text, in order, L2-normalised. */
-  embed(texts: string[]): Promise<Vector[]>
+  /** One vector per text, in order, L2-normalised, embedded for `purpose`. */
+  embed(texts: string[], purpose: EmbeddingPurpose): Promise<Vector[]>
   close(): Promise<void>
 }
 

