@@ -101,6 +101,28 @@ export interface Embedder {
   close(): Promise<void>
 }
 
+/**
+ * Which embedding model made the vectors a store holds. Every vector of a store is of its
+ * `model`, except while `reembedTo` is set: `reembed` is then replacing them with that model's,
+ * and the store serves neither until it is done (docs/embedders.md).
+ */
+export interface EmbeddingModelState {
+  /** `Embedder.model` of its vectors; null for a store that was never tagged (new, or from before tags). */
+  model: string | null
+  /** The model an unfinished `reembed` is moving the store to, else null. */
+  reembedTo: string | null
+  /** The dimension of the vectors it holds; null when it holds none. */
+  dimension: number | null
+}
+
+/** What a store that keeps vectors records about their model. */
+export interface EmbeddingModelTag {
+  /** The store's current tag and the dimension of what it holds. */
+  embeddingModel(): Promise<EmbeddingModelState>
+  /** Tags the store: `model` and `reembedTo` are recorded as given (`dimension` is read, never written). */
+  tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void>
+}
+
 // ───────────────────────── Vector store ─────────────────────────
 
 /**
@@ -174,8 +196,8 @@ export interface HybridHit {
   explain: Record<string, number>
 }
 
-/** Where facts and their vectors live. */
-export interface VectorStore {
+/** Where facts and their vectors live. `reset` empties it but keeps its embedding model tag. */
+export interface VectorStore extends EmbeddingModelTag {
   insert(memories: MemoryWrite[]): Promise<void>
   /** Replaces text, hash, vector, metadata and updatedAt of an existing memory. Throws NOT_FOUND if absent. */
   update(memory: MemoryWrite): Promise<void>
@@ -417,7 +439,7 @@ export interface TraversalPath {
  * Where entities and relations live (SPEC §4). Resolution and writes use the add's exact scope
  * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
-export interface GraphStore {
+export interface GraphStore extends EmbeddingModelTag {
   /** Entities of exactly this scope with these keys. */
   entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]>
   /**
