@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
 import { defaultModelDir } from '../../src/adapters/local/model-files.js'
@@ -45,6 +45,13 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
   beforeAll(async () => {
     // Takes this file's hold on the Neo4j server, which empties it.
     if (servers) await (await neo4jGraphStore.open()).close()
+  })
+  // The Neo4j server holds one graph, which every test writes: emptied after each (its tag stays).
+  afterEach(async () => {
+    if (!servers) return
+    const graph = await neo4jGraphStore.open()
+    await graph.reset()
+    await graph.close()
   })
 
   const locations: StoreLocation[] = []
