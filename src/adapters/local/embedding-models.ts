@@ -71,7 +71,3 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
   },
 }
 
-/** The model whose stored-vector tag is `tag`, if it is one of the local models. */
-export function localModelByTag(tag: string): LocalEmbeddingModel | undefined {
-  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === tag)
-}
