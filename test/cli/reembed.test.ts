@@ -42,7 +42,7 @@ describe('engram reembed (built bin, real local models)', () => {
 
     const moved = await engram(withData(['reembed', '--model', 'bge-small-en-v1.5']))
     expect(moved.code, moved.stderr).toBe(0)
-    expect(moved.stderr).toContain('reembed vector store: 2/2')
+    expect(moved.stderr).toContain('reembed vector store: 2/2 texts')
     expect(moved.stdout).toContain('the stores hold bge-small-en-v1.5-q embeddings: 2 memories and 0 entity names embedded again')
 
     const found = await engram(withData(['search', 'Where does Ana work?', '--user', 'ana', '--json']), BGE)

@@ -25,7 +25,7 @@ export async function reembedCommand(argv: string[]): Promise<number> {
   const bars = new Map<ReembedProgress['store'], { bar: Progress; done: number }>()
   const report = await reembed(config, {
     onProgress: ({ store, done, total }) => {
-      const shown = bars.get(store) ?? { bar: new Progress(`reembed ${store}`, total), done: 0 }
+      const shown = bars.get(store) ?? { bar: new Progress(`reembed ${store}`, total, process.stderr, Date.now, 'texts'), done: 0 }
       bars.set(store, shown)
       shown.bar.advance(done - shown.done)
       shown.done = done
