@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -6,6 +6,7 @@ import { LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES } from '../../src/adapters/lo
 import type { LocalModelName } from '../../src/adapters/local/embedding-models.js'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
 import { defaultModelDir, MODEL_FILE, TOKENIZER_FILE } from '../../src/adapters/local/model-files.js'
+import { WordPieceTokenizer } from '../../src/adapters/local/tokenizer.js'
 import { dot } from '../../src/adapters/vector-math.js'
 
 // The models are fetched into their default dirs by `npm run fetch-model -- --model all` (pretest).
@@ -52,6 +53,17 @@ describe.each(LOCAL_MODEL_NAMES)('the local model %s', (name) => {
     if (spec.documentPrefix !== '') return
     const [prefixedByHand] = await model.embed([spec.queryPrefix + QUERY], 'document')
     expect(dot(asQuery!, prefixedByHand!)).toBeGreaterThan(0.99999)
+  })
+})
+
+describe('the tokenizers of bge-small-en-v1.5 and e5-small-v2', () => {
+  // Their tokenizer.json differs from all-MiniLM-L6-v2's only in truncation and padding settings,
+  // which Engram applies itself; so the ids of Hugging Face tokenizers for that one hold for them.
+  const { cases } = JSON.parse(readFileSync(new URL('../fixtures/tokenizer-cases.json', import.meta.url), 'utf8')) as { cases: Array<{ text: string; ids: number[] }> }
+
+  it.each(['bge-small-en-v1.5', 'e5-small-v2'] as const)('%s gives the reference ids of every tokenizer case', (name) => {
+    const tokenizer = WordPieceTokenizer.fromFile(join(defaultModelDir(LOCAL_EMBEDDING_MODELS[name]), TOKENIZER_FILE))
+    for (const { text, ids } of cases) expect(tokenizer.encode(text, Number.POSITIVE_INFINITY), text).toEqual(ids)
   })
 })
 
