@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
 import { defaultModelDir } from '../../src/adapters/local/model-files.js'
+import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
 import { EngramError, Memory, reembed, type MemoryAdapters } from '../../src/index.js'
 import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { neo4jGraphStore } from '../contract/neo4j-backend.js'
@@ -197,6 +198,18 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
     }
     expect((await refused(location, BGE)).message).toContain(`holds embeddings of ${MINILM.tag}`)
     await (await open(location, MINILM)).close()
+  }, 120_000)
+
+  it.runIf(!servers)('refuses to run while an interrupted add waits for recovery, changing nothing', async () => {
+    const location = await built()
+    const journal = await SqliteJournal.open({ path: join(location.dataDir, 'journal.db') })
+    await journal.begin({ id: 'interrupted', state: 'pending', ownerPid: 0, plan: '{}', progress: '{}', createdAt: new Date().toISOString() })
+    await journal.close()
+    const error = await reembed(reembedConfig(location, 'bge-small-en-v1.5')).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('1 interrupted add(s) wait for recovery') })
+    const stores = await openTestStores(location)
+    expect(await stores.vectorStore.embeddingModel()).toMatchObject({ model: MINILM.tag, reembedTo: null })
+    await Promise.all([stores.vectorStore.close(), stores.graphStore.close()])
   }, 120_000)
 
   it.runIf(!servers)('refuses a model of another dimension, changing nothing', async () => {
