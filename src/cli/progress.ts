@@ -19,17 +19,17 @@ const REDRAW_MS = 100
 const LOG_EVERY_MS = 5000
 
 /** "120/1000 lines (12%)  3.4/s  ETA 4m19s": count, rate and time left at the current rate. */
-export function describeProgress({ done, total, elapsedMs }: ProgressState): string {
+export function describeProgress({ done, total, elapsedMs }: ProgressState, unit = 'lines'): string {
   const percent = total === 0 ? 100 : Math.floor((done / total) * 100)
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0
   const eta = done === total ? 'done' : rate > 0 ? `ETA ${duration((total - done) / rate)}` : 'ETA --'
-  return `${done}/${total} lines (${percent}%)  ${rate.toFixed(1)}/s  ${eta}`
+  return `${done}/${total} ${unit} (${percent}%)  ${rate.toFixed(1)}/s  ${eta}`
 }
 
 /** The terminal form: a bar before the description. */
-export function progressBar(state: ProgressState): string {
+export function progressBar(state: ProgressState, unit = 'lines'): string {
   const filled = state.total === 0 ? BAR_WIDTH : Math.round((state.done / state.total) * BAR_WIDTH)
-  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${describeProgress(state)}`
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${describeProgress(state, unit)}`
 }
 
 /** Seconds as "42s", "4m19s" or "2h05m". */
@@ -45,14 +45,17 @@ export class Progress {
   readonly #stream: ProgressStream
   readonly #now: () => number
   readonly #label: string
+  readonly #unit: string
   readonly #total: number
   readonly #started: number
   #done = 0
   #lastReport = Number.NEGATIVE_INFINITY
   #lastDecile = -1
 
-  constructor(label: string, total: number, stream: ProgressStream = process.stderr, now: () => number = Date.now) {
+  /** `unit` names what is counted: "lines" of an import, "texts" of a reembed. */
+  constructor(label: string, total: number, stream: ProgressStream = process.stderr, now: () => number = Date.now, unit = 'lines') {
     this.#label = label
+    this.#unit = unit
     this.#total = total
     this.#stream = stream
     this.#now = now
@@ -82,7 +85,7 @@ export class Progress {
     this.#lastDecile = this.#total === 0 ? 10 : Math.floor((this.#done / this.#total) * 10)
     const state = { done: this.#done, total: this.#total, elapsedMs: now - this.#started }
     // \r and erase-to-end-of-line redraw the bar in place.
-    if (this.#stream.isTTY) this.#stream.write(`\r${this.#label} ${progressBar(state)}\u001b[K`)
-    else this.#stream.write(`${this.#label}: ${describeProgress(state)}\n`)
+    if (this.#stream.isTTY) this.#stream.write(`\r${this.#label} ${progressBar(state, this.#unit)}\u001b[K`)
+    else this.#stream.write(`${this.#label}: ${describeProgress(state, this.#unit)}\n`)
   }
 }
