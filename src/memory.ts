@@ -14,6 +14,7 @@ import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { requireEmbeddingModel, taggedStores } from './embedding-model.js'
 import { EngramError } from './errors.js'
+import { storeLocations } from './store-binding.js'
 import type { AddOptions, AuditOptions, ContextOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
 import { checkEmbeddingDimensions, storeNames } from './operations/check-dimensions.js'
@@ -408,9 +409,4 @@ function scopeOf(options: unknown): Scope {
   const value = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>
   const pick = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : undefined)
   return { userId: pick('userId'), agentId: pick('agentId'), runId: pick('runId') }
-}
-
-/** The locations of an instance's stores, in a fixed order: what its state beside them is bound to. */
-function storeLocations(stores: Pick<PipelineContext, 'vectorStore' | 'graph' | 'history'>): string[] {
-  return [stores.vectorStore.location, stores.graph?.location ?? 'no graph store', stores.history?.location ?? 'no history']
 }

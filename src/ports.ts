@@ -472,7 +472,7 @@ export interface TraversalPath {
  * Where entities and relations live (SPEC §4). Resolution and writes use the add's exact scope
  * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
-export interface GraphStore {
+export interface GraphStore extends EmbeddingModelTag {
   /** Where the store keeps its data: see {@link VectorStore.location}. */
   readonly location: string
   /** Entities of exactly this scope with these keys. */

@@ -1,12 +1,13 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { createEmbedder, createGraphStore, createJournal, createVectorStore } from './adapters/registry.js'
+import { createEmbedder, createGraphStore, createHistoryStore, createJournal, createVectorStore } from './adapters/registry.js'
 import { compareStrings } from './compare-strings.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { storedModel, taggedStores, type TaggedStore } from './embedding-model.js'
 import { EngramError } from './errors.js'
+import { storeLocations } from './store-binding.js'
 import type { Embedder, EmbeddingModelState, GraphStore, Journal, StoredEntity, StoredMemory, VectorStore } from './ports.js'
 
 // The most memories, and entities, one reembed reads at once (as an export does): Weaviate
@@ -75,7 +76,11 @@ export async function reembed(config?: EngramConfig, options: ReembedOptions = {
     return port
   }
   try {
-    const journal = await open(adapters.journal, () => createJournal(resolved.journal))
+    const vectorStore = await open(adapters.vectorStore, () => createVectorStore(resolved.vectorStore))
+    const graph = await open(adapters.graphStore, () => createGraphStore(resolved.graphStore))
+    // The journal is bound to the stores (see store-binding.ts), history's location included.
+    const history = await open(undefined, () => createHistoryStore(resolved.history))
+    const journal = await open(adapters.journal, () => createJournal(resolved.journal, storeLocations({ vectorStore, graph, history })))
     const waiting = (await journal.unfinished()).length
     if (waiting > 0) {
       throw new EngramError(
@@ -84,8 +89,6 @@ export async function reembed(config?: EngramConfig, options: ReembedOptions = {
       )
     }
     const embedder = await open(adapters.embedder, () => createEmbedder(resolved.embedder))
-    const vectorStore = await open(adapters.vectorStore, () => createVectorStore(resolved.vectorStore))
-    const graph = await open(adapters.graphStore, () => createGraphStore(resolved.graphStore))
     const stores = await Promise.all(taggedStores(vectorStore, graph).map(async (tagged) => ({ ...tagged, state: await tagged.store.embeddingModel() })))
     const moving = stores.filter(({ state }) => !holdsOnly(state, embedder.model))
     const log = new ProgressLog(join(resolved.dataDir, PROGRESS_FILE), embedder.model)

@@ -37,7 +37,7 @@ export async function checkEmbeddingDimensions(embedder: Embedder, stores: Dimen
 
 async function probe(embedder: Embedder): Promise<number | undefined> {
   try {
-    const [vector] = await embedder.embed(['dimension check'])
+    const [vector] = await embedder.embed(['dimension check'], 'document')
     return vector?.length
   } catch (error) {
     if (error instanceof EngramError && error.code === 'EMBEDDER_UNAVAILABLE') return undefined

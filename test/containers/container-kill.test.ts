@@ -61,7 +61,7 @@ describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('a server containe
       expect(result.results.filter((event) => event.event === 'ADD')).toHaveLength(2)
       expect(result.errors?.map((error) => error.stage)).toEqual(['graph'])
       expect(result.errors?.[0]?.message).toMatch(/Neo4j/)
-      expect(await unfinishedEntries(dataDir), 'the failed graph write stays journaled').toHaveLength(1)
+      expect(await unfinishedEntries(dataDir, memory), 'the failed graph write stays journaled').toHaveLength(1)
 
       await restart(container)
       const graphAfterRestart = await retryWhileUnavailable(() => memory.graph.export(SCOPE, 'json'))
@@ -194,8 +194,8 @@ async function addInTurn(memory: Memory, cue: Cue, numbers: number[]): Promise<A
   return acked
 }
 
-async function unfinishedEntries(dataDir: string) {
-  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db') })
+async function unfinishedEntries(dataDir: string, memory: Memory) {
+  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db'), stores: memory.storeLocations })
   try {
     return await journal.unfinished()
   } finally {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FakeOpenAIServer } from '../doubles/fake-openai-server.js'
 import { testModelDir } from '../helpers/model-dir.js'
-import { readmeCodeBlocks } from '../helpers/readme-snippets.js'
+import { docCodeBlocks } from '../helpers/doc-snippets.js'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '../..')
@@ -60,7 +60,7 @@ describe('the packed package in a fresh project', () => {
     const installEnv = userEnv(await localSqlitePrebuild(folder))
     await run(npm, ['install', join(folder, tarball), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, env: installEnv, maxBuffer: 64 * 1024 * 1024 })
 
-    const [example] = readmeCodeBlocks('Use it', 'ts')
+    const [example] = docCodeBlocks('README.md', 'In 30 seconds', 'ts')
     writeFileSync(join(app, 'example.mjs'), `${example}console.log(JSON.stringify({ results, relations }))\n`)
     const server = await FakeOpenAIServer.byTool({
       extract_facts: () => ({ facts: ['Works as a nurse at Santa Maria'] }),

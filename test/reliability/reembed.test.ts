@@ -202,8 +202,12 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
 
   it.runIf(!servers)('refuses to run while an interrupted add waits for recovery, changing nothing', async () => {
     const location = await built()
-    const journal = await SqliteJournal.open({ path: join(location.dataDir, 'journal.db') })
-    await journal.begin({ id: 'interrupted', state: 'pending', ownerPid: 0, plan: '{}', progress: '{}', createdAt: new Date().toISOString() })
+    // The journal is bound to the stores: the entry is written for the ones reembed opens.
+    const memory = await open(location, MINILM)
+    const locations = memory.storeLocations
+    await memory.close()
+    const journal = await SqliteJournal.open({ path: join(location.dataDir, 'journal.db'), stores: locations })
+    await journal.begin({ id: 'interrupted', state: 'pending', ownerPid: 0, plan: '{}', progress: '{}', createdAt: new Date().toISOString(), scope: { userId: 'alice' } })
     await journal.close()
     const error = await reembed(reembedConfig(location, 'bge-small-en-v1.5')).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('1 interrupted add(s) wait for recovery') })
