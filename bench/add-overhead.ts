@@ -40,8 +40,17 @@ export interface OverheadResult {
 
 export async function addOverhead(backend: BackendName, embedder: CachedEmbedder, rounds = 1, warmUpRounds = 0): Promise<OverheadResult> {
   const conversations = loadConversations('overhead-conversations.jsonl')
-  await embedder.prepare(conversations.flatMap((conversation) => [...conversation.facts.map((fact) => fact.text), ...conversation.entities.map((entity) => entity.name)]))
-  const samples = { overhead: [] as number[], wall: [] as number[], model: [] as number[], calls: [] as number[], facts: [] as number[], relations: [] as number[] }
+  await embedder.prepare(
+    conversations.flatMap((conversation) => [...conversation.facts.map((fact) => fact.text), ...conversation.entities.map((entity) => entity.name)]),
+  )
+  const samples = {
+    overhead: [] as number[],
+    wall: [] as number[],
+    model: [] as number[],
+    calls: [] as number[],
+    facts: [] as number[],
+    relations: [] as number[],
+  }
   let misses = 0
   const storeTimes = new Map<string, number>()
   const timedTotals = new Map<string, number>()
@@ -51,7 +60,11 @@ export async function addOverhead(backend: BackendName, embedder: CachedEmbedder
     const { llm: scripted } = instantLLM(conversations)
     const llm = new MeteredLLM(scripted)
     const stores = await openStores(backend)
-    const timed = { ...stores, vectorStore: timedPort(stores.vectorStore, 'vectorStore', storeTimes), graphStore: timedPort(stores.graphStore, 'graph', storeTimes) }
+    const timed = {
+      ...stores,
+      vectorStore: timedPort(stores.vectorStore, 'vectorStore', storeTimes),
+      graphStore: timedPort(stores.graphStore, 'graph', storeTimes),
+    }
     const memory = await memoryOver(timed, llm, embedder)
     try {
       for (const conversation of conversations) {

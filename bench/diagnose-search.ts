@@ -32,9 +32,18 @@ try {
   await grown.growTo(size)
   const { scope, random } = grown
   const name = () => grown.names[1 + Math.floor(random() * (grown.names.length - 1))]!
-  const link = () => stores.graphStore.linkEntities({ scope, vector: randomUnitVector(random), text: matchText(`about ${name()} ${grown.word()}`), minSimilarity: 0.45, limit: 10 })
+  const link = () =>
+    stores.graphStore.linkEntities({
+      scope,
+      vector: randomUnitVector(random),
+      text: matchText(`about ${name()} ${grown.word()}`),
+      minSimilarity: 0.45,
+      limit: 10,
+    })
   console.log(`${backend}, ${size} memories, ${grown.names.length} entities, ${CALLS} calls each`)
-  await timeCalls('vectorStore.search (hybrid)', () => stores.vectorStore.search({ scope, vector: randomUnitVector(random), text: `about ${name()} ${grown.word()} ${grown.word()}`, limit: 10 }))
+  await timeCalls('vectorStore.search (hybrid)', () =>
+    stores.vectorStore.search({ scope, vector: randomUnitVector(random), text: `about ${name()} ${grown.word()} ${grown.word()}`, limit: 10 }),
+  )
   await timeCalls('vectorStore.nearest', () => stores.vectorStore.nearest({ scope, vector: randomUnitVector(random), limit: 10 }))
   await timeCalls('graph.linkEntities', link)
   const seeds = await Promise.all(Array.from({ length: CALLS }, async () => (await link()).map((linked) => linked.entity.id)))

@@ -48,7 +48,9 @@ export interface EconomyResult {
 
 export async function llmEconomy(embedder: CachedEmbedder): Promise<EconomyResult> {
   const conversations = loadConversations('conversations.jsonl')
-  await embedder.prepare(conversations.flatMap((conversation) => [...conversation.facts.map((fact) => fact.text), ...conversation.entities.map((entity) => entity.name)]))
+  await embedder.prepare(
+    conversations.flatMap((conversation) => [...conversation.facts.map((fact) => fact.text), ...conversation.entities.map((entity) => entity.name)]),
+  )
   const on = await pass(conversations, embedder, true)
   const off = await pass(conversations, embedder, false)
   const separateAlways = await pass(conversations, embedder, true, { extraction: 'separate', updateOn: 'touch' })

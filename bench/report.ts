@@ -44,7 +44,10 @@ function provenance(...files: Array<ResultFile<unknown> | undefined>): string {
 
 /** `graph.traverse 12 ms, vectorStore.search 8 ms, …`, largest first. */
 function breakdown(times: Record<string, number>): string {
-  return Object.entries(times).sort(([, a], [, b]) => b - a).map(([method, value]) => `\`${method}\` ${ms(value)}`).join(', ')
+  return Object.entries(times)
+    .sort(([, a], [, b]) => b - a)
+    .map(([method, value]) => `\`${method}\` ${ms(value)}`)
+    .join(', ')
 }
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -58,7 +61,10 @@ function economySection(): string {
   const on = data.graphOn
   const off = data.graphOff
   const before = data.separateAlways
-  const dist = (counts: Record<string, number>) => Object.entries(counts).map(([value, count]) => `${value}: ${count}`).join(', ')
+  const dist = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([value, count]) => `${value}: ${count}`)
+      .join(', ')
   const passes = [on, before, off]
   const tokens = (summary: Summary) => `${num(summary.mean)} / ${num(summary.p50)} / ${num(summary.p95)}`
   const summaryRows = [
@@ -70,12 +76,9 @@ function economySection(): string {
     ['corrective retries', ...passes.map((pass) => String(pass.retries))],
     ['LLM calls per search', `${data.callsPerSearch.calls} in ${data.callsPerSearch.searches} searches`, '', ''],
   ]
-  const stepRows = Object.entries(on.steps).filter(([, figures]) => figures.calls > 0).map(([step, figures]) => [
-    `\`${step}\``,
-    `${figures.addsCalling} of ${on.adds}`,
-    num(figures.promptTokensMean),
-    num(figures.completionTokensMean),
-  ])
+  const stepRows = Object.entries(on.steps)
+    .filter(([, figures]) => figures.calls > 0)
+    .map(([step, figures]) => [`\`${step}\``, `${figures.addsCalling} of ${on.adds}`, num(figures.promptTokensMean), num(figures.completionTokensMean)])
   return [
     provenance(file),
     '',
@@ -102,14 +105,39 @@ function overheadSection(): string {
   const rows = files.flatMap(([label, file]) =>
     file === undefined
       ? []
-      : [[label, String(file.data.timedAdds), spread(file.data.overheadMs), spread(file.data.wallMs), spread(file.data.embeddingModelMs), num(file.data.llmCallsPerAdd), `${num(file.data.factsPerAdd)} / ${num(file.data.relationsPerAdd)}`]],
+      : [
+          [
+            label,
+            String(file.data.timedAdds),
+            spread(file.data.overheadMs),
+            spread(file.data.wallMs),
+            spread(file.data.embeddingModelMs),
+            num(file.data.llmCallsPerAdd),
+            `${num(file.data.factsPerAdd)} / ${num(file.data.relationsPerAdd)}`,
+          ],
+        ],
   )
   return [
     provenance(...files.map(([, file]) => file)),
     '',
-    table(['backend', 'timed adds', "Engram's overhead p50 / p95", 'add wall time p50 / p95 (instant LLM)', 'embedding model per add p50 / p95 (not included)', 'LLM calls per add', 'memory events / relation events per add'], rows),
+    table(
+      [
+        'backend',
+        'timed adds',
+        "Engram's overhead p50 / p95",
+        'add wall time p50 / p95 (instant LLM)',
+        'embedding model per add p50 / p95 (not included)',
+        'LLM calls per add',
+        'memory events / relation events per add',
+      ],
+      rows,
+    ),
     '',
-    ...files.flatMap(([label, file]) => (file?.data.storeMsPerAdd === undefined ? [] : [`Time inside store methods per add, ${label} (mean; the pipelines' calls overlap): ${breakdown(file.data.storeMsPerAdd)}.`, ''])),
+    ...files.flatMap(([label, file]) =>
+      file?.data.storeMsPerAdd === undefined
+        ? []
+        : [`Time inside store methods per add, ${label} (mean; the pipelines' calls overlap): ${breakdown(file.data.storeMsPerAdd)}.`, ''],
+    ),
     ...files.flatMap(([label, file]) => {
       const byRound = file?.data.overheadP50ByRound
       if (byRound === undefined || !file?.data.warmUpRounds) return []
@@ -136,11 +164,24 @@ function searchSection(): string {
   return [
     provenance(...files.map(([, file]) => file)),
     '',
-    table(['backend', 'memories in scope', 'entities / relations', 'search p50 / p95', 'relations per search', 'entity resolution p50 / p95', 'load time (memories + graph, cumulative step)'], rows),
+    table(
+      [
+        'backend',
+        'memories in scope',
+        'entities / relations',
+        'search p50 / p95',
+        'relations per search',
+        'entity resolution p50 / p95',
+        'load time (memories + graph, cumulative step)',
+      ],
+      rows,
+    ),
     '',
     'Time inside store methods per search (mean; the fact and graph sides run side by side):',
     '',
-    ...files.flatMap(([label, file]) => (file?.data.points ?? []).map((point) => `- ${label}, ${num(point.memories)} memories: ${breakdown(point.storeMsPerSearch ?? {})}`)),
+    ...files.flatMap(([label, file]) =>
+      (file?.data.points ?? []).map((point) => `- ${label}, ${num(point.memories)} memories: ${breakdown(point.storeMsPerSearch ?? {})}`),
+    ),
     '',
     '![Search latency against store size](bench/results/search-latency.svg)',
   ].join('\n')
@@ -152,17 +193,33 @@ function writeChart(results: ReadonlyArray<readonly [string, ScaleResult]>): voi
   const series: Series[] = results.flatMap(([label, result], index) => [
     { label: `${label} search p50`, color: colors[index]!, points: result.points.map((point) => ({ x: point.memories, y: point.searchMs.p50 })) },
     { label: `${label} search p95`, color: colors[index]!, dashed: true, points: result.points.map((point) => ({ x: point.memories, y: point.searchMs.p95 })) },
-    { label: `${label} entity resolution p50`, color: index === 0 ? '#2ca02c' : '#9467bd', points: result.points.map((point) => ({ x: point.memories, y: point.entityResolutionMs.p50 })) },
+    {
+      label: `${label} entity resolution p50`,
+      color: index === 0 ? '#2ca02c' : '#9467bd',
+      points: result.points.map((point) => ({ x: point.memories, y: point.entityResolutionMs.p50 })),
+    },
   ])
-  writeFileSync(`${RESULTS_DIR}search-latency.svg`, lineChart('Search (hops=2) and entity resolution vs. store size', 'memories in the scope (log scale)', 'milliseconds (log scale)', series))
+  writeFileSync(
+    `${RESULTS_DIR}search-latency.svg`,
+    lineChart('Search (hops=2) and entity resolution vs. store size', 'memories in the scope (log scale)', 'milliseconds (log scale)', series),
+  )
 }
 
 function throughputSection(): string {
   const files = BACKENDS.map(([slug, label]) => [label, latest<ThroughputResult>(`throughput-${slug}`)] as const)
   const rows = files.flatMap(([label, file]) =>
-    (file?.data.rows ?? []).map((row) => [label, String(row.scopes), `${num(row.importMemoriesPerSecond)} (${num(row.importedMemories)} memories)`, `${num(row.addsPerSecond)} (${row.adds} adds)`]),
+    (file?.data.rows ?? []).map((row) => [
+      label,
+      String(row.scopes),
+      `${num(row.importMemoriesPerSecond)} (${num(row.importedMemories)} memories)`,
+      `${num(row.addsPerSecond)} (${row.adds} adds)`,
+    ]),
   )
-  return [provenance(...files.map(([, file]) => file)), '', table(['backend', 'concurrent scopes', '`infer:false` import, memories/s', '`infer:true` adds/s (instant LLM)'], rows)].join('\n')
+  return [
+    provenance(...files.map(([, file]) => file)),
+    '',
+    table(['backend', 'concurrent scopes', '`infer:false` import, memories/s', '`infer:true` adds/s (instant LLM)'], rows),
+  ].join('\n')
 }
 
 function footprintSection(): string {
@@ -170,11 +227,31 @@ function footprintSection(): string {
   const rows = files.flatMap(([label, file]) => {
     if (file === undefined) return []
     const { footprint } = file.data
-    const services = footprint.servicesRssMiB === undefined ? '—' : Object.entries(footprint.servicesRssMiB).map(([name, value]) => `${name.split(' ')[0]} ${num(value)} MiB`).join(', ')
-    const disk = footprint.diskMiB === undefined ? '— (in the servers)' : `${num(footprint.diskMiB.perThousandMemories)} MiB (memories ${num(footprint.diskMiB.memories)} MiB + graph ${num(footprint.diskMiB.graph)} MiB in all)`
-    return [[label, num(footprint.memories), `${num(footprint.nodeRssMiB.afterLoad)} MiB (${num(footprint.nodeRssMiB.beforeLoad)} MiB before loading)`, services, disk]]
+    const services =
+      footprint.servicesRssMiB === undefined
+        ? '—'
+        : Object.entries(footprint.servicesRssMiB)
+            .map(([name, value]) => `${name.split(' ')[0]} ${num(value)} MiB`)
+            .join(', ')
+    const disk =
+      footprint.diskMiB === undefined
+        ? '— (in the servers)'
+        : `${num(footprint.diskMiB.perThousandMemories)} MiB (memories ${num(footprint.diskMiB.memories)} MiB + graph ${num(footprint.diskMiB.graph)} MiB in all)`
+    return [
+      [
+        label,
+        num(footprint.memories),
+        `${num(footprint.nodeRssMiB.afterLoad)} MiB (${num(footprint.nodeRssMiB.beforeLoad)} MiB before loading)`,
+        services,
+        disk,
+      ],
+    ]
   })
-  return [provenance(...files.map(([, file]) => file)), '', table(['backend', 'memories in scope', 'Node process RSS after load and searches', 'service processes RSS', 'on disk per 1k memories'], rows)].join('\n')
+  return [
+    provenance(...files.map(([, file]) => file)),
+    '',
+    table(['backend', 'memories in scope', 'Node process RSS after load and searches', 'service processes RSS', 'on disk per 1k memories'], rows),
+  ].join('\n')
 }
 
 function embedderSection(): string {
@@ -184,11 +261,14 @@ function embedderSection(): string {
   return [
     provenance(file),
     '',
-    table(['step', 'p50 / p95'], [
-      ['open (load ONNX model and tokenizer)', spread(data.openMs)],
-      ['one query', spread(data.oneQueryMs)],
-      ['32 short sentences', `${spread(data.batchOf32Ms)} (${num(data.textsPerSecond)} texts/s)`],
-    ]),
+    table(
+      ['step', 'p50 / p95'],
+      [
+        ['open (load ONNX model and tokenizer)', spread(data.openMs)],
+        ['one query', spread(data.oneQueryMs)],
+        ['32 short sentences', `${spread(data.batchOf32Ms)} (${num(data.textsPerSecond)} texts/s)`],
+      ],
+    ),
   ].join('\n')
 }
 
@@ -204,18 +284,43 @@ function targetsSection(): string {
   const search = Object.fromEntries(BACKENDS.map(([slug]) => [slug, latest<ScaleResult>(`search-scaling-${slug}`)?.data]))
   const at = (slug: string, size: number) => search[slug]?.points.find((point) => point.memories === size)
   const targets: Target[] = [
-    { claim: 'LLM calls per add ≤ 2.5 (mean, graph on)', measured: economy ? num(economy.graphOn.callsPerAdd.mean) : '—', met: economy && economy.graphOn.callsPerAdd.mean <= 2.5 },
-    { claim: 'sequential LLM round trips per add ≤ 2', measured: economy ? `max ${economy.graphOn.roundTrips.max}` : '—', met: economy && economy.graphOn.roundTrips.max <= 2 },
+    {
+      claim: 'LLM calls per add ≤ 2.5 (mean, graph on)',
+      measured: economy ? num(economy.graphOn.callsPerAdd.mean) : '—',
+      met: economy && economy.graphOn.callsPerAdd.mean <= 2.5,
+    },
+    {
+      claim: 'sequential LLM round trips per add ≤ 2',
+      measured: economy ? `max ${economy.graphOn.roundTrips.max}` : '—',
+      met: economy && economy.graphOn.roundTrips.max <= 2,
+    },
     { claim: 'LLM calls per search = 0', measured: economy ? String(economy.callsPerSearch.calls) : '—', met: economy && economy.callsPerSearch.calls === 0 },
-    { claim: "Engram's overhead per add, embedded, p50 ≤ 20 ms", measured: overhead.embedded ? ms(overhead.embedded.overheadMs.p50) : '—', met: overhead.embedded && overhead.embedded.overheadMs.p50 <= 20 },
-    { claim: "Engram's overhead per add, Neo4j + Weaviate, p50 ≤ 60 ms", measured: overhead['neo4j-weaviate'] ? ms(overhead['neo4j-weaviate'].overheadMs.p50) : '—', met: overhead['neo4j-weaviate'] && overhead['neo4j-weaviate'].overheadMs.p50 <= 60 },
-    { claim: 'search p95 at 10k memories, embedded, ≤ 50 ms', measured: at('embedded', 10_000) ? ms(at('embedded', 10_000)!.searchMs.p95) : '—', met: at('embedded', 10_000) && at('embedded', 10_000)!.searchMs.p95 <= 50 },
-    { claim: 'search p95 at 100k memories, Neo4j + Weaviate, ≤ 100 ms', measured: at('neo4j-weaviate', 100_000) ? ms(at('neo4j-weaviate', 100_000)!.searchMs.p95) : '—', met: at('neo4j-weaviate', 100_000) && at('neo4j-weaviate', 100_000)!.searchMs.p95 <= 100 },
+    {
+      claim: "Engram's overhead per add, embedded, p50 ≤ 20 ms",
+      measured: overhead.embedded ? ms(overhead.embedded.overheadMs.p50) : '—',
+      met: overhead.embedded && overhead.embedded.overheadMs.p50 <= 20,
+    },
+    {
+      claim: "Engram's overhead per add, Neo4j + Weaviate, p50 ≤ 60 ms",
+      measured: overhead['neo4j-weaviate'] ? ms(overhead['neo4j-weaviate'].overheadMs.p50) : '—',
+      met: overhead['neo4j-weaviate'] && overhead['neo4j-weaviate'].overheadMs.p50 <= 60,
+    },
+    {
+      claim: 'search p95 at 10k memories, embedded, ≤ 50 ms',
+      measured: at('embedded', 10_000) ? ms(at('embedded', 10_000)!.searchMs.p95) : '—',
+      met: at('embedded', 10_000) && at('embedded', 10_000)!.searchMs.p95 <= 50,
+    },
+    {
+      claim: 'search p95 at 100k memories, Neo4j + Weaviate, ≤ 100 ms',
+      measured: at('neo4j-weaviate', 100_000) ? ms(at('neo4j-weaviate', 100_000)!.searchMs.p95) : '—',
+      met: at('neo4j-weaviate', 100_000) && at('neo4j-weaviate', 100_000)!.searchMs.p95 <= 100,
+    },
     ...BACKENDS.map(([slug, label]): Target => {
       const points = search[slug]?.points ?? []
       const first = points[0]
       const last = points.at(-1)
-      if (first === undefined || last === undefined || first === last) return { claim: `entity resolution flat with store size, ${label}`, measured: '—', met: undefined }
+      if (first === undefined || last === undefined || first === last)
+        return { claim: `entity resolution flat with store size, ${label}`, measured: '—', met: undefined }
       const growth = last.entityResolutionMs.p50 / first.entityResolutionMs.p50
       return {
         claim: `entity resolution flat with store size, ${label} (p50 grows < 2× while the store grows ${num(last.memories / first.memories)}×)`,
@@ -224,7 +329,10 @@ function targetsSection(): string {
       }
     }),
   ]
-  return table(['target', 'measured', 'met?'], targets.map((target) => [target.claim, target.measured, target.met === undefined ? 'not measured' : target.met ? 'yes' : '**no**']))
+  return table(
+    ['target', 'measured', 'met?'],
+    targets.map((target) => [target.claim, target.measured, target.met === undefined ? 'not measured' : target.met ? 'yes' : '**no**']),
+  )
 }
 
 const SECTIONS: Record<string, () => string> = {

@@ -118,20 +118,31 @@ export async function searchScaling(backend: BackendName, sizes: readonly number
         entityResolutionMs: summarize(await timeResolution(grown)),
       })
       console.log(JSON.stringify(points.at(-1)))
-      checkpoint?.({ backend, points, footprint: { memories: grown.memories, nodeRssMiB: { beforeLoad: mib(beforeLoad), afterLoad: mib(process.memoryUsage().rss) } } })
+      checkpoint?.({
+        backend,
+        points,
+        footprint: { memories: grown.memories, nodeRssMiB: { beforeLoad: mib(beforeLoad), afterLoad: mib(process.memoryUsage().rss) } },
+      })
     }
     footprint = { memories: grown.memories, nodeRssMiB: { beforeLoad: mib(beforeLoad), afterLoad: mib(process.memoryUsage().rss) } }
     if (backend === 'neo4j+weaviate') {
-      footprint.servicesRssMiB = Object.fromEntries((await serviceProcesses()).map((service) => [`${service.command} (pid ${service.pid})`, mib(service.rssBytes)]))
+      footprint.servicesRssMiB = Object.fromEntries(
+        (await serviceProcesses()).map((service) => [`${service.command} (pid ${service.pid})`, mib(service.rssBytes)]),
+      )
     }
   } finally {
     await memory.close()
   }
   if (backend === 'embedded') {
-    const size = (path: string) => ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (statOrZero(path + suffix)), 0)
+    const size = (path: string) => ['', '-wal', '-shm'].reduce((sum, suffix) => sum + statOrZero(path + suffix), 0)
     const memories = size(stores.files[0]!)
     const graph = size(stores.files[1]!)
-    footprint.diskMiB = { memories: mib(memories), graph: mib(graph), total: mib(memories + graph), perThousandMemories: round(mib(memories + graph) / (grown.memories / 1000)) }
+    footprint.diskMiB = {
+      memories: mib(memories),
+      graph: mib(graph),
+      total: mib(memories + graph),
+      perThousandMemories: round(mib(memories + graph) / (grown.memories / 1000)),
+    }
   }
   return { backend, points, footprint }
 }

@@ -37,11 +37,13 @@ function scopeOf(conversation: FixtureConversation, scopes: number): string {
 
 export async function throughput(backend: BackendName, embedder: CachedEmbedder, scopeCounts: readonly number[]): Promise<ThroughputResult> {
   const conversations = loadConversations('conversations.jsonl')
-  await embedder.prepare(conversations.flatMap((conversation) => [
-    ...conversation.messages.map((message) => message.content),
-    ...conversation.facts.map((fact) => fact.text),
-    ...conversation.entities.map((entity) => entity.name),
-  ]))
+  await embedder.prepare(
+    conversations.flatMap((conversation) => [
+      ...conversation.messages.map((message) => message.content),
+      ...conversation.facts.map((fact) => fact.text),
+      ...conversation.entities.map((entity) => entity.name),
+    ]),
+  )
   const rows: ThroughputRow[] = []
   for (const scopes of scopeCounts) {
     const imported = await timed(backend, embedder, undefined, conversations, (memory, conversation) =>

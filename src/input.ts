@@ -114,10 +114,7 @@ const metadata = (limits: InputLimits) =>
           if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: problem })
         }
       })
-      .refine(
-        (value) => Object.keys(value).length <= limits.maxMetadataKeys,
-        overLimit('metadata', limits.maxMetadataKeys, 'keys', 'maxMetadataKeys'),
-      )
+      .refine((value) => Object.keys(value).length <= limits.maxMetadataKeys, overLimit('metadata', limits.maxMetadataKeys, 'keys', 'maxMetadataKeys'))
       .refine(
         (value) => utf8Bytes(JSON.stringify(value)) <= limits.maxMetadataBytes,
         overLimit('metadata as JSON', limits.maxMetadataBytes, 'UTF-8 bytes', 'maxMetadataBytes'),
@@ -166,9 +163,7 @@ const INSTANT_FORMS = 'an ISO-8601 date-time with offset (2025-01-10T09:30:00Z) 
 export type IsoTime = IsoDateTime | IsoDate | (string & {})
 
 /** A point in time written as text: an ISO-8601 date-time with offset, or a plain date meaning midnight UTC. */
-export const isoTimeSchema = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: `must be ${INSTANT_FORMS}` })
-  .pipe(z.custom<IsoTime>())
+export const isoTimeSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: `must be ${INSTANT_FORMS}` }).pipe(z.custom<IsoTime>())
 
 /** A point in time as public input takes it: a `Date`, or text as {@link isoTimeSchema} reads it. */
 export const instantSchema = z.union([z.date(), isoTimeSchema], { error: `must be a Date, or ${INSTANT_FORMS}` })

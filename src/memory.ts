@@ -135,7 +135,18 @@ export class Memory {
         { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
         { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
       ])
-      const memory = new Memory({ llm, embedder, vectorStore, graph, history: historyStore, journal, context, audit, config: resolved, now: adapters.clock ?? (() => new Date()) })
+      const memory = new Memory({
+        llm,
+        embedder,
+        vectorStore,
+        graph,
+        history: historyStore,
+        journal,
+        context,
+        audit,
+        config: resolved,
+        now: adapters.clock ?? (() => new Date()),
+      })
       // Adds a crash interrupted are completed (or undone) before anything else runs; an entry a
       // store cannot take yet stays journaled for `recover()` or the next start.
       await memory.recover()

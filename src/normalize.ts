@@ -27,7 +27,11 @@ export function entityKey(name: string): string {
  * what is stored is what every store can return unchanged.
  */
 export function entityName(name: string): string {
-  return name.toWellFormed().normalize('NFC').replace(/[\s\p{Cc}]+/gu, ' ').trim()
+  return name
+    .toWellFormed()
+    .normalize('NFC')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim()
 }
 
 /**
@@ -128,6 +132,10 @@ function stem(word: string): string {
  * query when the query's match text contains the name's match text.
  */
 export function matchText(text: string): string {
-  const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  const words =
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
   return ` ${words.join(' ')} `
 }

@@ -148,18 +148,28 @@ class Move {
 
   async memories(store: VectorStore): Promise<void> {
     const all = requireWithinLimit(await store.list({ scope: {}, limit: REEMBED_LIMIT }), 'memories')
-    await this.#inBatches('vector store', all, (memory) => memory.text, async (batch, vectors) => {
-      await store.restore(batch.map((memory, index) => ({ ...memory, vector: vectors[index]! })))
-      this.counts.memories += batch.length
-    })
+    await this.#inBatches(
+      'vector store',
+      all,
+      (memory) => memory.text,
+      async (batch, vectors) => {
+        await store.restore(batch.map((memory, index) => ({ ...memory, vector: vectors[index]! })))
+        this.counts.memories += batch.length
+      },
+    )
   }
 
   async entities(graph: GraphStore): Promise<void> {
     const all = requireWithinLimit(await graph.entities({ scope: {}, limit: REEMBED_LIMIT }), 'entities')
-    await this.#inBatches('graph store', all, (entity) => entity.name, async (batch, vectors) => {
-      await graph.restore({ entities: batch.map((entity, index) => ({ ...entity, vector: vectors[index]! })), relations: [] })
-      this.counts.entities += batch.length
-    })
+    await this.#inBatches(
+      'graph store',
+      all,
+      (entity) => entity.name,
+      async (batch, vectors) => {
+        await graph.restore({ entities: batch.map((entity, index) => ({ ...entity, vector: vectors[index]! })), relations: [] })
+        this.counts.entities += batch.length
+      },
+    )
   }
 
   async #inBatches<T extends StoredMemory | StoredEntity>(
@@ -176,7 +186,10 @@ class Move {
       const batch = pending.slice(start, start + this.#batchSize)
       await write(batch, await this.#embedder.embed(batch.map(textOf), 'document'))
       // Noted after the write: a kill between the two only makes the next run embed the batch again.
-      this.log.note(store, batch.map((item) => item.id))
+      this.log.note(
+        store,
+        batch.map((item) => item.id),
+      )
       done += batch.length
       this.#onProgress({ store, done, total: items.length })
     }
@@ -185,7 +198,10 @@ class Move {
 
 function requireWithinLimit<T>(items: T[], kind: string): T[] {
   if (items.length >= REEMBED_LIMIT) {
-    throw new EngramError('INVALID_CONFIG', `the store holds ${REEMBED_LIMIT} or more ${kind}, more than one reembed reads; export the scopes and import them into a new data dir with the new model`)
+    throw new EngramError(
+      'INVALID_CONFIG',
+      `the store holds ${REEMBED_LIMIT} or more ${kind}, more than one reembed reads; export the scopes and import them into a new data dir with the new model`,
+    )
   }
   return items
 }
@@ -250,7 +266,11 @@ class ProgressLog {
 }
 
 function readLines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : []
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : []
 }
 
 function parseLine(line: string): unknown {

@@ -30,7 +30,10 @@ export class Statements {
         const path = join(dir, entry.name)
         if (entry.isDirectory()) walk(path)
         else if (entry.name.endsWith(`.${folder}`)) {
-          const name = relative(root, path).slice(0, -(folder.length + 1)).split(sep).join('/')
+          const name = relative(root, path)
+            .slice(0, -(folder.length + 1))
+            .split(sep)
+            .join('/')
           texts.set(name, readFileSync(path, 'utf8'))
         }
       }

@@ -23,7 +23,7 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   ]
   for (let power = minY; power <= maxY; power += 1) {
     const y = 10 ** power
@@ -34,8 +34,8 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     parts.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#eee"/>`)
     parts.push(`<text x="${px(x)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${x.toLocaleString('en-US')}</text>`)
   }
-  parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 15}" text-anchor="middle">${escape(xLabel)}</text>`)
-  parts.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`)
+  parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 15}" text-anchor="middle">${escapeXml(xLabel)}</text>`)
+  parts.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`)
   series.forEach((line, index) => {
     const path = line.points.map((point, i) => `${i === 0 ? 'M' : 'L'}${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`).join(' ')
     const dash = line.dashed ? ' stroke-dasharray="6 4"' : ''
@@ -44,11 +44,11 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     const legendY = MARGIN.top + 10 + index * 20
     const legendX = MARGIN.left + plotW + 15
     parts.push(`<line x1="${legendX}" x2="${legendX + 24}" y1="${legendY}" y2="${legendY}" stroke="${line.color}" stroke-width="2"${dash}/>`)
-    parts.push(`<text x="${legendX + 30}" y="${legendY + 4}">${escape(line.label)}</text>`)
+    parts.push(`<text x="${legendX + 30}" y="${legendY + 4}">${escapeXml(line.label)}</text>`)
   })
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
 }
 
 const round = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 })
-const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+const escapeXml = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')

@@ -116,13 +116,19 @@ function sections(text: string, first: string, second: string): [string, string]
 
 /** Lines "0: text" (render.ts renderNumbered). */
 function numbered(text: string): Array<{ id: string; text: string }> {
-  return text === '(none)' ? [] : text.split('\n').map((line) => {
-    const colon = line.indexOf(': ')
-    return { id: line.slice(0, colon), text: line.slice(colon + 2) }
-  })
+  return text === '(none)'
+    ? []
+    : text.split('\n').map((line) => {
+        const colon = line.indexOf(': ')
+        return { id: line.slice(0, colon), text: line.slice(colon + 2) }
+      })
 }
 
-const bullets = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('- ')).map((line) => line.slice(2))
+const bullets = (text: string): string[] =>
+  text
+    .split('\n')
+    .filter((line) => line.startsWith('- '))
+    .map((line) => line.slice(2))
 
 interface RelationLine {
   source: string

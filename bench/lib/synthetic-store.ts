@@ -29,11 +29,32 @@ const WORDS = (
   'cloud budget holiday birthday wedding movie series game weekend morning evening allergy vegetarian spicy sweet likes ' +
   'prefers hates visits works lives studies plays reads watches cooks remembers plans'
 ).split(' ')
-const FIRST = 'Anna Ben Carla David Elena Farid Greta Hugo Ines Jonas Kenji Lena Marco Nadia Omar Priya Quinn Rosa Sven Tara Umar Vera Wen Xavier Yara Zoe Aiko Bruno Chloe Dmitri'.split(' ')
-const LAST = 'Silva Novak Berg Costa Diaz Evans Fischer Garcia Hansen Ito Jensen Kowalski Larsen Moreau Nakamura Olsen Petrov Quist Rossi Sato Tanaka Ueda Varga Weber Xu Yilmaz Zhang Alves Brandt Cruz'.split(' ')
+const FIRST =
+  'Anna Ben Carla David Elena Farid Greta Hugo Ines Jonas Kenji Lena Marco Nadia Omar Priya Quinn Rosa Sven Tara Umar Vera Wen Xavier Yara Zoe Aiko Bruno Chloe Dmitri'.split(
+    ' ',
+  )
+const LAST =
+  'Silva Novak Berg Costa Diaz Evans Fischer Garcia Hansen Ito Jensen Kowalski Larsen Moreau Nakamura Olsen Petrov Quist Rossi Sato Tanaka Ueda Varga Weber Xu Yilmaz Zhang Alves Brandt Cruz'.split(
+    ' ',
+  )
 const PLACES = 'Lisbon Madrid Oslo Tokyo Berlin Lyon Austin Lagos Osaka Dublin Vienna Prague Seattle Denver Porto Quito Riga Sofia Tunis Utrecht'.split(' ')
-const ORGS = 'Acme Globex Initech Hooli Umbrella Stark Wayne Tyrell Cyberdyne Soylent Monarch Orbit Vale Nordlys Kumo Pied Harbor Summit Atlas Beacon'.split(' ')
-const RELATIONSHIPS = ['KNOWS', 'WORKS_AT', 'LIVES_IN', 'FRIEND_OF', 'VISITED', 'LIKES', 'MANAGES', 'MEMBER_OF', 'SISTER_OF', 'RECOMMENDED', 'OWNS', 'STUDIED_AT']
+const ORGS = 'Acme Globex Initech Hooli Umbrella Stark Wayne Tyrell Cyberdyne Soylent Monarch Orbit Vale Nordlys Kumo Pied Harbor Summit Atlas Beacon'.split(
+  ' ',
+)
+const RELATIONSHIPS = [
+  'KNOWS',
+  'WORKS_AT',
+  'LIVES_IN',
+  'FRIEND_OF',
+  'VISITED',
+  'LIKES',
+  'MANAGES',
+  'MEMBER_OF',
+  'SISTER_OF',
+  'RECOMMENDED',
+  'OWNS',
+  'STUDIED_AT',
+]
 
 /** A scope being grown; keeps what it has written so later batches can refer to it. */
 export class SyntheticScope {
@@ -82,7 +103,8 @@ export class SyntheticScope {
       started = performance.now()
       await this.#growGraph(Math.floor(this.memories / MEMORIES_PER_ENTITY), now)
       graphMs += performance.now() - started
-      if (this.memories % 10_000 === 0) console.log(`  ${this.memories} memories (memories ${Math.round(memoriesMs / 1000)} s, graph ${Math.round(graphMs / 1000)} s so far)`)
+      if (this.memories % 10_000 === 0)
+        console.log(`  ${this.memories} memories (memories ${Math.round(memoriesMs / 1000)} s, graph ${Math.round(graphMs / 1000)} s so far)`)
     }
     return { memoriesMs, graphMs }
   }
@@ -94,7 +116,12 @@ export class SyntheticScope {
       const index = this.names.length
       const name = this.entityName(index)
       this.names.push(name)
-      fresh.push({ key: entityKey(name), name, type: ['person', 'person', 'person', 'city', 'organization'][index % 5]!, vector: randomUnitVector(this.random) })
+      fresh.push({
+        key: entityKey(name),
+        name,
+        type: ['person', 'person', 'person', 'city', 'organization'][index % 5]!,
+        vector: randomUnitVector(this.random),
+      })
       if (index === 0) continue
       for (let r = 0; r < RELATIONS_PER_ENTITY; r += 1) {
         const other = this.random() < USER_SHARE ? 0 : Math.floor(index * this.random() ** 2)

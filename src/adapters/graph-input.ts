@@ -23,7 +23,11 @@ export function requireRelationshipType(type: string): void {
   try {
     assertRelationshipType(type)
   } catch (error) {
-    throw new EngramError('INVALID_INPUT', `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (SPEC §4); nothing was written`, { cause: error })
+    throw new EngramError(
+      'INVALID_INPUT',
+      `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (SPEC §4); nothing was written`,
+      { cause: error },
+    )
   }
 }
 

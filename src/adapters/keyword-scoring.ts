@@ -23,7 +23,11 @@ const B = 0.75
  */
 export function keywordTerms(text: string): string[] {
   // Lower-case first: some capitals lower-case to a letter plus a combining mark (İ → i̇).
-  const folded = text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '').normalize('NFC')
+  const folded = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .normalize('NFC')
   return folded.match(/[\p{L}\p{N}]+/gu) ?? []
 }
 

@@ -62,9 +62,11 @@ export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: Key
     found.explain.keywordRank = index + 1
     found.sum += 1 / (K + index + 1)
   })
-  return [...fused.values()]
-    // Equal fused scores (say, first in one list each) go to the closer vector.
-    .sort((a, b) => b.sum - a.sum || b.similarity - a.similarity)
-    .slice(0, limit)
-    .map(({ memory, explain, sum }) => ({ memory, score: sum / BEST, explain: { ...explain, fused: sum } }))
+  return (
+    [...fused.values()]
+      // Equal fused scores (say, first in one list each) go to the closer vector.
+      .sort((a, b) => b.sum - a.sum || b.similarity - a.similarity)
+      .slice(0, limit)
+      .map(({ memory, explain, sum }) => ({ memory, score: sum / BEST, explain: { ...explain, fused: sum } }))
+  )
 }

@@ -128,17 +128,22 @@ export class ScopedVectors<K extends string | number> {
   best(scope: Scope, query: Vector, count: number, admits?: (key: K) => boolean, exact = false): Array<Scored<K>> {
     const top: Array<Scored<K>> = []
     if (count <= 0) return top
-    this.forEachVisible(scope, query, (key, similarity) => {
-      if (top.length === count && !ranksBefore(similarity, key, top[count - 1]!)) return
-      if (admits !== undefined && !admits(key)) return
-      // Insertion into a short sorted list: count is a few dozen, and most candidates never get here.
-      let at = top.length === count ? count - 1 : top.length
-      while (at > 0 && ranksBefore(similarity, key, top[at - 1]!)) {
-        top[at] = top[at - 1]!
-        at--
-      }
-      top[at] = { key, similarity }
-    }, exact)
+    this.forEachVisible(
+      scope,
+      query,
+      (key, similarity) => {
+        if (top.length === count && !ranksBefore(similarity, key, top[count - 1]!)) return
+        if (admits !== undefined && !admits(key)) return
+        // Insertion into a short sorted list: count is a few dozen, and most candidates never get here.
+        let at = top.length === count ? count - 1 : top.length
+        while (at > 0 && ranksBefore(similarity, key, top[at - 1]!)) {
+          top[at] = top[at - 1]!
+          at--
+        }
+        top[at] = { key, similarity }
+      },
+      exact,
+    )
     return top
   }
 

@@ -57,9 +57,7 @@ export interface ResolvedConfig {
   /** `null` when no LLM is configured: `infer:false`, search and reads still work. */
   readonly llm: LLMConfig | null
   readonly embedder: EmbedderConfig
-  readonly vectorStore:
-    | { provider: 'sqlite'; path: string }
-    | { provider: 'weaviate'; url: string; grpcPort: number; apiKey?: string; collection?: string }
+  readonly vectorStore: { provider: 'sqlite'; path: string } | { provider: 'weaviate'; url: string; grpcPort: number; apiKey?: string; collection?: string }
   readonly graphStore:
     | { provider: 'sqlite'; path: string }
     | { provider: 'neo4j'; url: string; username: string; password: string; database?: string; readTimeoutMs?: number; cypherTimeoutMs?: number }

@@ -10,9 +10,7 @@ import { LOCAL_MODEL_NAMES } from '../adapters/local/embedding-models.js'
 const hasMethods =
   (...methods: string[]) =>
   (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+    typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
 
 const retrySettings = {
   /** Attempts after the first on 429/5xx/timeouts. Default 3. */
@@ -131,7 +129,10 @@ const sqliteStore = () =>
   z
     .object({
       provider: z.literal('sqlite'),
-      config: z.object({ path: z.string().min(1).optional() }).strict().default({}),
+      config: z
+        .object({ path: z.string().min(1).optional() })
+        .strict()
+        .default({}),
     })
     .strict()
 
@@ -148,7 +149,10 @@ const weaviateVectorStore = z
         grpcPort: z.number().int().min(1).max(65535).optional(),
         apiKey: z.string().min(1).optional(),
         /** Collection name. Default `EngramMemory`. */
-        collection: z.string().regex(/^[A-Z][A-Za-z0-9_]*$/, 'a Weaviate collection name: a capital letter, then letters, digits or _').optional(),
+        collection: z
+          .string()
+          .regex(/^[A-Z][A-Za-z0-9_]*$/, 'a Weaviate collection name: a capital letter, then letters, digits or _')
+          .optional(),
       })
       .strict()
       .default({}),
@@ -165,7 +169,10 @@ const neo4jGraphStore = z
     config: z
       .object({
         /** Bolt URL, e.g. `bolt://127.0.0.1:7687`. Default: `NEO4J_URI`. */
-        url: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'a bolt:// or neo4j:// URL').optional(),
+        url: z
+          .string()
+          .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'a bolt:// or neo4j:// URL')
+          .optional(),
         username: z.string().optional(),
         password: z.string().optional(),
         database: z.string().min(1).optional(),

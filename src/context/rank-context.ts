@@ -10,9 +10,15 @@ import type { SupersededFact, SupersededRelation } from './superseded.js'
  * superseded them (then those found by name), and each counts as if it stood twice as far down:
  * the history behind an answer is worth showing, the present more.
  */
-export function rankContextItems(found: SearchResult, earlierTexts: ReadonlyArray<readonly SupersededFact[]>, ended: readonly SupersededRelation[]): ContextItem[] {
+export function rankContextItems(
+  found: SearchResult,
+  earlierTexts: ReadonlyArray<readonly SupersededFact[]>,
+  ended: readonly SupersededRelation[],
+): ContextItem[] {
   const facts = found.results.map((fact): ContextItem => ({ kind: 'fact', id: fact.id, score: fact.score, line: factLine(fact) }))
-  const relations = found.relations.map((relation): ContextItem => ({ kind: 'relation', id: relation.id, score: relation.score, line: currentRelationLine(relation) }))
+  const relations = found.relations.map(
+    (relation): ContextItem => ({ kind: 'relation', id: relation.id, score: relation.score, line: currentRelationLine(relation) }),
+  )
   const current = fuseByRank([
     { items: facts, stride: 1 },
     { items: relations, stride: 1 },

@@ -53,7 +53,12 @@ export async function supersededFacts(history: HistoryStore | null, facts: reado
  * entity the query names (relevance lifts it from ½ to 1). Best first; ties go to the most
  * recently ended, then by id, so the order never depends on the store.
  */
-export async function supersededRelations(graph: GraphStore | null, scope: Scope, query: string, found: readonly ScoredRelation[]): Promise<SupersededRelation[]> {
+export async function supersededRelations(
+  graph: GraphStore | null,
+  scope: Scope,
+  query: string,
+  found: readonly ScoredRelation[],
+): Promise<SupersededRelation[]> {
   if (graph === null) return []
   const listed = await graph.relations({ scope, validOnly: false, limit: ENDED_RELATIONS_SCAN })
   const ended = listed.filter((relation) => relation.validTo !== null)

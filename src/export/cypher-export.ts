@@ -66,6 +66,7 @@ export function cypherString(text: string): string {
   const escaped = text
     .toWellFormed()
     .replace(/[\\']/g, (character) => `\\${character}`)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
     .replace(/[\u0000-\u001f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return `'${escaped}'`
 }

@@ -10,25 +10,33 @@ export function exportGraphml(graph: GraphSnapshot): string {
     ...EDGE_KEYS.map((key) => `  <key id="e_${key}" for="edge" attr.name="${key}" attr.type="${key === 'mentions' ? 'int' : 'string'}"/>`),
   ]
   const nodes = graph.entities.map((entity) =>
-    element('node', { id: entity.id }, {
-      n_name: entity.name,
-      n_key: entity.key,
-      n_type: entity.type,
-      n_mentions: String(entity.mentions),
-      n_created_at: entity.createdAt,
-      n_updated_at: entity.updatedAt,
-    }),
+    element(
+      'node',
+      { id: entity.id },
+      {
+        n_name: entity.name,
+        n_key: entity.key,
+        n_type: entity.type,
+        n_mentions: String(entity.mentions),
+        n_created_at: entity.createdAt,
+        n_updated_at: entity.updatedAt,
+      },
+    ),
   )
   const edges = graph.relations.map((relation) =>
-    element('edge', { id: relation.id, source: relation.source.id, target: relation.destination.id }, {
-      e_relationship: relation.relationship,
-      e_valid_from: relation.validFrom,
-      e_valid_to: relation.validTo ?? '',
-      e_mentions: String(relation.mentions),
-      e_memory_ids: relation.memoryIds.join(' '),
-      e_created_at: relation.createdAt,
-      e_updated_at: relation.updatedAt,
-    }),
+    element(
+      'edge',
+      { id: relation.id, source: relation.source.id, target: relation.destination.id },
+      {
+        e_relationship: relation.relationship,
+        e_valid_from: relation.validFrom,
+        e_valid_to: relation.validTo ?? '',
+        e_mentions: String(relation.mentions),
+        e_memory_ids: relation.memoryIds.join(' '),
+        e_created_at: relation.createdAt,
+        e_updated_at: relation.updatedAt,
+      },
+    ),
   )
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -56,8 +64,11 @@ function element(tag: string, attributes: Record<string, string>, data: Record<s
  * surrogates at all, even escaped, so those become U+FFFD.
  */
 export function xmlText(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-    .replace(/[&<>"']/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`)
+  return (
+    text
+      .toWellFormed()
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: characters XML 1.0 cannot carry are what this replaces
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+      .replace(/[&<>"']/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`)
+  )
 }

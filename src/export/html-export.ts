@@ -17,15 +17,15 @@ export function exportHtml(graph: GraphSnapshot): string {
     relations: [...graph.relations]
       .sort((a, b) => compareStrings(a.validFrom, b.validFrom) || compareStrings(a.id, b.id))
       .map((relation) => ({
-      id: relation.id,
-      source: relation.source.id,
-      target: relation.destination.id,
-      relationship: relation.relationship,
-      validFrom: relation.validFrom,
-      validTo: relation.validTo,
-      mentions: relation.mentions,
-      memoryIds: relation.memoryIds,
-    })),
+        id: relation.id,
+        source: relation.source.id,
+        target: relation.destination.id,
+        relationship: relation.relationship,
+        validFrom: relation.validFrom,
+        validTo: relation.validTo,
+        mentions: relation.mentions,
+        memoryIds: relation.memoryIds,
+      })),
   }
   return [
     '<!doctype html>',
@@ -55,5 +55,8 @@ function describeScope(scope: GraphSnapshot['scope']): string {
 
 /** JSON that cannot end its `<script>` element or open a comment: every `<` escaped. */
 function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }

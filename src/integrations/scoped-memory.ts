@@ -1,5 +1,14 @@
 import { EngramError } from '../errors.js'
-import { type AddOptions, type ContextOptions, type GetAllOptions, type Messages, parseInput, requiredScopeSchema, type Scope, type SearchOptions } from '../input.js'
+import {
+  type AddOptions,
+  type ContextOptions,
+  type GetAllOptions,
+  type Messages,
+  parseInput,
+  requiredScopeSchema,
+  type Scope,
+  type SearchOptions,
+} from '../input.js'
 import type { Memory } from '../memory.js'
 import { definedScope } from '../memory-records.js'
 import type { GraphExportFormat } from '../operations/inspect-graph.js'

@@ -34,7 +34,15 @@ export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promis
   if (!vectorWrites && graph === null) return { graphEvents: null }
   const journaled: JournalPlan = { ...plan, graph }
   const progress: JournalProgress = { vector: !vectorWrites, graph: graph === null ? 'none' : 'pending' }
-  await ctx.journal.begin({ id, scope: plan.scope, state: 'pending', ownerPid: process.pid, plan: encodePlan(journaled), progress: JSON.stringify(progress), createdAt: ctx.now().toISOString() })
+  await ctx.journal.begin({
+    id,
+    scope: plan.scope,
+    state: 'pending',
+    ownerPid: process.pid,
+    plan: encodePlan(journaled),
+    progress: JSON.stringify(progress),
+    createdAt: ctx.now().toISOString(),
+  })
   entriesInFlight.add(id)
   try {
     if (!progress.vector) {
@@ -43,8 +51,15 @@ export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promis
       } catch (error) {
         await ctx.journal.mark(id, 'rolling_back', JSON.stringify(progress))
         // Still unreachable? Then the entry stays, and recovery undoes the writes later.
-        await undoVectorWrites(ctx, plan).then(() => ctx.journal.finish(id), () => undefined)
-        return { factsError: error, graphEvents: null, ...(graph !== null ? { graphError: new Error('relations not written: the facts they cite could not be stored') } : {}) }
+        await undoVectorWrites(ctx, plan).then(
+          () => ctx.journal.finish(id),
+          () => undefined,
+        )
+        return {
+          factsError: error,
+          graphEvents: null,
+          ...(graph !== null ? { graphError: new Error('relations not written: the facts they cite could not be stored') } : {}),
+        }
       }
       progress.vector = true
       await ctx.journal.mark(id, 'pending', JSON.stringify(progress))
@@ -122,7 +137,10 @@ export async function undoVectorWrites(ctx: PipelineContext, plan: JournalPlan):
   if (vector.inserts.length > 0) await ctx.vectorStore.delete(vector.inserts.map((memory) => memory.id))
   const previous = [...vector.updates.map(({ before }) => before), ...vector.deletes]
   if (previous.length === 0) return
-  const vectors = await ctx.embedder.embed(previous.map((memory) => memory.text), 'document')
+  const vectors = await ctx.embedder.embed(
+    previous.map((memory) => memory.text),
+    'document',
+  )
   await ctx.vectorStore.restore(previous.map((memory, index) => ({ ...memory, vector: vectors[index]! })))
 }
 

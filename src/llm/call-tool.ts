@@ -32,10 +32,7 @@ export interface ToolSpec<S extends z.ZodType = z.ZodType> {
  * @throws EngramError `LLM_BAD_OUTPUT` when the corrected attempt fails too; transport errors of
  * the LLM (e.g. `LLM_UNAVAILABLE`) propagate unchanged.
  */
-export async function callTool<S extends z.ZodType>(
-  llm: LLM,
-  request: { messages: ChatMessage[]; tool: ToolSpec<S> },
-): Promise<z.output<S>> {
+export async function callTool<S extends z.ZodType>(llm: LLM, request: { messages: ChatMessage[]; tool: ToolSpec<S> }): Promise<z.output<S>> {
   const choice: ToolChoice = { type: 'tool', name: request.tool.name }
   const [first] = await converse(llm, request.messages, [request.tool], choice)
   return first.args as z.output<S>
@@ -45,10 +42,7 @@ export async function callTool<S extends z.ZodType>(
  * Requires one or more calls among `tools` and returns each validated call, in the model's order.
  * Retries and errors as {@link callTool}; one bad call retries the whole reply.
  */
-export async function callTools(
-  llm: LLM,
-  request: { messages: ChatMessage[]; tools: ToolSpec[] },
-): Promise<Array<{ name: string; args: unknown }>> {
+export async function callTools(llm: LLM, request: { messages: ChatMessage[]; tools: ToolSpec[] }): Promise<Array<{ name: string; args: unknown }>> {
   return converse(llm, request.messages, request.tools, { type: 'required' })
 }
 
@@ -58,12 +52,7 @@ type ValidToolCall = { name: string; args: unknown }
 type Outcome = { ok: true; calls: [ValidToolCall, ...ValidToolCall[]] } | { ok: false; problem: string }
 
 /** Asks, and on a bad reply asks once more with the problem shown (SPEC §3: one corrective retry). */
-async function converse(
-  llm: LLM,
-  messages: ChatMessage[],
-  tools: ToolSpec[],
-  toolChoice: ToolChoice,
-): Promise<[ValidToolCall, ...ValidToolCall[]]> {
+async function converse(llm: LLM, messages: ChatMessage[], tools: ToolSpec[], toolChoice: ToolChoice): Promise<[ValidToolCall, ...ValidToolCall[]]> {
   const definitions = tools.map(toDefinition)
   const offered = new Map(tools.map((tool) => [tool.name, tool]))
   const first = await llm.chat({ messages, tools: definitions, toolChoice })
@@ -142,7 +131,8 @@ function answerBytes(response: ChatResponse): number {
  * calls. An `oversized` reply is shown by its beginning only, so that the retry stays small.
  */
 function describeReply(response: ChatResponse, oversized: boolean): string {
-  const shown = (text: string): string => (oversized && text.length > OVERSIZED_ECHO_LENGTH ? `${text.slice(0, OVERSIZED_ECHO_LENGTH).toWellFormed()}… (cut)` : text)
+  const shown = (text: string): string =>
+    oversized && text.length > OVERSIZED_ECHO_LENGTH ? `${text.slice(0, OVERSIZED_ECHO_LENGTH).toWellFormed()}… (cut)` : text
   const calls = response.toolCalls.map((call) => `Called \`${call.name}\` with arguments: ${shown(call.arguments)}`)
   const parts = [shown(response.text.trim()), ...calls].filter((part) => part !== '')
   return parts.length > 0 ? parts.join('\n') : '(empty reply)'

@@ -19,7 +19,9 @@ export const MCP_TOOLS = {
         messages: messagesSchema.describe('What to remember: one text (a user message) or a conversation [{role, content, name?}].'),
         infer: z.boolean().optional().describe('true (default): an LLM extracts facts and relations; false: store each message verbatim, no LLM.'),
         metadata: metadataSchema.optional().describe('Labels stored with each memory, e.g. {"source": "chat"}; search can filter on them.'),
-        observedAt: isoTime.optional().describe('When the conversation happened: an ISO-8601 date-time with offset, or a date (YYYY-MM-DD, midnight UTC); default now.'),
+        observedAt: isoTime
+          .optional()
+          .describe('When the conversation happened: an ISO-8601 date-time with offset, or a date (YYYY-MM-DD, midnight UTC); default now.'),
       })
       .strict(),
   },

@@ -113,7 +113,13 @@ async function addChunk(
   const relationWrites =
     ctx.graph === null
       ? null
-      : graphWrites(ctx, plan?.ok ? plan.value : NO_GRAPH_PLAN, input, facts.ok ? facts.value.supporting : [], factWrites.deletes.map((memory) => memory.id))
+      : graphWrites(
+          ctx,
+          plan?.ok ? plan.value : NO_GRAPH_PLAN,
+          input,
+          facts.ok ? facts.value.supporting : [],
+          factWrites.deletes.map((memory) => memory.id),
+        )
   const writes = journalPlan(input, factWrites, relationWrites)
   const committed = await commitAdd(ctx, writes)
   if (committed.factsError !== undefined) fail('facts', committed.factsError)

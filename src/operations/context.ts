@@ -26,11 +26,12 @@ export async function contextBlock(ctx: PipelineContext, query: unknown, scope: 
   const schemas = inputSchemas(ctx.config.limits)
   const text = parseInput(schemas.query, query, 'query')
   const reader = definedScope(parseInput(requiredScopeSchema, scope, 'scope'))
-  const { maxTokens = DEFAULT_CONTEXT_MAX_TOKENS, limit = DEFAULT_CONTEXT_LIMIT, ...searchOptions } = parseInput(schemas.contextOptions, options ?? {}, 'options')
+  const {
+    maxTokens = DEFAULT_CONTEXT_MAX_TOKENS,
+    limit = DEFAULT_CONTEXT_LIMIT,
+    ...searchOptions
+  } = parseInput(schemas.contextOptions, options ?? {}, 'options')
   const [countTokens, found] = await Promise.all([tokenCounter(), search(ctx, text, { ...searchOptions, ...reader, limit })])
-  const [earlierTexts, ended] = await Promise.all([
-    supersededFacts(ctx.history, found.results),
-    supersededRelations(ctx.graph, reader, text, found.relations),
-  ])
+  const [earlierTexts, ended] = await Promise.all([supersededFacts(ctx.history, found.results), supersededRelations(ctx.graph, reader, text, found.relations)])
   return fitToBudget(rankContextItems(found, earlierTexts, ended), maxTokens, countTokens)
 }

@@ -51,7 +51,10 @@ export async function runCypher(ctx: PipelineContext, query: unknown, params: un
   const values = parseInput(z.record(z.string(), z.unknown()), params ?? {}, 'params')
   const graph = requireGraph(ctx)
   if (graph.readCypher === undefined) {
-    throw new EngramError('INVALID_CONFIG', 'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()')
+    throw new EngramError(
+      'INVALID_CONFIG',
+      'memory.graph.cypher() needs graphStore.provider "neo4j"; the embedded SQLite graph can be read with memory.graph.export()',
+    )
   }
   if (scope === undefined) return graph.readCypher(text, values)
   return graph.readCypher(text, values, definedScope(parseInput(requiredScopeSchema, scope, 'scope')))

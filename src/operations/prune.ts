@@ -97,12 +97,18 @@ async function deleteMemories(ctx: PipelineContext, memories: readonly StoredMem
   }
   const committed = await commitAdd(ctx, plan)
   if (committed.factsError !== undefined) {
-    throw new EngramError('STORE_UNAVAILABLE', `prune could not delete ${memories.length} memories: ${messageOf(committed.factsError)}`, { cause: committed.factsError })
+    throw new EngramError('STORE_UNAVAILABLE', `prune could not delete ${memories.length} memories: ${messageOf(committed.factsError)}`, {
+      cause: committed.factsError,
+    })
   }
   if (committed.graphError !== undefined) {
-    throw new EngramError('STORE_UNAVAILABLE', `prune deleted ${memories.length} memories, but their relations' provenance is still to be updated (the journal retries it): ${messageOf(committed.graphError)}`, {
-      cause: committed.graphError,
-    })
+    throw new EngramError(
+      'STORE_UNAVAILABLE',
+      `prune deleted ${memories.length} memories, but their relations' provenance is still to be updated (the journal retries it): ${messageOf(committed.graphError)}`,
+      {
+        cause: committed.graphError,
+      },
+    )
   }
   const relationsRemoved = (committed.graphEvents ?? []).filter((event) => event.event === 'RELATION_REMOVED').length
   return { deleted: memories.map((memory) => ({ id: memory.id, memory: memory.text, event: 'DELETE' as const })), relationsRemoved }

@@ -47,17 +47,21 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
         }),
   ])
   const results = rankResults(await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }), ctx.config.ranking, now)
-  return auditedSearch(ctx, { scope, actor: opts.actor, query: text }, {
-    results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
-    relations: relations.map((hit) => ({
-      id: hit.relation.id,
-      ...toRelation(hit.relation),
-      score: hit.score,
-      hops: hit.path.length,
-      path: hit.path.map(toRelation),
-      explain: hit.explain,
-    })),
-  })
+  return auditedSearch(
+    ctx,
+    { scope, actor: opts.actor, query: text },
+    {
+      results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
+      relations: relations.map((hit) => ({
+        id: hit.relation.id,
+        ...toRelation(hit.relation),
+        score: hit.score,
+        hops: hit.path.length,
+        path: hit.path.map(toRelation),
+        explain: hit.explain,
+      })),
+    },
+  )
 }
 
 /**

@@ -47,7 +47,9 @@ export async function describeImages(llm: LLM | null, messages: readonly Message
   for (const part of messages.flatMap(partsOf)) if (part.type === 'image_url' && !images.has(part.image_url.url)) images.set(part.image_url.url, part)
   const skipped = images.size === 0 ? undefined : skipReason(llm)
   const outcomes = new Map(
-    await Promise.all([...images].map(async ([url, image]) => [url, skipped === undefined ? await describe(llm!, image, instructions) : { problem: skipped }] as const)),
+    await Promise.all(
+      [...images].map(async ([url, image]) => [url, skipped === undefined ? await describe(llm!, image, instructions) : { problem: skipped }] as const),
+    ),
   )
   const warnings: string[] = []
   const described = messages.map((message, index) => {

@@ -28,7 +28,8 @@ export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput,
   if (facts.length === 0) return { writes: NO_FACT_WRITES, problems, supporting: [] } // nothing to remember: no second call
   const vectors = await ctx.embedder.embed(facts, 'document') //        one batched call for all facts
   const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope
-  const decided = confineToScope( //                                   changes to the add's own scope only
+  const decided = confineToScope(
+    //                                   changes to the add's own scope only
     neighbours.some((near) => near.length > 0)
       ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids
       : addEveryFact(facts), //                                           nothing to compare with: all ADD, no call

@@ -11,11 +11,7 @@ const SUMMARY_MAX_CHARS = 2000
 
 /** Arguments of `summarize_conversation`: the scope's new rolling summary. */
 export const summarizeConversationArgs = z.object({
-  summary: z
-    .string()
-    .max(SUMMARY_MAX_CHARS)
-    .transform(modelText)
-    .describe(`The updated summary, at most ${SUMMARY_MAX_CHARS} characters.`),
+  summary: z.string().max(SUMMARY_MAX_CHARS).transform(modelText).describe(`The updated summary, at most ${SUMMARY_MAX_CHARS} characters.`),
 })
 
 export const summarizeConversationTool: ToolSpec<typeof summarizeConversationArgs> = {

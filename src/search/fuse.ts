@@ -39,7 +39,8 @@ export async function fuseResults(
   const fetched = missing.length === 0 ? [] : await vectorStore.getMany(missing)
   for (const memory of fetched) {
     const typeMatches = visibility.memoryType === undefined || memory.memoryType === visibility.memoryType
-    if (typeMatches && isLive(memory, visibility) && isVisible(memory, visibility.scope, visibility.filters)) scored.push(withBoost(memory, 0, { vector: 0, keyword: 0 }, boost.get(memory.id)!))
+    if (typeMatches && isLive(memory, visibility) && isVisible(memory, visibility.scope, visibility.filters))
+      scored.push(withBoost(memory, 0, { vector: 0, keyword: 0 }, boost.get(memory.id)!))
   }
   return scored
 }

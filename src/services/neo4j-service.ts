@@ -124,7 +124,9 @@ function awaitReady(child: LauncherProcess, timeoutMs: number): Promise<string> 
     const fail = (reason: string, cause?: unknown) => {
       settle()
       const tail = output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')
-      reject(new EngramError('STORE_UNAVAILABLE', `local Neo4j ${reason}${tail === '' ? '' : `; its last output:\n${tail}`}`, cause === undefined ? {} : { cause }))
+      reject(
+        new EngramError('STORE_UNAVAILABLE', `local Neo4j ${reason}${tail === '' ? '' : `; its last output:\n${tail}`}`, cause === undefined ? {} : { cause }),
+      )
     }
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8')
@@ -134,7 +136,12 @@ function awaitReady(child: LauncherProcess, timeoutMs: number): Promise<string> 
       resolve(ready[1]!)
     }
     const onError = (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'ENOENT' ? 'cannot start: `java` (17 or newer) is not on PATH; install a JDK, or set NEO4J_URI to a running Neo4j' : `cannot start: ${error.message}`, error)
+      fail(
+        error.code === 'ENOENT'
+          ? 'cannot start: `java` (17 or newer) is not on PATH; install a JDK, or set NEO4J_URI to a running Neo4j'
+          : `cannot start: ${error.message}`,
+        error,
+      )
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited before it was ready (${signal ?? `exit code ${code}`})`)
     const timer = setTimeout(() => fail(`was not ready within ${Math.round(timeoutMs / 1000)} s`), timeoutMs)
     child.stdout.on('data', onData)
@@ -218,7 +225,10 @@ function run(command: string, args: string[]): Promise<void> {
     child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code === 'ENOENT' ? `${command} is not on PATH` : error.message)))
     child.once('exit', (code) => {
       if (code === 0) resolve()
-      else reject(new Error(`\`${command} ${args.join(' ')}\` failed (exit code ${code}):\n${output.join('').split('\n').slice(-LOG_TAIL_LINES).join('\n').trim()}`))
+      else
+        reject(
+          new Error(`\`${command} ${args.join(' ')}\` failed (exit code ${code}):\n${output.join('').split('\n').slice(-LOG_TAIL_LINES).join('\n').trim()}`),
+        )
     })
   })
 }

@@ -82,7 +82,10 @@ export async function ensureWeaviateBinary(options: WeaviateCacheOptions): Promi
       CGO_ENABLED: '0',
     })
     if (code !== 0) {
-      throw new EngramError('STORE_UNAVAILABLE', `Building Weaviate ${WEAVIATE_VERSION} failed (go install exited with ${code}); see ${log}:\n${await logTail(log)}`)
+      throw new EngramError(
+        'STORE_UNAVAILABLE',
+        `Building Weaviate ${WEAVIATE_VERSION} failed (go install exited with ${code}); see ${log}:\n${await logTail(log)}`,
+      )
     }
     await rename(join(staging, BINARY), binary)
     return binary

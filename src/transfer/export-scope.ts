@@ -26,9 +26,16 @@ export async function exportScope(ctx: PipelineContext, scope: unknown): Promise
     ctx.graph?.relations({ scope: visible, validOnly: false, limit: EXPORT_LIMIT }) ?? [],
     ctx.history?.scopeRecords(visible) ?? [],
   ])
-  for (const [kind, found] of [['memories', memories], ['entities', entities], ['relations', relations]] as const) {
+  for (const [kind, found] of [
+    ['memories', memories],
+    ['entities', entities],
+    ['relations', relations],
+  ] as const) {
     if (found.length >= EXPORT_LIMIT) {
-      throw new EngramError('INVALID_INPUT', `the scope holds ${EXPORT_LIMIT} or more ${kind}, more than one export reads; export narrower scopes (--agent, --run)`)
+      throw new EngramError(
+        'INVALID_INPUT',
+        `the scope holds ${EXPORT_LIMIT} or more ${kind}, more than one export reads; export narrower scopes (--agent, --run)`,
+      )
     }
   }
   return [

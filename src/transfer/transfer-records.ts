@@ -119,7 +119,9 @@ export function parseTransferLine(text: string): TransferLine {
     throw new EngramError('INVALID_INPUT', `invalid line: not JSON (${(error as Error).message})`, { cause: error })
   }
   const kind = (value as { kind?: unknown } | null)?.kind
-  return kind === undefined || kind === 'conversation' ? parseInput(conversationLineSchema, value, 'conversation') : parseInput(transferRecordSchema, value, 'record')
+  return kind === undefined || kind === 'conversation'
+    ? parseInput(conversationLineSchema, value, 'conversation')
+    : parseInput(transferRecordSchema, value, 'record')
 }
 
 /** One record as one line of JSONL (no newline). */

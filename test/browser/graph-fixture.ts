@@ -23,7 +23,15 @@ const [alice, bob, acme, globex, paris, jazz] = [
   entity(6, 'jazz', 'music'),
 ]
 
-function relation(n: number, source: StoredEntity, relationship: string, destination: StoredEntity, validFrom: string, validTo: string | null, memoryIds: string[]): StoredRelation {
+function relation(
+  n: number,
+  source: StoredEntity,
+  relationship: string,
+  destination: StoredEntity,
+  validFrom: string,
+  validTo: string | null,
+  memoryIds: string[],
+): StoredRelation {
   const ref = ({ id, name, type }: StoredEntity) => ({ id, name, type })
   return {
     id: `00000000-0000-4000-9000-00000000000${n}`,

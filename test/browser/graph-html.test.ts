@@ -56,11 +56,18 @@ describe('graph picture (html export) in headless Chromium', () => {
     )
     expect(dashes.filter(([valid]) => valid === 'false').every(([, dash]) => dash !== 'none')).toBe(true)
     expect(dashes.filter(([valid]) => valid === 'true').every(([, dash]) => dash === 'none')).toBe(true)
-    const fills = await page.$$eval('g.node', (nodes) => nodes.map((node) => [node.getAttribute('data-type'), node.querySelector('circle')!.getAttribute('fill')]))
+    const fills = await page.$$eval('g.node', (nodes) =>
+      nodes.map((node) => [node.getAttribute('data-type'), node.querySelector('circle')!.getAttribute('fill')]),
+    )
     const colourOf = new Map(fills as Array<[string, string]>)
     expect(new Set(colourOf.values()).size).toBe(4)
     expect(fills.every(([type, fill]) => colourOf.get(type!) === fill)).toBe(true)
-    expect(await page.$$eval('#legend li[data-type]', (items) => items.map((item) => item.getAttribute('data-type')))).toEqual(['city', 'music', 'organization', 'person'])
+    expect(await page.$$eval('#legend li[data-type]', (items) => items.map((item) => item.getAttribute('data-type')))).toEqual([
+      'city',
+      'music',
+      'organization',
+      'person',
+    ])
     expect(await page.locator('#counts').innerText()).toBe('6 of 6 entities, 7 of 7 relations')
     expect(requests).toEqual([])
     await page.close()
@@ -85,7 +92,10 @@ describe('graph picture (html export) in headless Chromium', () => {
     const visibleNames = await page.$$eval('g.node:not(.hidden)', (nodes) => nodes.map((node) => node.getAttribute('data-name')).sort())
     expect(visibleNames).toEqual(['Globex', 'Paris', 'alice'])
     expect(await page.$$eval('g.node.match', (nodes) => nodes.map((node) => node.getAttribute('data-name')))).toEqual(['Globex'])
-    expect(await page.$$eval('g.edge:not(.hidden)', (edges) => edges.map((edge) => edge.getAttribute('data-relationship')).sort())).toEqual(['LOCATED_IN', 'WORKS_AT'])
+    expect(await page.$$eval('g.edge:not(.hidden)', (edges) => edges.map((edge) => edge.getAttribute('data-relationship')).sort())).toEqual([
+      'LOCATED_IN',
+      'WORKS_AT',
+    ])
     expect(await page.locator('#counts').innerText()).toBe('3 of 6 entities, 2 of 7 relations')
     await page.fill('#filter', '')
     expect(await page.locator('g.node.hidden').count()).toBe(0)
@@ -124,7 +134,10 @@ describe('graph picture (html export) in headless Chromium', () => {
 
   it('shows hostile names as text: no markup, no script, no request', async () => {
     const hostile = '</script><img src="http://127.0.0.1:9/x" onerror="document.body.dataset.pwned=1"><!--'
-    const graph = { ...FIXTURE_GRAPH, entities: FIXTURE_GRAPH.entities.map((entity, index) => (index === 1 ? { ...entity, name: hostile, type: `${hostile} \u2028` } : entity)) }
+    const graph = {
+      ...FIXTURE_GRAPH,
+      entities: FIXTURE_GRAPH.entities.map((entity, index) => (index === 1 ? { ...entity, name: hostile, type: `${hostile} \u2028` } : entity)),
+    }
     const { page, requests } = await openPage(browser, exportHtml(graph))
     expect(await page.locator('g.node').count()).toBe(6)
     expect(await page.$$eval('g.node text', (labels) => labels.map((label) => label.textContent))).toContain(hostile)

@@ -10,7 +10,9 @@ import { BIN, engram } from './import-export-run.js'
 /** Runs the built CLI on a pseudo-terminal (util-linux `script`), answering its question with `answer`. */
 function onTerminal(args: string[], answer: string): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ')
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir() } })
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir() },
+  })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString()
@@ -37,7 +39,12 @@ describe('engram CLI memory commands', { timeout: 240_000 }, () => {
 
   it('confines get, history, update and delete ID to the scope given: NOT_FOUND outside it, exit 1', async () => {
     const id = await remember('Alice keeps her diary in the blue drawer', 'alice')
-    for (const command of [['get', id], ['history', id], ['delete', id], ['update', id, 'Bob wrote this']]) {
+    for (const command of [
+      ['get', id],
+      ['history', id],
+      ['delete', id],
+      ['update', id, 'Bob wrote this'],
+    ]) {
       const outside = await engram(withData([...command, '--user', 'bob']))
       expect(outside.code, command.join(' ')).toBe(1)
       expect(outside.stderr).toMatch(/^engram: NOT_FOUND: no memory with id/)
@@ -102,7 +109,13 @@ describe('engram CLI memory commands', { timeout: 240_000 }, () => {
       extract_graph: (body) =>
         JSON.stringify(body).includes('Globex')
           ? { entities: [{ name: 'I', type: 'person' }], relations: [] }
-          : { entities: [{ name: 'I', type: 'person' }, { name: 'Acme', type: 'organization' }], relations: [{ source: 'I', relationship: 'works at', destination: 'Acme' }] },
+          : {
+              entities: [
+                { name: 'I', type: 'person' },
+                { name: 'Acme', type: 'organization' },
+              ],
+              relations: [{ source: 'I', relationship: 'works at', destination: 'Acme' }],
+            },
       update_graph: [],
     })
     try {

@@ -64,8 +64,14 @@ describe('engram CLI (built bin, real local embedder)', () => {
     expect(json).toMatchObject({ text: block.stdout.trimEnd(), items: [{ kind: 'fact', id: added.results[0].id }] })
     expect(json.tokens).toBeLessThanOrEqual(40)
     // Too small a budget for the first line: nothing on stdout, a note on stderr.
-    expect(await engram(withData(['context', 'Where does Dora work?', '--user', 'dora', '--max-tokens', '5']))).toMatchObject({ code: 0, stdout: '', stderr: 'no memories match\n' })
-    expect((await engram(withData(['context', 'Dora', '--user', 'dora', '--max-tokens', '0']))).stderr).toMatch(/^engram: usage: --max-tokens must be a positive whole number/)
+    expect(await engram(withData(['context', 'Where does Dora work?', '--user', 'dora', '--max-tokens', '5']))).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'no memories match\n',
+    })
+    expect((await engram(withData(['context', 'Dora', '--user', 'dora', '--max-tokens', '0']))).stderr).toMatch(
+      /^engram: usage: --max-tokens must be a positive whole number/,
+    )
   })
 
   it('prunes expired memories and applies a retention policy given by flags', async () => {
@@ -118,7 +124,10 @@ describe('engram CLI (built bin, real local embedder)', () => {
     const server = await FakeOpenAIServer.byTool({
       extract_facts: () => ({ facts: ['Works at Acme'] }),
       extract_graph: () => ({
-        entities: [{ name: 'I', type: 'person' }, { name: "Acme 'Labs'", type: 'organization' }],
+        entities: [
+          { name: 'I', type: 'person' },
+          { name: "Acme 'Labs'", type: 'organization' },
+        ],
         relations: [{ source: 'I', relationship: 'works at', destination: "Acme 'Labs'" }],
       }),
     })
@@ -131,7 +140,7 @@ describe('engram CLI (built bin, real local embedder)', () => {
       const json = JSON.parse((await engram(withData(['graph', '--user', 'gina', '--json']))).stdout)
       expect(json.entities.map((entity: { name: string }) => entity.name).sort()).toEqual(["Acme 'Labs'", 'gina'])
       const cypher = (await engram(withData(['graph', '--user', 'gina', '--format', 'cypher']))).stdout
-      expect(cypher).toContain("(e0:__Entity__ {name: ")
+      expect(cypher).toContain('(e0:__Entity__ {name: ')
       expect(cypher).toMatch(/\(e\d\)-\[:WORKS_AT \{valid_from: '[^']+', mentions: 1, memory_ids: \['[0-9a-f-]{36}'\], user_id: 'gina'/)
       expect(cypher).toContain("name: 'Acme \\'Labs\\''")
       const graphml = (await engram(withData(['graph', '--user', 'gina', '--format', 'graphml']))).stdout

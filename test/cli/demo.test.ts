@@ -13,7 +13,9 @@ const BIN = join(ROOT, 'dist/cli/main.js')
 /** Runs `engram demo` with only PATH, HOME, the test model and `env`: no inherited service or LLM settings. */
 async function demo(env: Record<string, string> = {}): Promise<string> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" first (npm test does)`)
-  const { stdout } = await run(process.execPath, [BIN, 'demo'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir(), ...env } })
+  const { stdout } = await run(process.execPath, [BIN, 'demo'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ENGRAM_MODEL_DIR: testModelDir(), ...env },
+  })
   return stdout
 }
 
@@ -39,7 +41,11 @@ describe('engram demo with an OpenAI-compatible endpoint configured', () => {
     const server = await FakeOpenAIServer.byTool({
       extract_facts: () => ({ facts: ['Works as a nurse at Santa Maria hospital', 'Is vegetarian'] }),
       extract_graph: () => ({
-        entities: [{ name: 'Alice', type: 'person' }, { name: 'Santa Maria hospital', type: 'organization' }, { name: 'Lisbon', type: 'city' }],
+        entities: [
+          { name: 'Alice', type: 'person' },
+          { name: 'Santa Maria hospital', type: 'organization' },
+          { name: 'Lisbon', type: 'city' },
+        ],
         relations: [
           { source: 'Alice', relationship: 'works at', destination: 'Santa Maria hospital' },
           { source: 'Alice', relationship: 'I_WORK_AS_A_NURSE_AT_SANTA_MARIA_HOSPITAL_I_M_VEGETARIAN', destination: 'Lisbon' },

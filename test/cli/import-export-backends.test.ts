@@ -26,7 +26,9 @@ describe.each(MEMORY_BACKENDS)('$name: memory.transfer export and restore', (bac
     await source.dispose() // a shared server (Neo4j, Weaviate) is empty again: the restore starts fresh
 
     expect(new Set(kinds(exported))).toEqual(new Set(['memory', 'entity', 'relation', 'history']))
-    expect(kinds(exported)).toEqual([...kinds(exported)].sort((a, b) => ['memory', 'entity', 'relation', 'history'].indexOf(a) - ['memory', 'entity', 'relation', 'history'].indexOf(b)))
+    expect(kinds(exported)).toEqual(
+      [...kinds(exported)].sort((a, b) => ['memory', 'entity', 'relation', 'history'].indexOf(a) - ['memory', 'entity', 'relation', 'history'].indexOf(b)),
+    )
     const relations = exported.filter((record) => record.kind === 'relation')
     expect(relations.filter((relation) => relation.validTo !== null)).toHaveLength(1)
     expect(relations.some((relation) => relation.memoryIds.length > 0)).toBe(true)

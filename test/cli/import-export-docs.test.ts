@@ -31,7 +31,13 @@ describe('docs/import-export.md: Import and export, Graph picture', () => {
       extract_facts: (body) => ({ facts: [content(body).includes('Lisbon') ? 'Lives in Lisbon' : 'Keeps bees'] }),
       extract_graph: (body) =>
         content(body).includes('Lisbon')
-          ? { entities: [{ name: 'I', type: 'person' }, { name: 'Lisbon', type: 'city' }], relations: [{ source: 'I', relationship: 'lives in', destination: 'Lisbon' }] }
+          ? {
+              entities: [
+                { name: 'I', type: 'person' },
+                { name: 'Lisbon', type: 'city' },
+              ],
+              relations: [{ source: 'I', relationship: 'lives in', destination: 'Lisbon' }],
+            }
           : { entities: [], relations: [] },
     })
   })
@@ -48,7 +54,10 @@ describe('docs/import-export.md: Import and export, Graph picture', () => {
     const [transfer] = docCodeBlocks('docs/import-export.md', 'Import and export', 'sh')
     const { stdout } = await runSnippet(transfer!, cwd, env)
     expect(stdout).toContain('imported 2, skipped 0, failed 0 of 2 lines')
-    const exported = readFileSync(join(cwd, 'alice.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line))
+    const exported = readFileSync(join(cwd, 'alice.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     expect(exported).toContainEqual(expect.objectContaining({ kind: 'memory', text: 'Lives in Lisbon', observedAt: '2025-06-01T09:00:00.000Z' }))
     expect(exported).toContainEqual(expect.objectContaining({ kind: 'relation', relationship: 'LIVES_IN', validTo: null }))
 

@@ -38,7 +38,7 @@ describe('import progress', () => {
       progress.advance()
     }
     progress.finish()
-    expect(log.writes.every((text) => /^import: \d+\/100 lines \(\d+%\)  [\d.]+\/s  (ETA \S+|done)\n$/.test(text))).toBe(true)
+    expect(log.writes.every((text) => /^import: \d+\/100 lines \(\d+%\) {2}[\d.]+\/s {2}(ETA \S+|done)\n$/.test(text))).toBe(true)
     expect(log.writes.length).toBeGreaterThanOrEqual(10)
     expect(log.writes.length).toBeLessThanOrEqual(12)
     expect(log.writes.at(-1)).toBe('import: 100/100 lines (100%)  100.0/s  done\n')

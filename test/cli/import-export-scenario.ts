@@ -10,13 +10,23 @@ export function scenarioLLM(): ScriptedLLM {
     extract_facts: [{ facts: ['Works at Acme', 'Likes jazz'] }, { facts: [] }],
     extract_graph: [
       {
-        entities: [{ name: 'I', type: 'person' }, { name: 'Acme', type: 'organization' }, { name: 'jazz', type: 'music' }],
+        entities: [
+          { name: 'I', type: 'person' },
+          { name: 'Acme', type: 'organization' },
+          { name: 'jazz', type: 'music' },
+        ],
         relations: [
           { source: 'I', relationship: 'works at', destination: 'Acme', valid_from: '2025-01-10T09:00:00Z' },
           { source: 'I', relationship: 'likes', destination: 'jazz' },
         ],
       },
-      { entities: [{ name: 'I', type: 'person' }, { name: 'Globex', type: 'organization' }], relations: [{ source: 'I', relationship: 'works at', destination: 'Globex' }] },
+      {
+        entities: [
+          { name: 'I', type: 'person' },
+          { name: 'Globex', type: 'organization' },
+        ],
+        relations: [{ source: 'I', relationship: 'works at', destination: 'Globex' }],
+      },
     ],
     required: [toolCall('update_relation', { source: 'alice', relationship: 'WORKS_AT', destination: 'Acme', new_destination: 'Globex' })],
   })
@@ -35,6 +45,11 @@ export async function fillScope(memory: Memory): Promise<void> {
   await memory.update(jazz.id, 'Likes jazz a lot')
   const [gone] = (await memory.add('Temporary note', { userId: 'alice', infer: false })).results
   await memory.delete(gone!.id)
-  await memory.add('Prefers tea 🍵, says "hi"', { userId: 'alice', agentId: 'helper', infer: false, metadata: { source: 'chat', stars: 4, pinned: true, note: null } })
+  await memory.add('Prefers tea 🍵, says "hi"', {
+    userId: 'alice',
+    agentId: 'helper',
+    infer: false,
+    metadata: { source: 'chat', stars: 4, pinned: true, note: null },
+  })
   await memory.add('Bob keeps bees', { userId: 'bob', infer: false })
 }

@@ -13,7 +13,7 @@ import { engram, spawnEngram } from './import-export-run.js'
 describe('engram export / import (built bin, real local embedder)', () => {
   let folder: string
   const path = (name: string) => join(folder, name)
-  const jsonl = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n'
+  const jsonl = (lines: unknown[]) => `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`
 
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'engram-transfer-'))
@@ -30,7 +30,10 @@ describe('engram export / import (built bin, real local embedder)', () => {
 
     const exported = await engram(['export', '--user', 'alice', '--data-dir', path('source')])
     expect(exported.code).toBe(0)
-    const lines = exported.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))
+    const lines = exported.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     expect(lines.filter((line) => line.kind === 'relation' && line.validTo !== null)).toHaveLength(1)
     expect(lines.filter((line) => line.kind === 'history').map((line) => line.event)).toEqual(expect.arrayContaining(['ADD', 'UPDATE', 'DELETE']))
     writeFileSync(path('alice.jsonl'), exported.stdout)
@@ -58,7 +61,13 @@ describe('engram export / import (built bin, real local embedder)', () => {
     const chess = { scope: { userId: 'carol' }, messages: [{ role: 'user', content: 'Carol likes chess' }], timestamp: '2024-03-01T10:00:00Z' }
     writeFileSync(
       path('carol.jsonl'),
-      jsonl([chess, 'not json at all', { scope: {}, messages: 'no scope' }, chess, { scope: { userId: 'carol' }, messages: 'Carol plays the cello', metadata: { source: 'import' } }]),
+      jsonl([
+        chess,
+        'not json at all',
+        { scope: {}, messages: 'no scope' },
+        chess,
+        { scope: { userId: 'carol' }, messages: 'Carol plays the cello', metadata: { source: 'import' } },
+      ]),
     )
     const result = await engram(['import', path('carol.jsonl'), '--no-infer', '--data-dir', path('carol'), '--json'])
     expect(result.code).toBe(1)
@@ -71,7 +80,10 @@ describe('engram export / import (built bin, real local embedder)', () => {
     const listed = JSON.parse((await engram(['list', '--user', 'carol', '--json', '--data-dir', path('carol')])).stdout).results
     expect(listed.map((item: { memory: string }) => item.memory).sort()).toEqual(['Carol likes chess', 'Carol plays the cello'])
     expect(listed.find((item: { memory: string }) => item.memory === 'Carol likes chess')).toMatchObject({ observedAt: '2024-03-01T10:00:00.000Z' })
-    expect(listed.find((item: { memory: string }) => item.memory === 'Carol plays the cello').metadata).toMatchObject({ source: 'import', import_line: expect.stringMatching(/^[0-9a-f]{32}$/) })
+    expect(listed.find((item: { memory: string }) => item.memory === 'Carol plays the cello').metadata).toMatchObject({
+      source: 'import',
+      import_line: expect.stringMatching(/^[0-9a-f]{32}$/),
+    })
 
     const text = await engram(['import', path('carol.jsonl'), '--no-infer', '--data-dir', path('carol')])
     expect(text.stdout).toContain('imported 0, skipped 3 (3 already imported), failed 2 of 5 lines')
@@ -98,7 +110,11 @@ describe('engram export / import (built bin, real local embedder)', () => {
     const progressFile = () => readdirSync(folder).find((name) => name === 'bulk.jsonl.progress')
     const doneLines = () => {
       const file = progressFile()
-      return file === undefined ? 0 : readFileSync(path(file), 'utf8').split('\n').filter((line) => line.includes('"done"')).length
+      return file === undefined
+        ? 0
+        : readFileSync(path(file), 'utf8')
+            .split('\n')
+            .filter((line) => line.includes('"done"')).length
     }
 
     const child = spawnEngram(['import', path('bulk.jsonl'), '--no-infer', '--concurrency', '4', '--data-dir', path('bulk')])

@@ -38,7 +38,9 @@ describe('engram reembed (built bin, real local models)', () => {
 
     const refused = await engram(withData(['search', 'Where does Ana work?', '--user', 'ana']), BGE)
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/INVALID_CONFIG: the vector store holds embeddings of all-MiniLM-L6-v2-q, but the configured embedding model is bge-small-en-v1\.5-q.*engram reembed/)
+    expect(refused.stderr).toMatch(
+      /INVALID_CONFIG: the vector store holds embeddings of all-MiniLM-L6-v2-q, but the configured embedding model is bge-small-en-v1\.5-q.*engram reembed/,
+    )
 
     const moved = await engram(withData(['reembed', '--model', 'bge-small-en-v1.5']))
     expect(moved.code, moved.stderr).toBe(0)

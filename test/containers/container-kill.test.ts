@@ -46,7 +46,10 @@ describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('a server containe
     const config: EngramConfig = {
       dataDir,
       graph: { updateOn: 'touch' },
-      vectorStore: { provider: 'weaviate', config: { url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT), collection: weaviateVectorStore.location() } },
+      vectorStore: {
+        provider: 'weaviate',
+        config: { url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT), collection: weaviateVectorStore.location() },
+      },
       graphStore: { provider: 'neo4j', config: { url: `bolt://127.0.0.1:${port}`, username: username!, password: password! } },
     }
     const { memory, cue } = await memoryWithCue(config)
@@ -66,7 +69,12 @@ describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('a server containe
       await restart(container)
       const graphAfterRestart = await retryWhileUnavailable(() => memory.graph.export(SCOPE, 'json'))
       expect(graphAfterRestart, 'the killed server kept every committed relation, and nothing of add 3').toBe(graphBefore)
-      expect(await retryWhileUnavailable(() => memory.recover(), (report) => report.failed.length === 0)).toMatchObject({ completed: 1, rolledBack: 0, failed: [] })
+      expect(
+        await retryWhileUnavailable(
+          () => memory.recover(),
+          (report) => report.failed.length === 0,
+        ),
+      ).toMatchObject({ completed: 1, rolledBack: 0, failed: [] })
       await expectConsistent(memory, dataDir, SCOPE, [...acked, { n: 3, result }])
       cue.add = 4
       expect((await memory.add(conversationOf(4), SCOPE)).errors).toBeUndefined()
@@ -101,7 +109,12 @@ describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('a server containe
 
       await restart(container)
       // The gRPC channel reconnects with a backoff; recover() fails until it has, and is simply called again.
-      expect(await retryWhileUnavailable(() => memory.recover(), (report) => report.failed.length === 0)).toMatchObject({ rolledBack: 1, failed: [] })
+      expect(
+        await retryWhileUnavailable(
+          () => memory.recover(),
+          (report) => report.failed.length === 0,
+        ),
+      ).toMatchObject({ rolledBack: 1, failed: [] })
       const memoriesAfter = (await retryWhileUnavailable(() => memory.getAll({ ...SCOPE, limit: 1000 }))).results.map((item) => item.id).sort()
       expect(memoriesAfter, 'the killed server kept every memory stored before, and nothing of add 3').toEqual(memoriesBefore)
       await expectConsistent(memory, dataDir, SCOPE, acked)

@@ -48,11 +48,26 @@ describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('docs/containers.m
 /** `vitest run` in the project folder, with the environment a user's shell would have: no servers named yet. */
 function runVitest(project: string): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
-  for (const name of ['NEO4J_URI', 'NEO4J_USERNAME', 'NEO4J_PASSWORD', 'WEAVIATE_URL', 'WEAVIATE_GRPC_PORT', 'ENGRAM_SERVICES', 'ENGRAM_BACKENDS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) {
+  for (const name of [
+    'NEO4J_URI',
+    'NEO4J_USERNAME',
+    'NEO4J_PASSWORD',
+    'WEAVIATE_URL',
+    'WEAVIATE_GRPC_PORT',
+    'ENGRAM_SERVICES',
+    'ENGRAM_BACKENDS',
+    'VITEST',
+    'VITEST_POOL_ID',
+    'VITEST_WORKER_ID',
+  ]) {
     delete env[name]
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', project], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', project], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -10,7 +10,7 @@ const DIMENSION = 8
 /** A unit vector from its components (the rest zero), L2-normalised like every embedder's output. */
 function unit(...components: number[]): Vector {
   const vector = new Float32Array(DIMENSION)
-  components.forEach((value, index) => (vector[index] = value))
+  vector.set(components)
   const norm = Math.hypot(...vector)
   return vector.map((value) => value / norm)
 }
@@ -23,7 +23,10 @@ const ALICE: Scope = { userId: 'alice' }
 let clock = Date.parse('2024-01-01T00:00:00.000Z')
 
 /** An ISO-8601 time, each one a second later than the previous. */
-const tick = (): string => new Date((clock += 1000)).toISOString()
+const tick = (): string => {
+  clock += 1000
+  return new Date(clock).toISOString()
+}
 
 function entity(name: string, options: { type?: string; vector?: Vector } = {}): EntityWrite {
   return { key: entityKey(name), name, type: options.type ?? 'person', vector: options.vector ?? axis(0) }
@@ -54,7 +57,6 @@ function relationOf(event: GraphEvent | undefined): StoredRelation {
 const describePath = (path: TraversalPath): string =>
   path.path.map((relation) => `${relation.source.name} ${relation.relationship} ${relation.destination.name}`).join(' / ')
 
-
 describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => {
   let store: GraphStore
   beforeAll(async () => {
@@ -66,10 +68,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
   /** alice MANAGES bob, bob LIVES_IN paris, in scope ALICE. */
   async function managesAndLivesIn(): Promise<StoredRelation[]> {
     const events = await store.apply(
-      changes([entity('Alice'), entity('Bob', { vector: axis(1) }), entity('Paris', { type: 'city', vector: axis(2) })], [
-        assertion('alice', 'MANAGES', 'bob'),
-        assertion('bob', 'LIVES_IN', 'paris'),
-      ]),
+      changes(
+        [entity('Alice'), entity('Bob', { vector: axis(1) }), entity('Paris', { type: 'city', vector: axis(2) })],
+        [assertion('alice', 'MANAGES', 'bob'), assertion('bob', 'LIVES_IN', 'paris')],
+      ),
     )
     return events.filter((event) => 'relation' in event).map(relationOf)
   }
@@ -140,15 +142,17 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
       const insideFirst = tick()
       const switchAt = tick()
       const events = await store.apply(
-        changes([], [{ op: 'invalidate', relationId: manages!.id, validTo: switchAt }, assertion('alice', 'MANAGES', 'bob', { validFrom: switchAt, memoryIds: ['m9'] })]),
+        changes(
+          [],
+          [{ op: 'invalidate', relationId: manages!.id, validTo: switchAt }, assertion('alice', 'MANAGES', 'bob', { validFrom: switchAt, memoryIds: ['m9'] })],
+        ),
       )
       expect(events.map((event) => event.event)).toEqual(['RELATION_INVALIDATED', 'RELATION_ADDED'])
       const second = relationOf(events[1])
       expect(second.id).not.toBe(manages?.id)
       expect(second).toMatchObject({ validFrom: switchAt, validTo: null, mentions: 1, memoryIds: ['m9'] })
 
-      const walk = (asOf?: string) =>
-        store.traverse({ scope: ALICE, seeds: [manages!.source.id], hops: 1, limit: 10, ...(asOf === undefined ? {} : { asOf }) })
+      const walk = (asOf?: string) => store.traverse({ scope: ALICE, seeds: [manages!.source.id], hops: 1, limit: 10, ...(asOf === undefined ? {} : { asOf }) })
       const firstIds = (paths: TraversalPath[]) => paths.map((path) => path.path[0]?.id)
       expect(firstIds(await walk(insideFirst))).toEqual([manages?.id])
       expect(firstIds(await walk(switchAt))).toEqual([second.id])
@@ -160,11 +164,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
     it('rolls back the whole call when an op in the middle fails', async () => {
       await managesAndLivesIn()
       const before = await store.relations({ scope: ALICE, validOnly: false, limit: 10 })
-      const failing = changes([entity('Carol', { vector: axis(3) }), entity('Alice')], [
-        assertion('alice', 'KNOWS', 'carol'),
-        { op: 'invalidate', relationId: 'no-such-relation', validTo: tick() },
-        assertion('carol', 'KNOWS', 'bob'),
-      ])
+      const failing = changes(
+        [entity('Carol', { vector: axis(3) }), entity('Alice')],
+        [assertion('alice', 'KNOWS', 'carol'), { op: 'invalidate', relationId: 'no-such-relation', validTo: tick() }, assertion('carol', 'KNOWS', 'bob')],
+      )
       expect((await rejection(store.apply(failing))).code).toBe('NOT_FOUND')
       expect(await store.entitiesByKey(ALICE, ['carol'])).toEqual([])
       expect((await store.entitiesByKey(ALICE, ['alice']))[0]?.mentions).toBe(1)
@@ -229,7 +232,9 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
 
       await store.deleteScope(ALICE)
       expect(await store.entities({ scope: ALICE, limit: 10 })).toEqual([])
-      expect(await store.relations({ scope: { userId: 'carol' }, validOnly: false, limit: 10 })).toMatchObject([{ scope: { userId: 'carol' }, memoryIds: ['m1'] }])
+      expect(await store.relations({ scope: { userId: 'carol' }, validOnly: false, limit: 10 })).toMatchObject([
+        { scope: { userId: 'carol' }, memoryIds: ['m1'] },
+      ])
       expect(await store.entities({ scope: { userId: 'carol' }, limit: 10 })).toHaveLength(2)
     })
   })
@@ -256,8 +261,7 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
         ),
       )
       const [a] = await store.entitiesByKey(ALICE, ['a'])
-      const lengths = async (hops: number, limit = 10) =>
-        (await store.traverse({ scope: ALICE, seeds: [a!.id], hops, limit })).map((path) => path.path.length)
+      const lengths = async (hops: number, limit = 10) => (await store.traverse({ scope: ALICE, seeds: [a!.id], hops, limit })).map((path) => path.path.length)
       expect(await lengths(1)).toEqual([1])
       expect(await lengths(2)).toEqual([1, 2])
       expect(await lengths(4)).toEqual([1, 2, 3, 4])
@@ -267,11 +271,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
 
     it('never reuses a relation within a path, so cycles end', async () => {
       await store.apply(
-        changes(['a', 'b', 'c'].map((name, index) => entity(name, { vector: axis(index) })), [
-          assertion('a', 'NEXT', 'b'),
-          assertion('b', 'NEXT', 'c'),
-          assertion('c', 'NEXT', 'a'),
-        ]),
+        changes(
+          ['a', 'b', 'c'].map((name, index) => entity(name, { vector: axis(index) })),
+          [assertion('a', 'NEXT', 'b'), assertion('b', 'NEXT', 'c'), assertion('c', 'NEXT', 'a')],
+        ),
       )
       const [a] = await store.entitiesByKey(ALICE, ['a'])
       const paths = await store.traverse({ scope: ALICE, seeds: [a!.id], hops: 4, limit: 100 })
@@ -313,7 +316,12 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
     it('links names that occur in the query as whole words', async () => {
       await cities()
       expect(await linked('Where does the person Alice manages live?')).toEqual([['Alice', true]])
-      expect(await linked('moving to NEW YORK, soon')).toEqual(expect.arrayContaining([['New York', true], ['York', true]]))
+      expect(await linked('moving to NEW YORK, soon')).toEqual(
+        expect.arrayContaining([
+          ['New York', true],
+          ['York', true],
+        ]),
+      )
       expect(await linked('she is a New Yorker')).toEqual([])
       expect(await linked('Bobby and alicea')).toEqual([])
     })
@@ -339,10 +347,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
   describe('provenance', () => {
     it('finds relations by memory and forgets a memory: sole provenance removed, shared kept', async () => {
       await store.apply(
-        changes([entity('Alice'), entity('Bob', { vector: axis(1) }), entity('Paris', { vector: axis(2) })], [
-          assertion('alice', 'MANAGES', 'bob', { memoryIds: ['m1'] }),
-          assertion('bob', 'LIVES_IN', 'paris', { memoryIds: ['m1', 'm2'] }),
-        ]),
+        changes(
+          [entity('Alice'), entity('Bob', { vector: axis(1) }), entity('Paris', { vector: axis(2) })],
+          [assertion('alice', 'MANAGES', 'bob', { memoryIds: ['m1'] }), assertion('bob', 'LIVES_IN', 'paris', { memoryIds: ['m1', 'm2'] })],
+        ),
       )
       const removed = await store.forgetMemory('m1', ALICE)
       expect(removed).toMatchObject([{ relationship: 'MANAGES', memoryIds: ['m1'] }])
@@ -378,14 +386,23 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
         'n'.repeat(200),
       ]
       const writes = hostile.map((name, index) => entity(name, { vector: axis(index % DIMENSION) }))
-      await store.apply(changes([entity('Hub'), ...writes], writes.map((write) => assertion('hub', 'MENTIONS', write.name))))
+      await store.apply(
+        changes(
+          [entity('Hub'), ...writes],
+          writes.map((write) => assertion('hub', 'MENTIONS', write.name)),
+        ),
+      )
       const names = (await store.entities({ scope: ALICE, limit: 20 })).map((stored) => stored.name)
       expect(names.sort()).toEqual(['Hub', ...hostile].sort())
       const relations = await store.relations({ scope: ALICE, validOnly: true, limit: 20 })
       expect(relations.map((relation) => relation.destination.name).sort()).toEqual([...hostile].sort())
       for (const name of hostile) {
         expect((await store.entitiesByKey(ALICE, [entityKey(name)]))[0]?.name).toBe(name)
-        expect((await store.linkEntities({ scope: ALICE, vector: axis(7), text: matchText(`about ${name} today`), minSimilarity: 2, limit: 20 })).map((hit) => hit.entity.name)).toContain(name)
+        expect(
+          (await store.linkEntities({ scope: ALICE, vector: axis(7), text: matchText(`about ${name} today`), minSimilarity: 2, limit: 20 })).map(
+            (hit) => hit.entity.name,
+          ),
+        ).toContain(name)
       }
     })
 
@@ -407,7 +424,8 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store contract', (backend) => 
       const writer = await backend.open(location)
       const reader = await backend.open(location)
       const similar = async (vector: Vector) => (await reader.similarEntities(ALICE, [vector], 0.9))[0]?.entity.name ?? null
-      const linked = async (vector: Vector) => (await reader.linkEntities({ scope: ALICE, vector, text: matchText('nothing named'), minSimilarity: 0.9, limit: 5 })).map((hit) => hit.entity.name)
+      const linked = async (vector: Vector) =>
+        (await reader.linkEntities({ scope: ALICE, vector, text: matchText('nothing named'), minSimilarity: 0.9, limit: 5 })).map((hit) => hit.entity.name)
       try {
         await writer.apply(changes([entity('Alice'), entity('Bob', { vector: axis(1) })], []))
         expect(await similar(axis(1))).toBe('Bob')
@@ -471,7 +489,14 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: graph store restore', (backend) => {
     createdAt: '2020-01-01T00:00:00.000Z',
     updatedAt: '2020-06-01T00:00:00.000Z',
   }
-  const valid: StoredRelation = { ...ended, id: '6f1c0d52-0000-4000-8000-0000000000a2', validFrom: '2021-01-01T00:00:00.000Z', validTo: null, mentions: 1, memoryIds: ['m3'] }
+  const valid: StoredRelation = {
+    ...ended,
+    id: '6f1c0d52-0000-4000-8000-0000000000a2',
+    validFrom: '2021-01-01T00:00:00.000Z',
+    validTo: null,
+    mentions: 1,
+    memoryIds: ['m3'],
+  }
 
   it('writes entities and relations exactly as given, invalidated ones and provenance included', async () => {
     await store.restore({ entities: [alice, bob], relations: [ended, valid] })

@@ -45,7 +45,15 @@ describe.each(HISTORY_STORE_BACKENDS)('$name: history store contract', (backend)
         role: 'user',
         createdAt: '2024-05-02T00:00:00.000Z',
       },
-      { id: expect.any(String), memoryId: 'm1', event: 'DELETE', oldMemory: 'likes coffee', newMemory: null, userId: 'alice', createdAt: '2024-05-03T00:00:00.000Z' },
+      {
+        id: expect.any(String),
+        memoryId: 'm1',
+        event: 'DELETE',
+        oldMemory: 'likes coffee',
+        newMemory: null,
+        userId: 'alice',
+        createdAt: '2024-05-03T00:00:00.000Z',
+      },
     ])
     expect(new Set(entries.map((entry) => entry.id)).size).toBe(3)
   })
@@ -142,7 +150,10 @@ describe.each(HISTORY_STORE_BACKENDS)('$name: history store restore', (backend) 
   })
 
   it('restores records with their ids in order, and skips ids already stored', async () => {
-    await store.append([record({ newValue: 'one', createdAt: NOON }), record({ event: 'UPDATE', newValue: 'two', createdAt: NOON, actor: 'Alice', role: 'user' })])
+    await store.append([
+      record({ newValue: 'one', createdAt: NOON }),
+      record({ event: 'UPDATE', newValue: 'two', createdAt: NOON, actor: 'Alice', role: 'user' }),
+    ])
     const exported = await store.scopeRecords({ userId: 'alice' })
     await store.reset()
     await store.restore(exported)

@@ -68,7 +68,8 @@ async function holdServer(): Promise<boolean> {
     const owner = Number(await readFile(join(path, 'owner'), 'utf8').catch(() => ''))
     // No owner yet: its mkdir has just succeeded and its pid is being written.
     if (owner > 0 && !isAlive(owner)) await rm(path, { recursive: true, force: true })
-    else if (Date.now() > deadline) throw new Error(`another test file (pid ${owner}) has held the Neo4j at ${server().url} for over ${LOCK_WAIT_MS / 1000} s (lock ${path})`)
+    else if (Date.now() > deadline)
+      throw new Error(`another test file (pid ${owner}) has held the Neo4j at ${server().url} for over ${LOCK_WAIT_MS / 1000} s (lock ${path})`)
     else await sleep(LOCK_POLL_MS)
   }
 }

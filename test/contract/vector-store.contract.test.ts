@@ -10,7 +10,7 @@ const DIMENSION = 8
 /** A unit vector from its components (the rest zero), L2-normalised like every embedder's output. */
 function unit(...components: number[]): Vector {
   const vector = new Float32Array(DIMENSION)
-  components.forEach((value, index) => (vector[index] = value))
+  vector.set(components)
   const norm = Math.hypot(...vector)
   return vector.map((value) => value / norm)
 }
@@ -32,7 +32,8 @@ interface MemoryOptions {
 
 /** A memory to insert; each one is a millisecond newer than the previous. Default: a fact that never expires, stated once. */
 function memory(id: string, text: string, options: MemoryOptions = {}): MemoryWrite {
-  const at = new Date((clock += 1)).toISOString()
+  clock += 1
+  const at = new Date(clock).toISOString()
   return {
     id,
     text,
@@ -52,9 +53,7 @@ function memory(id: string, text: string, options: MemoryOptions = {}): MemoryWr
 /** What a read returns of a written memory. */
 const stored = ({ vector: _vector, ...memory }: MemoryWrite): StoredMemory => memory
 
-const ids = (hits: Array<{ memory: { id: string } } | { id: string }>) =>
-  hits.map((hit) => ('memory' in hit ? hit.memory.id : hit.id))
-
+const ids = (hits: Array<{ memory: { id: string } } | { id: string }>) => hits.map((hit) => ('memory' in hit ? hit.memory.id : hit.id))
 
 describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) => {
   let store: VectorStore
@@ -188,7 +187,7 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       const hits = await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 10 })
       expect(ids(hits)).toEqual(['same', 'close', 'diagonal', 'orthogonal', 'opposite'])
       const expected = [1, Math.cos(0.1), Math.SQRT1_2, 0, -1]
-      hits.forEach((hit, index) => expect(hit.similarity).toBeCloseTo(expected[index]!, 6))
+      for (const [index, hit] of hits.entries()) expect(hit.similarity).toBeCloseTo(expected[index]!, 6)
       expect(ids(await store.nearest({ scope: { userId: 'alice' }, vector: unit(1), limit: 2 }))).toEqual(['same', 'close'])
     })
 
@@ -232,8 +231,7 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       [{ userId: 'nobody' }, []],
     ]
 
-    const seed = () =>
-      store.insert(Object.entries(scopes).map(([id, scope]) => memory(id, `shared words ${id}`, { scope, vector: unit(1, id.length) })))
+    const seed = () => store.insert(Object.entries(scopes).map(([id, scope]) => memory(id, `shared words ${id}`, { scope, vector: unit(1, id.length) })))
 
     it.each(cases)('%o sees exactly %o in list, nearest and search', async (scope, expected) => {
       await seed()
@@ -287,7 +285,9 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       const decoys = Array.from({ length: 500 }, (_, index) =>
         memory(`decoy${index}`, `needle decoy ${index}`, { vector: atAngle(0.001 * (index + 1)), metadata: { k: 'other' } }),
       )
-      const wanted = [1, 2, 3].map((index) => memory(`wanted${index}`, `needle wanted ${index}`, { vector: atAngle(1 + index / 10), metadata: { k: 'wanted' } }))
+      const wanted = [1, 2, 3].map((index) =>
+        memory(`wanted${index}`, `needle wanted ${index}`, { vector: atAngle(1 + index / 10), metadata: { k: 'wanted' } }),
+      )
       await store.insert([...decoys, ...wanted])
       const filter = { scope: { userId: 'alice' }, filters: { k: 'wanted' }, vector: unit(1), limit: 3 }
       expect(ids(await store.nearest(filter))).toEqual(['wanted1', 'wanted2', 'wanted3'])
@@ -544,7 +544,11 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store restore', (backend) =>
 
   it('writes memories exactly as given, timestamps and hash included, and finds them by vector and keyword', async () => {
     const exported: MemoryWrite = {
-      ...memory('r1', 'likes green tea', { vector: unit(0, 1), metadata: { source: 'import', stars: 3, draft: false, none: null }, scope: { userId: 'alice', agentId: 'x' } }),
+      ...memory('r1', 'likes green tea', {
+        vector: unit(0, 1),
+        metadata: { source: 'import', stars: 3, draft: false, none: null },
+        scope: { userId: 'alice', agentId: 'x' },
+      }),
       hash: 'not-the-md5-of-the-text',
       createdAt: '2020-01-01T00:00:00.000Z',
       updatedAt: '2021-01-01T00:00:00.000Z',
@@ -646,7 +650,9 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store lifecycle', (backend) 
     // 300 rejected decoys sit closer to the query, share its keyword and are newer: a store that
     // filtered a global top-k afterwards would return none of the 3 wanted memories.
     const wanted = [1, 2, 3].map((index) => memory(`wanted${index}`, `needle wanted ${index}`, { ...admitted, vector: atAngle(1 + index / 10) }))
-    const decoys = Array.from({ length: 300 }, (_, index) => memory(`decoy${index}`, `needle decoy ${index}`, { ...rejected, vector: atAngle(0.001 * (index + 1)) }))
+    const decoys = Array.from({ length: 300 }, (_, index) =>
+      memory(`decoy${index}`, `needle decoy ${index}`, { ...rejected, vector: atAngle(0.001 * (index + 1)) }),
+    )
     await store.insert([...wanted, ...decoys])
     const query = { scope: alice, ...filter, vector: unit(1), limit: 3 }
     expect(ids(await store.nearest(query))).toEqual(['wanted1', 'wanted2', 'wanted3'])
@@ -691,7 +697,10 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store lifecycle', (backend) 
   })
 
   it('setMentions sets absolute counts and changes nothing else, vector and keywords included', async () => {
-    await store.insert([memory('a', 'apple pie', { vector: unit(1), updatedAt: BEFORE }), memory('b', 'banana bread', { vector: unit(0, 1), mentions: 2, updatedAt: NOW })])
+    await store.insert([
+      memory('a', 'apple pie', { vector: unit(1), updatedAt: BEFORE }),
+      memory('b', 'banana bread', { vector: unit(0, 1), mentions: 2, updatedAt: NOW }),
+    ])
     const before = await store.get('a')
     await store.setMentions([
       { id: 'a', mentions: 5 },
@@ -742,7 +751,11 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store lifecycle', (backend) 
       await seed()
       const updatedBefore = '2024-01-03T12:00:00.000Z'
       expect(ids(await store.expired({ now: NOW, updatedBefore, limit: 10 }))).toEqual(['future', 'never-old', 'old-expired', 'agent-expired', 'bob-expired'])
-      expect(ids(await store.expired({ scope: alice, now: '2024-01-01T00:00:00.000Z', updatedBefore, limit: 10 }))).toEqual(['future', 'never-old', 'old-expired'])
+      expect(ids(await store.expired({ scope: alice, now: '2024-01-01T00:00:00.000Z', updatedBefore, limit: 10 }))).toEqual([
+        'future',
+        'never-old',
+        'old-expired',
+      ])
       expect(ids(await store.expired({ scope: { userId: 'bob' }, now: '2024-01-01T00:00:00.000Z', updatedBefore, limit: 10 }))).toEqual([])
     })
   })

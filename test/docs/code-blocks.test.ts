@@ -108,7 +108,12 @@ describe('documentation code blocks', () => {
       join(WORK, 'tsconfig.json'),
       JSON.stringify({
         extends: '../tsconfig.json',
-        compilerOptions: { noEmit: true, rootDir: '..', noUnusedLocals: false, paths: { engram: ['../src/index.ts'], 'engram/langchain': ['../src/langchain.ts'] } },
+        compilerOptions: {
+          noEmit: true,
+          rootDir: '..',
+          noUnusedLocals: false,
+          paths: { engram: ['../src/index.ts'], 'engram/langchain': ['../src/langchain.ts'] },
+        },
         include: names,
       }),
     )

@@ -131,10 +131,7 @@ export class FakeOpenAIServer {
    * `extract_memories` is answered by the `extract_facts` and `extract_graph` answerers, merged, and
    * `summarize_conversation` (the background summary refresh) with a fixed summary.
    */
-  static async byTool(
-    tools: Record<string, ToolAnswerer | unknown[]>,
-    script: Omit<FakeOpenAIScript, 'chat'> = {},
-  ): Promise<FakeOpenAIServer> {
+  static async byTool(tools: Record<string, ToolAnswerer | unknown[]>, script: Omit<FakeOpenAIScript, 'chat'> = {}): Promise<FakeOpenAIServer> {
     const counts = new Map<string, number>()
     const answer = async (body: ChatCompletionBody, tool: string): Promise<unknown> => {
       const entry = tools[tool]

@@ -17,7 +17,10 @@ export async function openTempMemory(
 ): Promise<{ memory: Memory; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'engram-test-'))
   const stores = backend === undefined ? {} : await backend.adapters()
-  const memory = await Memory.create({ dataDir, ...(backend ?? { config: EMBEDDED_STORES }).config, ...config }, { embedder: new HashEmbedder(), ...stores, ...adapters })
+  const memory = await Memory.create(
+    { dataDir, ...(backend ?? { config: EMBEDDED_STORES }).config, ...config },
+    { embedder: new HashEmbedder(), ...stores, ...adapters },
+  )
   return {
     memory,
     dataDir,

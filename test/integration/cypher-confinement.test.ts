@@ -75,7 +75,9 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
     expect(await read("MATCH (n:__Entity__ {user_id: 'bob'}) RETURN count(n) AS c", alice)).toEqual([{ c: 0 }])
     // A boolean oracle: the answer must not depend on whether bob has an entity named 'secret'.
     for (const name of ['secret', 'no such name']) {
-      expect(await read(`MATCH (a:__Entity__ {user_id: 'alice'}) MATCH (b:__Entity__ {user_id: 'bob', name: '${name}'}) RETURN a.name AS name`, alice)).toEqual([])
+      expect(await read(`MATCH (a:__Entity__ {user_id: 'alice'}) MATCH (b:__Entity__ {user_id: 'bob', name: '${name}'}) RETURN a.name AS name`, alice)).toEqual(
+        [],
+      )
       expect(await read(`RETURN EXISTS { MATCH (n {name: '${name}'}) } AS e, COUNT { (m WHERE m.name = '${name}') } AS c`, alice)).toEqual([{ e: false, c: 0 }])
       expect(await read(`MATCH (a {key: 'alice'}) RETURN size([(x)--(y) WHERE y.name = '${name}' | y]) AS k`, alice)).toEqual([{ k: 0 }])
     }
@@ -83,14 +85,14 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
     expect(await read('MATCH ()-[r]->() RETURN count(r) AS c', alice)).toEqual([{ c: 3 }])
     expect(await read('MATCH (n:Other) RETURN count(n) AS c', alice)).toEqual([{ c: 0 }])
     expect(await read("MATCH (n) WHERE n.user_id = 'bob' OR (n)--({user_id: 'bob'}) RETURN count(n) AS c", alice)).toEqual([{ c: 0 }])
-    expect(await read("MATCH p = (a {key: 'alice'})-[]-{1,3}(b) RETURN DISTINCT [n IN nodes(p) | n.user_id] AS owners", alice)).toSatisfy((rows: Array<{ owners: string[] }>) =>
-      rows.length > 0 && rows.every((row) => row.owners.every((owner) => owner === 'alice')),
+    expect(await read("MATCH p = (a {key: 'alice'})-[]-{1,3}(b) RETURN DISTINCT [n IN nodes(p) | n.user_id] AS owners", alice)).toSatisfy(
+      (rows: Array<{ owners: string[] }>) => rows.length > 0 && rows.every((row) => row.owners.every((owner) => owner === 'alice')),
     )
     expect(await read("CALL { MATCH (n {user_id: 'bob'}) RETURN n } RETURN count(n) AS c", alice)).toEqual([{ c: 0 }])
-    expect(await read("RETURN COLLECT { MATCH (n) RETURN n.name } AS all", alice)).toEqual([{ all: expect.arrayContaining(['Alice', 'Paris', 'Bob']) }])
+    expect(await read('RETURN COLLECT { MATCH (n) RETURN n.name } AS all', alice)).toEqual([{ all: expect.arrayContaining(['Alice', 'Paris', 'Bob']) }])
   })
 
-  it('evaluates the caller\'s predicates only on the scope\'s elements: an error cannot reveal another user\'s data', async () => {
+  it("evaluates the caller's predicates only on the scope's elements: an error cannot reveal another user's data", async () => {
     const probe = (name: string) => `1 / CASE WHEN n.name = '${name}' THEN 0 ELSE 1 END = 1`
     // Alice has no 'secret'; bob has. With the probe run on bob's entities the query would fail.
     expect(await read(`MATCH (n) WHERE ${probe('secret')} RETURN count(n) AS c`, alice)).toEqual([{ c: 3 }])
@@ -98,7 +100,7 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
     expect(await read(`MATCH (n)-[r WHERE 1 / CASE WHEN r.mentions = 3 THEN 0 ELSE 1 END = 1]->() RETURN count(r) AS c`, alice)).toEqual([{ c: 3 }])
   })
 
-  it('closes the error oracle wherever a predicate can meet another user\'s element: the answer is the same whether or not bob has a match', async () => {
+  it("closes the error oracle wherever a predicate can meet another user's element: the answer is the same whether or not bob has a match", async () => {
     for (const [channel, probe] of ORACLE_PROBES) {
       // Unconfined, the probe does reach bob's 'secret' and fail: the query is a working oracle.
       await expect(read(probe('secret')), channel).rejects.toThrow()
@@ -160,12 +162,15 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
 
   it('unscoped, reads the whole database (read-only)', async () => {
     expect(await read('MATCH (n:__Entity__) RETURN count(n) AS c')).toEqual([{ c: 10 }])
-    await expect(read("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
+    await expect(read("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('read-only'),
+    })
   })
 
   describe('within its limits: a query cannot stall the process or the server', () => {
     // Nested CASE one END short: ANTLR's prediction over it takes time quadratic in the depth.
-    const caseOneEndShort = (depth: number) => 'CASE WHEN true THEN '.repeat(depth) + '1' + ' END'.repeat(depth - 1)
+    const caseOneEndShort = (depth: number) => `${'CASE WHEN true THEN '.repeat(depth)}1${' END'.repeat(depth - 1)}`
 
     it('refuses nesting past the limit at once, with INVALID_INPUT, the event loop never held up', async () => {
       const shapes = {
@@ -231,7 +236,7 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
     })
   })
 
-  it('property: a generated query confined to alice answers as the same query unconfined over alice\'s data alone', async () => {
+  it("property: a generated query confined to alice answers as the same query unconfined over alice's data alone", async () => {
     const queries = fc.sample(queryArbitrary, { numRuns: RUNS, seed: 20261122 })
     const scoped: unknown[] = []
     for (const query of queries) scoped.push(normalise(await read(query, alice)))
@@ -260,8 +265,14 @@ const fails = (expression: string, name: string) => `${oneUnless(expression, nam
 const ORACLE_PROBES = new Map<string, (name: string) => string>([
   ['WITH … WHERE on a node', (name) => `MATCH (n) WITH n WHERE ${fails('n.name', name)} RETURN count(n) AS c`],
   ['WITH … WHERE on a projected value', (name) => `MATCH (n) WITH n.name AS x WHERE ${fails('x', name)} RETURN count(*) AS c`],
-  ['WHERE after a grouping WITH', (name) => `MATCH (n) WITH n.type AS t, count(*) AS k WHERE ${fails('t', name === 'secret' ? 'thing' : name)} RETURN count(*) AS c`],
-  ['WHERE after WITH DISTINCT … ORDER BY … LIMIT', (name) => `MATCH (n) WITH DISTINCT n.name AS x ORDER BY x LIMIT 10 WHERE ${fails('x', name)} RETURN count(*) AS c`],
+  [
+    'WHERE after a grouping WITH',
+    (name) => `MATCH (n) WITH n.type AS t, count(*) AS k WHERE ${fails('t', name === 'secret' ? 'thing' : name)} RETURN count(*) AS c`,
+  ],
+  [
+    'WHERE after WITH DISTINCT … ORDER BY … LIMIT',
+    (name) => `MATCH (n) WITH DISTINCT n.name AS x ORDER BY x LIMIT 10 WHERE ${fails('x', name)} RETURN count(*) AS c`,
+  ],
   ['WHERE after two WITHs', (name) => `MATCH (n) WITH n.name AS x WITH x AS y WHERE ${fails('y', name)} RETURN count(*) AS c`],
   ['OPTIONAL MATCH then WITH … WHERE', (name) => `OPTIONAL MATCH (n) WITH n WHERE ${fails('n.name', name)} RETURN count(n) AS c`],
   ['property map naming another variable', (name) => `MATCH (a), (b {mentions: ${oneUnless('a.name', name)}}) RETURN count(DISTINCT a) AS c`],
@@ -275,10 +286,19 @@ const ORACLE_PROBES = new Map<string, (name: string) => string>([
   ['COUNT subquery WHERE', (name) => `MATCH (a) RETURN sum(COUNT { (a)--(m) WHERE ${fails('m.name', name)} }) AS c`],
   ['COUNT subquery with WITH … WHERE', (name) => `RETURN COUNT { MATCH (n) WITH n WHERE ${fails('n.name', name)} RETURN n } AS c`],
   ['COLLECT subquery with WITH … WHERE', (name) => `RETURN size(COLLECT { MATCH (n) WITH n.name AS x WHERE ${fails('x', name)} RETURN x }) AS c`],
-  ['CALL subquery naming an imported node', (name) => `MATCH (a) CALL (a) { MATCH (b {key: 'alice'}) WHERE ${fails('a.name', name)} RETURN b } RETURN count(*) AS c`],
-  ['CALL subquery with an importing WITH', (name) => `MATCH (a) CALL { WITH a MATCH (b {key: 'alice'}) WHERE ${fails('a.name', name)} RETURN b } RETURN count(*) AS c`],
+  [
+    'CALL subquery naming an imported node',
+    (name) => `MATCH (a) CALL (a) { MATCH (b {key: 'alice'}) WHERE ${fails('a.name', name)} RETURN b } RETURN count(*) AS c`,
+  ],
+  [
+    'CALL subquery with an importing WITH',
+    (name) => `MATCH (a) CALL { WITH a MATCH (b {key: 'alice'}) WHERE ${fails('a.name', name)} RETURN b } RETURN count(*) AS c`,
+  ],
   ['WHERE on what a CALL subquery returns', (name) => `CALL { MATCH (n) RETURN n.name AS x } WITH x WHERE ${fails('x', name)} RETURN count(*) AS c`],
-  ['UNION branch with WITH … WHERE', (name) => `MATCH (n) WITH n WHERE ${fails('n.name', name)} RETURN n.name AS x UNION MATCH (m {key: 'alice'}) RETURN m.name AS x`],
+  [
+    'UNION branch with WITH … WHERE',
+    (name) => `MATCH (n) WITH n WHERE ${fails('n.name', name)} RETURN n.name AS x UNION MATCH (m {key: 'alice'}) RETURN m.name AS x`,
+  ],
   ['UNWIND then WHERE', (name) => `MATCH (n) UNWIND [n.name] AS x WITH x WHERE ${fails('x', name)} RETURN count(*) AS c`],
 ])
 
@@ -295,15 +315,32 @@ const filter = (variable: string) =>
     fc.tuple(property, comparison, values).map(([key, op, value]) => `${variable}.${key} ${op} ${value}`),
     property.map((key) => `${variable}.${key} IS NULL`),
   )
-const map = fc.option(fc.tuple(property, values).map(([key, value]) => `{${key}: ${value}}`), { nil: undefined, freq: 3 })
+const map = fc.option(
+  fc.tuple(property, values).map(([key, value]) => `{${key}: ${value}}`),
+  { nil: undefined, freq: 3 },
+)
 const label = fc.constantFrom('', '', '', ':__Entity__', ':Other', ':__Entity__|Other')
 const node = (variable: string) =>
-  fc.tuple(label, map, fc.option(filter(variable), { nil: undefined, freq: 3 })).map(([l, m, where]) => `(${variable}${l}${m ? ` ${m}` : ''}${where ? ` WHERE ${where}` : ''})`)
+  fc
+    .tuple(label, map, fc.option(filter(variable), { nil: undefined, freq: 3 }))
+    .map(([l, m, where]) => `(${variable}${l}${m ? ` ${m}` : ''}${where ? ` WHERE ${where}` : ''})`)
 const relType = fc.constantFrom('', '', ':KNOWS', ':LIVES_IN', ':MENTIONS', ':KNOWS|LIVES_IN')
 const relationship = (variable: string) =>
-  fc.tuple(fc.constantFrom('-', '<-'), relType, fc.option(filter(variable), { nil: undefined, freq: 3 }), fc.constantFrom('->', '-'), fc.constantFrom('', '{1,2}', '+'))
-    .map(([left, type, where, right, quantifier]) => `${left}[${quantifier === '' ? variable : ''}${type}${where && quantifier === '' ? ` WHERE ${where}` : ''}]${right === '->' && left === '<-' ? '-' : right}${quantifier}`)
-const path = fc.tuple(node('a'), fc.option(fc.tuple(relationship('r'), node('b')), { nil: undefined })).map(([a, rest]) => (rest ? `${a}${rest[0]}${rest[1]}` : a))
+  fc
+    .tuple(
+      fc.constantFrom('-', '<-'),
+      relType,
+      fc.option(filter(variable), { nil: undefined, freq: 3 }),
+      fc.constantFrom('->', '-'),
+      fc.constantFrom('', '{1,2}', '+'),
+    )
+    .map(
+      ([left, type, where, right, quantifier]) =>
+        `${left}[${quantifier === '' ? variable : ''}${type}${where && quantifier === '' ? ` WHERE ${where}` : ''}]${right === '->' && left === '<-' ? '-' : right}${quantifier}`,
+    )
+const path = fc
+  .tuple(node('a'), fc.option(fc.tuple(relationship('r'), node('b')), { nil: undefined }))
+  .map(([a, rest]) => (rest ? `${a}${rest[0]}${rest[1]}` : a))
 const returned = fc.constantFrom(
   'count(*) AS c',
   'collect(DISTINCT a.name) AS names',
@@ -314,30 +351,55 @@ const returned = fc.constantFrom(
   "EXISTS { (a)--({name: 'secret'}) } AS linked",
 )
 const queryArbitrary = fc.oneof(
-  fc.tuple(fc.boolean(), path, fc.option(filter('a'), { nil: undefined, freq: 3 }), returned).map(
-    ([optional, pattern, where, ret]) => `${optional ? 'OPTIONAL ' : ''}MATCH ${pattern}${where ? ` WHERE ${where}` : ''} RETURN ${ret}`,
-  ),
+  fc
+    .tuple(fc.boolean(), path, fc.option(filter('a'), { nil: undefined, freq: 3 }), returned)
+    .map(([optional, pattern, where, ret]) => `${optional ? 'OPTIONAL ' : ''}MATCH ${pattern}${where ? ` WHERE ${where}` : ''} RETURN ${ret}`),
   fc.tuple(path, node('c')).map(([pattern, other]) => `MATCH ${pattern} MATCH ${other} RETURN count(*) AS c`),
-  fc.tuple(node('a'), path.map((p) => p.replaceAll('(a', '(x').replaceAll('x.', 'x.'))).map(([a, inner]) => `MATCH ${a} WHERE EXISTS { MATCH ${inner.replace(/\bx\b/g, 'x')} } RETURN count(a) AS c`),
+  fc
+    .tuple(
+      node('a'),
+      path.map((p) => p.replaceAll('(a', '(x').replaceAll('x.', 'x.')),
+    )
+    .map(([a, inner]) => `MATCH ${a} WHERE EXISTS { MATCH ${inner.replace(/\bx\b/g, 'x')} } RETURN count(a) AS c`),
   fc.tuple(relType, filter('r')).map(([type, where]) => `MATCH ()-[r${type}]->() WHERE ${where} RETURN count(r) AS c`),
   filter('n').map((where) => `RETURN COUNT { MATCH (n) WHERE ${where} } AS c`),
   // WITH … WHERE on an element, on a projected value, on an aggregate, after DISTINCT and LIMIT
-  fc.tuple(fc.boolean(), path, filter('a')).map(([optional, pattern, where]) => `${optional ? 'OPTIONAL ' : ''}MATCH ${pattern} WITH a WHERE ${where} RETURN count(a) AS c`),
-  fc.tuple(path, property, comparison, values).map(([pattern, key, op, value]) => `MATCH ${pattern} WITH a.${key} AS v WHERE v ${op} ${value} RETURN count(*) AS c`),
-  fc.tuple(path, property, fc.constantFrom('>', '<', '='), fc.constantFrom(0, 1, 2)).map(([pattern, key, op, n]) => `MATCH ${pattern} WITH a.${key} AS v, count(*) AS k WHERE k ${op} ${n} RETURN v, k`),
-  fc.tuple(path, filter('a')).map(([pattern, where]) => `MATCH ${pattern} WITH DISTINCT a ORDER BY a.key LIMIT 2 WHERE ${where} RETURN collect(a.name) AS names`),
-  fc.tuple(path, comparison, values).map(([pattern, op, value]) => `MATCH ${pattern} UNWIND [a.name, a.key] AS v WITH v WHERE v ${op} ${value} RETURN count(*) AS c`),
-  fc.tuple(path, filter('a')).map(([pattern, where]) => `MATCH ${pattern} WITH a WHERE ${where} RETURN a.name AS name UNION MATCH (a)-->(b) RETURN b.name AS name`),
+  fc
+    .tuple(fc.boolean(), path, filter('a'))
+    .map(([optional, pattern, where]) => `${optional ? 'OPTIONAL ' : ''}MATCH ${pattern} WITH a WHERE ${where} RETURN count(a) AS c`),
+  fc
+    .tuple(path, property, comparison, values)
+    .map(([pattern, key, op, value]) => `MATCH ${pattern} WITH a.${key} AS v WHERE v ${op} ${value} RETURN count(*) AS c`),
+  fc
+    .tuple(path, property, fc.constantFrom('>', '<', '='), fc.constantFrom(0, 1, 2))
+    .map(([pattern, key, op, n]) => `MATCH ${pattern} WITH a.${key} AS v, count(*) AS k WHERE k ${op} ${n} RETURN v, k`),
+  fc
+    .tuple(path, filter('a'))
+    .map(([pattern, where]) => `MATCH ${pattern} WITH DISTINCT a ORDER BY a.key LIMIT 2 WHERE ${where} RETURN collect(a.name) AS names`),
+  fc
+    .tuple(path, comparison, values)
+    .map(([pattern, op, value]) => `MATCH ${pattern} UNWIND [a.name, a.key] AS v WITH v WHERE v ${op} ${value} RETURN count(*) AS c`),
+  fc
+    .tuple(path, filter('a'))
+    .map(([pattern, where]) => `MATCH ${pattern} WITH a WHERE ${where} RETURN a.name AS name UNION MATCH (a)-->(b) RETURN b.name AS name`),
   // property maps whose values name another variable
   fc.tuple(node('a'), property).map(([a, key]) => `MATCH ${a}, (c {${key}: a.${key}}) RETURN count(*) AS c`),
   fc.tuple(node('a'), relType, property).map(([a, type, key]) => `MATCH ${a}-[r${type} {${key}: a.${key}}]-(c) RETURN count(*) AS c`),
   // subqueries: CALL with a scope clause or an importing WITH, COLLECT and COUNT with WITH … WHERE,
   // a quantified path pattern with its own WHERE and one over its group variables
   fc.tuple(node('a'), filter('b')).map(([a, where]) => `MATCH ${a} CALL (a) { MATCH (a)--(b) WHERE ${where} RETURN count(b) AS n } RETURN a.name AS name, n`),
-  fc.tuple(node('a'), filter('b')).map(([a, where]) => `MATCH ${a} CALL { WITH a OPTIONAL MATCH (a)-->(b) WITH b WHERE b IS NULL OR ${where} RETURN b.name AS out } RETURN a.key AS key, out`),
-  fc.tuple(node('a'), filter('b')).map(([a, where]) => `MATCH ${a} RETURN a.key AS key, COLLECT { MATCH (a)--(b) WITH b WHERE ${where} RETURN b.name } AS names`),
+  fc
+    .tuple(node('a'), filter('b'))
+    .map(
+      ([a, where]) => `MATCH ${a} CALL { WITH a OPTIONAL MATCH (a)-->(b) WITH b WHERE b IS NULL OR ${where} RETURN b.name AS out } RETURN a.key AS key, out`,
+    ),
+  fc
+    .tuple(node('a'), filter('b'))
+    .map(([a, where]) => `MATCH ${a} RETURN a.key AS key, COLLECT { MATCH (a)--(b) WITH b WHERE ${where} RETURN b.name } AS names`),
   filter('n').map((where) => `RETURN COUNT { MATCH (n) WITH n.name AS x, n WHERE ${where} RETURN x } AS c`),
-  fc.tuple(filter('x'), filter('a')).map(([inner, outer]) => `MATCH (a)((x)-[q]->(y) WHERE ${inner}){1,2}(b) WHERE all(z IN y WHERE z.mentions >= 2) OR ${outer} RETURN count(*) AS c`),
+  fc
+    .tuple(filter('x'), filter('a'))
+    .map(([inner, outer]) => `MATCH (a)((x)-[q]->(y) WHERE ${inner}){1,2}(b) WHERE all(z IN y WHERE z.mentions >= 2) OR ${outer} RETURN count(*) AS c`),
 )
 
 /** Rows in a stable order with lists sorted, so that row order and collect() order do not matter. */

@@ -27,8 +27,10 @@ const SCOPE: Scope = { userId: 'index-user' }
 const SCAN = 0
 const folder = mkdtempSync(join(tmpdir(), 'engram-entity-index-'))
 let files = 0
-const newPath = () => join(folder, `graph-${(files += 1)}.db`)
-
+const newPath = () => {
+  files += 1
+  return join(folder, `graph-${files}.db`)
+}
 
 function normalised(values: Float32Array): Vector {
   const norm = Math.hypot(...values)
@@ -156,7 +158,10 @@ describe('entity index against a scan: labelled entity pairs (real embedding mod
       const names = [...new Set(pairs.map((pair) => pair[stored]))]
       const vectors = await embedder.embed(names, 'document')
       await store.apply({ scope: SCOPE, now: new Date().toISOString(), entities: names.map((name, i) => entity(name, vectors[i]!)), relations: [] })
-      const queries = await embedder.embed(pairs.map((pair) => pair[asked]), 'document')
+      const queries = await embedder.embed(
+        pairs.map((pair) => pair[asked]),
+        'document',
+      )
       expect(await expectIndexMatchesScan(store, queries, DEFAULT_GRAPH.entityThreshold)).toBeGreaterThan(0)
     }
   })
@@ -225,7 +230,8 @@ describe('entities kept in memory follow the file', () => {
       ['ada', false],
     ])
     const [seed] = await writer.entitiesByKey(SCOPE, ['ada'])
-    const walk = async () => (await reader.traverse({ scope: SCOPE, seeds: [seed!.id], hops: 1, limit: 5 })).map(({ path }) => `${path[0]!.source.name}:${path[0]!.source.type}`)
+    const walk = async () =>
+      (await reader.traverse({ scope: SCOPE, seeds: [seed!.id], hops: 1, limit: 5 })).map(({ path }) => `${path[0]!.source.name}:${path[0]!.source.type}`)
     expect(await walk()).toEqual([`Ada:${UNTYPED_ENTITY}`])
 
     // A later mention gives the untyped entity its type; the reader's walk names it so.

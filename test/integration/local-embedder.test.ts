@@ -9,9 +9,7 @@ import type { Vector } from '../../src/ports.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
 /** Vectors from Python onnxruntime: see test/fixtures/generate-embedding-reference.py. */
-const references: Array<{ text: string; vector: number[] }> = JSON.parse(
-  readFileSync(new URL('../fixtures/embedding-reference.json', import.meta.url), 'utf8'),
-)
+const references: Array<{ text: string; vector: number[] }> = JSON.parse(readFileSync(new URL('../fixtures/embedding-reference.json', import.meta.url), 'utf8'))
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0
@@ -42,7 +40,10 @@ describe('LocalEmbedder', () => {
   })
 
   it('matches the Python onnxruntime reference', async () => {
-    const vectors = await (await embedder()).embed(references.map((r) => r.text), 'document')
+    const vectors = await (await embedder()).embed(
+      references.map((r) => r.text),
+      'document',
+    )
     references.forEach((reference, i) => {
       expect(cosine(vectors[i]!, reference.vector), reference.text.slice(0, 40)).toBeGreaterThan(0.999)
     })
@@ -83,11 +84,10 @@ describe('LocalEmbedder', () => {
   })
 
   it('places a question nearer to its answer than to an unrelated fact', async () => {
-    const [question, answer, unrelated] = await (await embedder()).embed([
-      'Where does Alice work?',
-      'Alice is employed at a bank',
-      'Bob plays guitar on weekends',
-    ], 'document')
+    const [question, answer, unrelated] = await (await embedder()).embed(
+      ['Where does Alice work?', 'Alice is employed at a bank', 'Bob plays guitar on weekends'],
+      'document',
+    )
     expect(cosine(question!, answer!)).toBeGreaterThan(cosine(question!, unrelated!))
   })
 

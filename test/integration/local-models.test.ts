@@ -59,7 +59,9 @@ describe.each(LOCAL_MODEL_NAMES)('the local model %s', (name) => {
 describe('the tokenizers of bge-small-en-v1.5 and e5-small-v2', () => {
   // Their tokenizer.json differs from all-MiniLM-L6-v2's only in truncation and padding settings,
   // which Engram applies itself; so the ids of Hugging Face tokenizers for that one hold for them.
-  const { cases } = JSON.parse(readFileSync(new URL('../fixtures/tokenizer-cases.json', import.meta.url), 'utf8')) as { cases: Array<{ text: string; ids: number[] }> }
+  const { cases } = JSON.parse(readFileSync(new URL('../fixtures/tokenizer-cases.json', import.meta.url), 'utf8')) as {
+    cases: Array<{ text: string; ids: number[] }>
+  }
 
   it.each(['bge-small-en-v1.5', 'e5-small-v2'] as const)('%s gives the reference ids of every tokenizer case', (name) => {
     const tokenizer = WordPieceTokenizer.fromFile(join(defaultModelDir(LOCAL_EMBEDDING_MODELS[name]), TOKENIZER_FILE))

@@ -26,7 +26,12 @@ describe.runIf(selectedBackends().has('neo4j'))('Neo4j entity mirror', () => {
     connection = await Neo4jConnection.open({ url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME, password: process.env.NEO4J_PASSWORD })
     // Each scope: two entities, on its own pair of axes.
     for (const [index, scope] of scopes.entries()) {
-      const entities = [0, 1].map((offset) => ({ key: entityKey(`${scope.userId} ${offset}`), name: `${scope.userId} ${offset}`, type: 'person', vector: axis(2 * index + offset) }))
+      const entities = [0, 1].map((offset) => ({
+        key: entityKey(`${scope.userId} ${offset}`),
+        name: `${scope.userId} ${offset}`,
+        type: 'person',
+        vector: axis(2 * index + offset),
+      }))
       await store.apply({ scope, now: new Date().toISOString(), entities, relations: [] })
     }
   })
@@ -52,7 +57,12 @@ describe.runIf(selectedBackends().has('neo4j'))('Neo4j entity mirror', () => {
     const [ann, ben] = scopes as [Scope, Scope]
     await mirror.nearest([axis(0)], 1, 0.9, scopeValues(ann))
     await mirror.nearest([axis(2)], 1, 0.9, scopeValues(ben)) // drops ann
-    await store.apply({ scope: ann, now: new Date().toISOString(), entities: [{ key: 'ann new', name: 'ann new', type: 'person', vector: axis(7) }], relations: [] })
+    await store.apply({
+      scope: ann,
+      now: new Date().toISOString(),
+      entities: [{ key: 'ann new', name: 'ann new', type: 'person', vector: axis(7) }],
+      relations: [],
+    })
     const [found] = await mirror.nearest([axis(7)], 1, 0.9, scopeValues(ann))
     expect(found?.map((hit) => hit.entity.name)).toEqual(['ann new'])
   })

@@ -61,7 +61,9 @@ function memory(id: string, userId: string, text: string): MemoryWrite {
 
 /** Enough rows to span many pages and several FTS5 segments (one per insert transaction). */
 function memories(userId: string, words: string[], count: number): MemoryWrite[] {
-  return Array.from({ length: count }, (_, index) => memory(`${userId}-${index}`, userId, `${words.join(' ')} number ${index} ${'padding '.repeat(index % 20)}`))
+  return Array.from({ length: count }, (_, index) =>
+    memory(`${userId}-${index}`, userId, `${words.join(' ')} number ${index} ${'padding '.repeat(index % 20)}`),
+  )
 }
 
 function history(userId: string, words: string[], count: number): HistoryRecord[] {

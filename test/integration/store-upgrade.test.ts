@@ -141,7 +141,8 @@ describe.runIf(selectedBackends().has('weaviate'))('Weaviate vector store: a col
 
   // The property list of the previous version's memory-collection.ts, as it created collections.
   const stored = (name: string) => ({ name, dataType: 'text', indexFilterable: false, indexSearchable: false }) as const
-  const filterable = (name: string, dataType: 'text' | 'text[]') => ({ name, dataType, tokenization: 'field', indexFilterable: true, indexSearchable: false }) as const
+  const filterable = (name: string, dataType: 'text' | 'text[]') =>
+    ({ name, dataType, tokenization: 'field', indexFilterable: true, indexSearchable: false }) as const
   const PREVIOUS_PROPERTIES = [
     stored('memory_id'),
     stored('text'),
@@ -174,10 +175,17 @@ describe.runIf(selectedBackends().has('weaviate'))('Weaviate vector store: a col
       vectors: [0, 1, 0, 0],
     }))
     const collection = client.collections.use(name)
-    const result = await collection.data.insertMany([{ id: objectId('old-1'), properties: oldProperties('old-1', 'likes green tea', 'alice'), vectors: VECTOR }, ...others])
+    const result = await collection.data.insertMany([
+      { id: objectId('old-1'), properties: oldProperties('old-1', 'likes green tea', 'alice'), vectors: VECTOR },
+      ...others,
+    ])
     expect(result.hasErrors).toBe(false)
 
-    const store = await WeaviateVectorStore.open({ url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT || DEFAULT_WEAVIATE_GRPC_PORT), collection: name })
+    const store = await WeaviateVectorStore.open({
+      url: process.env.WEAVIATE_URL!,
+      grpcPort: Number(process.env.WEAVIATE_GRPC_PORT || DEFAULT_WEAVIATE_GRPC_PORT),
+      collection: name,
+    })
     try {
       await expectUpgraded(store)
       const bob = await store.list({ scope: { userId: 'bob' }, memoryType: 'semantic', activeAt: NOW, limit: 1000 })
@@ -210,8 +218,16 @@ describe.runIf(selectedBackends().has('neo4j'))('Neo4j graph store: entities of 
         const linked = await store.linkEntities({ scope: alice, vector: Float32Array.from(VECTOR), text: ' nothing named ', minSimilarity: 0.9, limit: 5 })
         expect(linked.map((hit) => hit.entity.id)).toEqual(['old-bob'])
         // Written by this version beside it: both found.
-        await store.apply({ scope: alice, now: NOW, entities: [{ key: 'carol', name: 'Carol', type: 'person', vector: Float32Array.from([0, 1, 0, 0]) }], relations: [] })
-        expect((await store.similarEntities(alice, [Float32Array.from([0, 1, 0, 0]), Float32Array.from(VECTOR)], 0.9)).map((hit) => hit?.entity.name)).toEqual(['Carol', 'Bob'])
+        await store.apply({
+          scope: alice,
+          now: NOW,
+          entities: [{ key: 'carol', name: 'Carol', type: 'person', vector: Float32Array.from([0, 1, 0, 0]) }],
+          relations: [],
+        })
+        expect((await store.similarEntities(alice, [Float32Array.from([0, 1, 0, 0]), Float32Array.from(VECTOR)], 0.9)).map((hit) => hit?.entity.name)).toEqual([
+          'Carol',
+          'Bob',
+        ])
         const { records } = await driver.executeQuery('MATCH (e:__Entity__) WHERE e.generation IS NULL RETURN count(e) AS untagged')
         expect(records[0]?.get('untagged').toNumber()).toBe(0)
       } finally {

@@ -16,9 +16,11 @@ import { seededRandom } from '../../src/seeded-random.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'engram-vector-cache-'))
 let files = 0
-const newPath = () => join(folder, `memories-${(files += 1)}.db`)
+const newPath = () => {
+  files += 1
+  return join(folder, `memories-${files}.db`)
+}
 const DIMENSION = 16
-
 
 function randomUnit(random: () => number): Vector {
   const values = Float32Array.from({ length: DIMENSION }, () => random() - 0.5)
@@ -28,7 +30,20 @@ function randomUnit(random: () => number): Vector {
 
 const now = '2024-01-01T00:00:00.000Z'
 function memory(id: string, scope: Scope, vector: Vector, metadata: Metadata = {}): MemoryWrite {
-  return { id, text: `memory ${id}`, hash: id, metadata, scope, createdAt: now, updatedAt: now, observedAt: now, expiresAt: null, memoryType: 'semantic', mentions: 1, vector }
+  return {
+    id,
+    text: `memory ${id}`,
+    hash: id,
+    metadata,
+    scope,
+    createdAt: now,
+    updatedAt: now,
+    observedAt: now,
+    expiresAt: null,
+    memoryType: 'semantic',
+    mentions: 1,
+    vector,
+  }
 }
 
 const dot = (x: Vector, y: Vector) => x.reduce((sum, value, i) => sum + value * y[i]!, 0)
@@ -97,7 +112,13 @@ describe('nearest across connections', () => {
     expect((await second.nearest({ scope, vector: query, limit: 1 }))[0]?.memory.id).toBe('close')
 
     // Updates and deletes, seen by the connection that made them (applied in place) and by the other (reloaded).
-    await second.update(memory('far', scope, query.map((value) => -value)))
+    await second.update(
+      memory(
+        'far',
+        scope,
+        query.map((value) => -value),
+      ),
+    )
     await second.update(memory('close', scope, query))
     for (const store of [second, first]) {
       const hits = await store.nearest({ scope, vector: query, limit: 2 })

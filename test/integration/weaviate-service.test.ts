@@ -71,7 +71,19 @@ describe('local Weaviate service', () => {
         const store = await WeaviateVectorStore.open({ url: first.url, grpcPort: first.grpcPort })
         try {
           const at = new Date().toISOString()
-          const memory = { id: 'm1', text: 'likes tea', hash: 'h', metadata: {}, scope: { userId: 'u' }, createdAt: at, updatedAt: at, observedAt: at, expiresAt: null, memoryType: 'semantic' as const, mentions: 1 }
+          const memory = {
+            id: 'm1',
+            text: 'likes tea',
+            hash: 'h',
+            metadata: {},
+            scope: { userId: 'u' },
+            createdAt: at,
+            updatedAt: at,
+            observedAt: at,
+            expiresAt: null,
+            memoryType: 'semantic' as const,
+            mentions: 1,
+          }
           await store.insert([{ ...memory, vector: new Float32Array([1, 0, 0]) }])
           expect(await store.get('m1')).toEqual(memory)
         } finally {

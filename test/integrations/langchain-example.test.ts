@@ -51,7 +51,13 @@ describe('examples/langchain-agent.ts (docs/langchain.md)', () => {
       (messages) => new AIMessage(`Noted.\n${lastToolResult(messages)}`),
     ])
     const firstAnswer = await chatWithMemory(firstTurn, memory, 'alice', 'I am vegetarian and I work at Acme.')
-    expect(firstTurn.bound[0]!.tools.map((tool) => (tool as { name: string }).name)).toEqual(['remember', 'recall', 'recall_context', 'forget', 'inspect_graph'])
+    expect(firstTurn.bound[0]!.tools.map((tool) => (tool as { name: string }).name)).toEqual([
+      'remember',
+      'recall',
+      'recall_context',
+      'forget',
+      'inspect_graph',
+    ])
     expect(firstAnswer).toMatch(/^Noted\.\nADD \S+: Is vegetarian\nADD \S+: Works at Acme$/)
     const stored = (await memory.getAll({ userId: 'alice' })).results
     expect(stored.map((item) => item.memory).sort()).toEqual(['Is vegetarian', 'Works at Acme'])
@@ -60,7 +66,7 @@ describe('examples/langchain-agent.ts (docs/langchain.md)', () => {
     const secondTurn = new ScriptedChatModel([
       callingTool('recall', { query: 'vegetarian' }),
       (messages) => {
-        const id = new RegExp(`- (\\S+): Is vegetarian`).exec(lastToolResult(messages))?.[1]
+        const id = /- (\S+): Is vegetarian/.exec(lastToolResult(messages))?.[1]
         return callingTool('forget', { id: id ?? 'not shown' })
       },
       (messages) => new AIMessage(`${lastToolResult(messages)} You work at Acme.`),

@@ -80,7 +80,9 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
     const { id } = (added.json as { results: Array<{ id: string; event: string }> }).results[0]!
     await call('add_memory', { messages: [{ role: 'user', content: 'Carol plays guitar on weekends' }], infer: false })
 
-    const found = (await call('search_memory', { query: 'Where does Carol work?', limit: 1 })).json as { results: Array<{ id: string; memory: string; score: number }> }
+    const found = (await call('search_memory', { query: 'Where does Carol work?', limit: 1 })).json as {
+      results: Array<{ id: string; memory: string; score: number }>
+    }
     expect(found.results).toHaveLength(1)
     expect(found.results[0]).toMatchObject({ id, memory: 'Carol is employed at a bank' })
     const day = new Date().toISOString().slice(0, 10)
@@ -99,8 +101,9 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
 
   it('confines every tool to the start-up scope: ids of another scope are not found', async () => {
     const alice = await connect(['mcp', '--user', 'alice'])
-    const id = ((await alice.call('add_memory', { messages: 'Alice keeps a diary in the blue drawer', infer: false })).json as { results: Array<{ id: string }> })
-      .results[0]!.id
+    const id = (
+      (await alice.call('add_memory', { messages: 'Alice keeps a diary in the blue drawer', infer: false })).json as { results: Array<{ id: string }> }
+    ).results[0]!.id
     await alice.client.close()
 
     const mallory = await connect(['mcp', '--user', 'mallory'])
@@ -179,7 +182,9 @@ describe('engram mcp (built bin, SDK client over stdio, real local embedder)', (
     expect([command, args[0]]).toEqual(['node', '/path/to/your-app/node_modules/engram/dist/cli/main.js'])
     const { call } = await connect(args.slice(1))
     await call('add_memory', { messages: 'Prefers answers in French', infer: false })
-    expect(((await call('search_memory', { query: 'answers in French' })).json as { results: Array<{ memory: string; userId: string }> }).results[0]).toMatchObject({
+    expect(
+      ((await call('search_memory', { query: 'answers in French' })).json as { results: Array<{ memory: string; userId: string }> }).results[0],
+    ).toMatchObject({
       memory: 'Prefers answers in French',
       userId: 'alice',
     })

@@ -53,11 +53,23 @@ describe.each(MEMORY_BACKENDS)('$name: an add changes only its exact scope', (ba
       extract_memories: [
         {
           facts: ['Is allergic to penicillin', 'Takes ibuprofen', 'Sees doctor Weiss'],
-          ...graphArgs([['alice', 'person'], ['penicillin', 'drug']], [['alice', 'ALLERGIC_TO', 'penicillin']]),
+          ...graphArgs(
+            [
+              ['alice', 'person'],
+              ['penicillin', 'drug'],
+            ],
+            [['alice', 'ALLERGIC_TO', 'penicillin']],
+          ),
         },
         {
           facts: ['Alice is not allergic to penicillin', 'Alice takes no ibuprofen'],
-          ...graphArgs([['alice', 'person'], ['penicillin', 'drug']], [['alice', 'TOLERATES', 'penicillin']]),
+          ...graphArgs(
+            [
+              ['alice', 'person'],
+              ['penicillin', 'drug'],
+            ],
+            [['alice', 'TOLERATES', 'penicillin']],
+          ),
         },
       ],
       ...hostileUpdates(),
@@ -79,7 +91,9 @@ describe.each(MEMORY_BACKENDS)('$name: an add changes only its exact scope', (ba
     for (const item of before.results) expect((await memory.history(item.id)).map((entry) => entry.event)).toEqual(['ADD'])
     // Her relation is still valid: the graph update step saw only the {agentId} scope's relations.
     for (const request of llm.callsTo('delete_relation')) expect(promptOf(request)).not.toContain('ALLERGIC_TO')
-    const graph = JSON.parse(await memory.graph.export(ALICE, 'json')) as { relations: Array<{ relationship: string; validTo: string | null; memoryIds: string[] }> }
+    const graph = JSON.parse(await memory.graph.export(ALICE, 'json')) as {
+      relations: Array<{ relationship: string; validTo: string | null; memoryIds: string[] }>
+    }
     expect(graph.relations.map((relation) => [relation.relationship, relation.validTo, relation.memoryIds.length > 0])).toEqual([['ALLERGIC_TO', null, true]])
     expect(second.relations.invalidated).toEqual([])
   })

@@ -25,8 +25,7 @@ describe.each(MEMORY_BACKENDS)('$name: Memory public API', (backend) => {
     await verbatim('bob likes green tea', { userId: 'bob' })
     await verbatim('run-only note about tea', { runId: 'r1' })
 
-    const texts = async (scope: Record<string, string>) =>
-      (await memory.search('green tea', scope)).results.map((result) => result.memory).sort()
+    const texts = async (scope: Record<string, string>) => (await memory.search('green tea', scope)).results.map((result) => result.memory).sort()
     expect(await texts({ userId: 'alice' })).toEqual(['alice as seen by agent x likes tea', 'alice likes green tea'])
     expect(await texts({ userId: 'alice', agentId: 'x' })).toEqual(['alice as seen by agent x likes tea'])
     expect(await texts({ userId: 'alice', agentId: 'y' })).toEqual([])

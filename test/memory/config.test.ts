@@ -12,7 +12,17 @@ describe('configuration', () => {
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'engram-config-'))
     // The global setup points NEO4J_URI / WEAVIATE_URL at test servers; these tests are about the defaults.
-    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ENGRAM_LLM_MODEL', 'ENGRAM_EMBEDDER', 'NEO4J_URI', 'NEO4J_USERNAME', 'NEO4J_PASSWORD', 'WEAVIATE_URL', 'WEAVIATE_GRPC_PORT']) {
+    for (const name of [
+      'OPENAI_API_KEY',
+      'OPENAI_BASE_URL',
+      'ENGRAM_LLM_MODEL',
+      'ENGRAM_EMBEDDER',
+      'NEO4J_URI',
+      'NEO4J_USERNAME',
+      'NEO4J_PASSWORD',
+      'WEAVIATE_URL',
+      'WEAVIATE_GRPC_PORT',
+    ]) {
       delete process.env[name]
     }
   })
@@ -27,7 +37,11 @@ describe('configuration', () => {
     ['an unknown provider option', { llm: { provider: 'openai', config: { modle: 'x', apiKey: 'k' } } }, 'modle'],
     ['a bad threshold', { graph: { entityThreshold: 2 } }, 'entityThreshold'],
     ['a langchain model that is not one', { llm: { provider: 'langchain', config: { model: {} } } }, 'bindTools'],
-    ['a Neo4j time limit that is not a positive integer', { graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', cypherTimeoutMs: 0 } } }, 'cypherTimeoutMs'],
+    [
+      'a Neo4j time limit that is not a positive integer',
+      { graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', cypherTimeoutMs: 0 } } },
+      'cypherTimeoutMs',
+    ],
   ])('rejects %s with INVALID_CONFIG naming it', async (_name, config, named) => {
     const error = await Memory.create(config as never, { embedder: new HashEmbedder() }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(EngramError)
@@ -36,7 +50,10 @@ describe('configuration', () => {
   })
 
   it("passes Neo4j's time limits to the graph store", () => {
-    const resolved = resolveConfig({ graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', readTimeoutMs: 60_000, cypherTimeoutMs: 1234 } } }, {})
+    const resolved = resolveConfig(
+      { graphStore: { provider: 'neo4j', config: { url: 'bolt://127.0.0.1:9', readTimeoutMs: 60_000, cypherTimeoutMs: 1234 } } },
+      {},
+    )
     expect(resolved.graphStore).toMatchObject({ provider: 'neo4j', readTimeoutMs: 60_000, cypherTimeoutMs: 1234 })
   })
 
@@ -69,7 +86,13 @@ describe('configuration', () => {
 
   it('close releases an LLM that holds resources (a local model), once', async () => {
     let closed = 0
-    const llm = { model: 'local', chat: () => Promise.reject(new Error('unused')), close: async () => void (closed += 1) }
+    const llm = {
+      model: 'local',
+      chat: () => Promise.reject(new Error('unused')),
+      close: async () => {
+        closed += 1
+      },
+    }
     const memory = await Memory.create({ dataDir }, { embedder: new HashEmbedder(), llm })
     await memory.close()
     await memory.close()

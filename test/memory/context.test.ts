@@ -106,7 +106,11 @@ describe.each(MEMORY_BACKENDS)('$name: memory.context', (backend) => {
     const found = await memory.search('Where does Ana work?', scope)
     expect(found.results.find((result) => result.memory === 'Ana works at the clinic')?.observedAt).toBe('2025-03-14T18:30:00.000Z')
     // A relation's since-date is the day of the conversation that stated it, and search names the relation.
-    expect(found.relations.find((relation) => relation.destination === 'clinic')).toMatchObject({ id: expect.any(String), validFrom: '2025-03-14T18:30:00.000Z', validTo: null })
+    expect(found.relations.find((relation) => relation.destination === 'clinic')).toMatchObject({
+      id: expect.any(String),
+      validFrom: '2025-03-14T18:30:00.000Z',
+      validTo: null,
+    })
   })
 
   it('refuses a budget that is not a positive whole number, and an empty scope', async () => {

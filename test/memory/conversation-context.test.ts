@@ -9,8 +9,7 @@ import { openTempMemory } from '../helpers/temp-memory.js'
 // Conversation context (issue 9, point 1) through the public API: real SQLite stores and the real
 // local embedding model; only the LLM is scripted.
 
-const promptOf = (request: ChatRequest) =>
-  request.messages.map((message) => (typeof message.content === 'string' ? message.content : '')).join('\n')
+const promptOf = (request: ChatRequest) => request.messages.map((message) => (typeof message.content === 'string' ? message.content : '')).join('\n')
 
 const userPromptOf = (request: ChatRequest) => {
   const content = request.messages.find((message) => message.role === 'user')?.content
@@ -31,7 +30,10 @@ const newPart = (request: ChatRequest) => {
 
 /** `update_memory` that adds every new fact. */
 const addEveryFact = (request: ChatRequest) => {
-  const facts = promptOf(request).split('New facts:\n')[1]!.split('\n').filter((line) => line.startsWith('- '))
+  const facts = promptOf(request)
+    .split('New facts:\n')[1]!
+    .split('\n')
+    .filter((line) => line.startsWith('- '))
   return { memory: facts.map((line, index) => ({ id: `new-${index}`, text: line.slice(2), event: 'ADD' })) }
 }
 
@@ -87,9 +89,7 @@ describe('conversation context', () => {
 
       expect(yes.errors).toBeUndefined()
       expect(yes.results.map((event) => event.memory)).toContain('Carol accepted the marriage proposal')
-      expect(yes.relations.added.map((relation) => `${relation.source} ${relation.relationship} ${relation.destination}`)).toContain(
-        'alice ENGAGED_TO Carol',
-      )
+      expect(yes.relations.added.map((relation) => `${relation.source} ${relation.relationship} ${relation.destination}`)).toContain('alice ENGAGED_TO Carol')
       // Every extraction call of the second add saw the first add under the context heading, and
       // only "She said yes!" as the messages to extract from.
       const extractions = llm.requests.slice(before).filter((request) => request.tools.some((tool) => tool.name.startsWith('extract_')))

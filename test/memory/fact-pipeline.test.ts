@@ -100,7 +100,14 @@ describe('fact pipeline', () => {
   it('reports decisions that name ids it was not shown, and applies the rest', async () => {
     const llm = new ScriptedLLM({
       extract_facts: [{ facts: ['Likes tea'] }, { facts: ['Likes green tea'] }],
-      update_memory: [{ memory: [{ id: '7', text: 'x', event: 'DELETE' }, { id: '0', text: 'Likes green tea', event: 'UPDATE' }] }],
+      update_memory: [
+        {
+          memory: [
+            { id: '7', text: 'x', event: 'DELETE' },
+            { id: '0', text: 'Likes green tea', event: 'UPDATE' },
+          ],
+        },
+      ],
     })
     const memory = await open(llm)
     await memory.add('I like tea', { userId: 'alice' })

@@ -78,7 +78,10 @@ describe.each(MEMORY_BACKENDS)('deleteAll forgets a user completely ($name)', (b
     for (const id of userIds) expect(await memory.history(id)).toEqual([])
     expect(JSON.parse(await memory.graph.export({ userId: USER }))).toMatchObject({ entities: [], relations: [] })
     if (backend.name !== 'sqlite') {
-      const rows = await memory.graph.cypher('MATCH (n) WHERE n.user_id = $user OR n.name CONTAINS $secret RETURN count(n) AS nodes', { user: USER, secret: SECRET })
+      const rows = await memory.graph.cypher('MATCH (n) WHERE n.user_id = $user OR n.name CONTAINS $secret RETURN count(n) AS nodes', {
+        user: USER,
+        secret: SECRET,
+      })
       expect(rows).toEqual([{ nodes: 0 }])
     }
     // bob keeps everything, context included: his next extraction still sees his earlier turns.

@@ -60,8 +60,26 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const meet = meetingPoint()
     const llm = new ScriptedLLM({
       extract_memories: [
-        { facts: ['Works at Acme'], ...graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']]) },
-        { facts: ['Works at Globex'], ...graphArgs([['alice', 'person'], ['Globex', 'organization']], [['alice', 'WORKS_AT', 'Globex']]) },
+        {
+          facts: ['Works at Acme'],
+          ...graphArgs(
+            [
+              ['alice', 'person'],
+              ['Acme', 'organization'],
+            ],
+            [['alice', 'WORKS_AT', 'Acme']],
+          ),
+        },
+        {
+          facts: ['Works at Globex'],
+          ...graphArgs(
+            [
+              ['alice', 'person'],
+              ['Globex', 'organization'],
+            ],
+            [['alice', 'WORKS_AT', 'Globex']],
+          ),
+        },
       ],
       update_memory: async () => {
         await meet('update_memory')
@@ -95,7 +113,13 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       },
       extract_graph: async () => {
         await meet('graph')
-        return graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
+        return graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Acme']],
+        )
       },
     })
     const memory = await open(llm, undefined, undefined, { extraction: 'separate' })
@@ -111,11 +135,41 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: [] }),
       extract_graph: [
-        graphArgs([['alice', 'person'], ['Paris', 'city']], [['alice', 'LIVES_IN', 'Paris']]),
-        graphArgs([['alice', 'person'], ['Paris', 'city']], [['alice', 'LIVES_IN', 'Paris']]), // a repeat
-        graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'LIKES', 'jazz']]), // new beside
-        graphArgs([['alice', 'person'], ['Berlin', 'city']], [['alice', 'LIVES_IN', 'Berlin']]), // same source and type
-        graphArgs([['alice', 'person'], ['jazz', 'music']], [['jazz', 'BORES', 'alice']]), // same ends, reversed
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Paris', 'city'],
+          ],
+          [['alice', 'LIVES_IN', 'Paris']],
+        ),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Paris', 'city'],
+          ],
+          [['alice', 'LIVES_IN', 'Paris']],
+        ), // a repeat
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['jazz', 'music'],
+          ],
+          [['alice', 'LIKES', 'jazz']],
+        ), // new beside
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Berlin', 'city'],
+          ],
+          [['alice', 'LIVES_IN', 'Berlin']],
+        ), // same source and type
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['jazz', 'music'],
+          ],
+          [['jazz', 'BORES', 'alice']],
+        ), // same ends, reversed
       ],
       required: [
         toolCall('update_relation', { source: 'alice', relationship: 'LIVES_IN', destination: 'Paris', new_destination: 'Berlin' }),
@@ -146,7 +200,11 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       extract_facts: [{ facts: [] }],
       extract_graph: [
         graphArgs(
-          [['I', 'person'], ['  Acme   Corp ', 'organization'], ['Guitar', 'instrument']],
+          [
+            ['I', 'person'],
+            ['  Acme   Corp ', 'organization'],
+            ['Guitar', 'instrument'],
+          ],
           [['I', 'works at', '  Acme   Corp '], ['my', 'plays', 'Guitar'], ['me', 'knows', 'me'], ...hostile.map((type): Triple => ['I', type, 'Guitar'])],
         ),
       ],
@@ -177,16 +235,37 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: [] }),
       extract_graph: [
-        graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']]),
-        graphArgs([['bob', 'person'], ['Paris', 'city']], [['bob', 'LIVES_IN', 'Paris']]),
-        graphArgs([['alice', 'person'], ['Globex', 'organization']], [['alice', 'WORKS_AT', 'Globex']]),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Acme']],
+        ),
+        graphArgs(
+          [
+            ['bob', 'person'],
+            ['Paris', 'city'],
+          ],
+          [['bob', 'LIVES_IN', 'Paris']],
+        ),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Globex', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Globex']],
+        ),
       ],
       required: (request: ChatRequest) => {
         expect(promptOf(request)).toContain('0: alice -- WORKS_AT --> Acme')
         expect(promptOf(request)).toContain('- alice -- WORKS_AT --> Globex')
         return {
           toolCalls: [
-            { name: 'update_relation', arguments: JSON.stringify({ source: 'alice', relationship: 'WORKS_AT', destination: 'Acme', new_destination: 'Globex' }) },
+            {
+              name: 'update_relation',
+              arguments: JSON.stringify({ source: 'alice', relationship: 'WORKS_AT', destination: 'Acme', new_destination: 'Globex' }),
+            },
           ],
           text: '',
         }
@@ -216,10 +295,27 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
   })
 
   it('delete_relation invalidates; re-asserting revives as a new interval; repeats increment mentions', async () => {
-    const likes = graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'LIKES', 'jazz']])
+    const likes = graphArgs(
+      [
+        ['alice', 'person'],
+        ['jazz', 'music'],
+      ],
+      [['alice', 'LIKES', 'jazz']],
+    )
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: [] }),
-      extract_graph: [likes, graphArgs([['alice', 'person'], ['jazz', 'music']], [['alice', 'likes', 'Jazz']]), likes, likes],
+      extract_graph: [
+        likes,
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['jazz', 'music'],
+          ],
+          [['alice', 'likes', 'Jazz']],
+        ),
+        likes,
+        likes,
+      ],
       required: [
         toolCall('noop', {}), // a paraphrased repeat: the model sees nothing new
         toolCall('delete_relation', { source: 'alice', relationship: 'LIKES', destination: 'jazz', reason: 'bored of it' }),
@@ -254,8 +350,20 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const llm = new ScriptedLLM({
       extract_facts: [{ facts: ['Alice manages Bob'] }, { facts: ['Bob lives in Paris'] }],
       extract_graph: [
-        graphArgs([['Alice', 'person'], ['Bob', 'person']], [['Alice', 'MANAGES', 'Bob']]),
-        graphArgs([['Bob', 'person'], ['Paris', 'city']], [['Bob', 'LIVES_IN', 'Paris']]),
+        graphArgs(
+          [
+            ['Alice', 'person'],
+            ['Bob', 'person'],
+          ],
+          [['Alice', 'MANAGES', 'Bob']],
+        ),
+        graphArgs(
+          [
+            ['Bob', 'person'],
+            ['Paris', 'city'],
+          ],
+          [['Bob', 'LIVES_IN', 'Paris']],
+        ),
       ],
       update_memory: [{ memory: [{ id: 'new', text: 'Bob lives in Paris', event: 'ADD' }] }],
       required: [toolCall('add_relation', { source: 'Bob', relationship: 'LIVES_IN', destination: 'Paris' })],
@@ -283,8 +391,20 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       extract_facts: () => ({ facts: [] }),
       extract_graph: (request: ChatRequest) =>
         promptOf(request).includes('"alice"')
-          ? graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])
-          : graphArgs([['bob', 'person'], ['Acme', 'organization']], [['bob', 'WORKS_AT', 'Acme']]),
+          ? graphArgs(
+              [
+                ['alice', 'person'],
+                ['Acme', 'organization'],
+              ],
+              [['alice', 'WORKS_AT', 'Acme']],
+            )
+          : graphArgs(
+              [
+                ['bob', 'person'],
+                ['Acme', 'organization'],
+              ],
+              [['bob', 'WORKS_AT', 'Acme']],
+            ),
     })
     const memory = await open(llm)
     await memory.add('I work at Acme', { userId: 'alice' })
@@ -301,10 +421,37 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
   it('delete(id) removes relations whose only provenance was that memory, without an LLM call', async () => {
     const llm = new ScriptedLLM({
       extract_facts: [{ facts: ['Works at Acme', 'Lives in Oslo'] }, { facts: ['Has a sister Anna in Oslo'] }],
-      update_memory: [{ memory: [{ id: '0', text: 'Lives in Oslo', event: 'NONE' }, { id: 'n', text: 'Has a sister Anna in Oslo', event: 'ADD' }] }],
+      update_memory: [
+        {
+          memory: [
+            { id: '0', text: 'Lives in Oslo', event: 'NONE' },
+            { id: 'n', text: 'Has a sister Anna in Oslo', event: 'ADD' },
+          ],
+        },
+      ],
       extract_graph: [
-        graphArgs([['alice', 'person'], ['Acme', 'org'], ['Oslo', 'city']], [['alice', 'WORKS_AT', 'Acme'], ['alice', 'LIVES_IN', 'Oslo']]),
-        graphArgs([['alice', 'person'], ['Oslo', 'city'], ['Anna', 'person']], [['alice', 'LIVES_IN', 'Oslo'], ['Anna', 'LIVES_IN', 'Oslo']]),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme', 'org'],
+            ['Oslo', 'city'],
+          ],
+          [
+            ['alice', 'WORKS_AT', 'Acme'],
+            ['alice', 'LIVES_IN', 'Oslo'],
+          ],
+        ),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Oslo', 'city'],
+            ['Anna', 'person'],
+          ],
+          [
+            ['alice', 'LIVES_IN', 'Oslo'],
+            ['Anna', 'LIVES_IN', 'Oslo'],
+          ],
+        ),
       ],
       required: [toolCall('add_relation', { source: 'Anna', relationship: 'LIVES_IN', destination: 'Oslo' })],
     })
@@ -331,7 +478,15 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
   it('uses observedAt as today for the models, as the start of relations, and stores it on the memories', async () => {
     const llm = new ScriptedLLM({
       extract_facts: [{ facts: ['Works at Acme'] }],
-      extract_graph: [graphArgs([['alice', 'person'], ['Acme', 'organization']], [['alice', 'WORKS_AT', 'Acme']])],
+      extract_graph: [
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Acme']],
+        ),
+      ],
     })
     const memory = await open(llm, () => new Date('2026-11-22T10:00:00Z'))
     const result = await memory.add('I work at Acme', { userId: 'alice', observedAt: new Date('2019-03-04T05:06:07Z') })
@@ -344,8 +499,20 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: [] }),
       extract_graph: [
-        graphArgs([['alice', 'person'], ['Acme Corp', 'organization']], [['alice', 'WORKS_AT', 'Acme Corp']]),
-        graphArgs([['alice', 'person'], ['Acme-Corp', 'organization']], [['alice', 'WORKS_AT', 'Acme-Corp']]),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme Corp', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Acme Corp']],
+        ),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Acme-Corp', 'organization'],
+          ],
+          [['alice', 'WORKS_AT', 'Acme-Corp']],
+        ),
       ],
       required: [toolCall('noop', {})],
     })
@@ -363,8 +530,20 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: [] }),
       extract_graph: [
-        graphArgs([['alice', 'person'], ['Bob', 'person']], [['alice', 'MANAGES', 'Bob']]),
-        graphArgs([['Bob', 'person'], ['Paris', 'city']], [['Bob', 'LIVES_IN', 'Paris']]),
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['Bob', 'person'],
+          ],
+          [['alice', 'MANAGES', 'Bob']],
+        ),
+        graphArgs(
+          [
+            ['Bob', 'person'],
+            ['Paris', 'city'],
+          ],
+          [['Bob', 'LIVES_IN', 'Paris']],
+        ),
       ],
       required: [toolCall('add_relation', { source: 'Bob', relationship: 'LIVES_IN', destination: 'Paris' })],
     })
@@ -405,13 +584,19 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
       scope,
     )
     expect(path).toEqual([{ names: ['alice', 'Bob', 'Paris'], relationships: ['MANAGES', 'LIVES_IN'] }])
-    await expect(memory.graph.cypher("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('read-only') })
+    await expect(memory.graph.cypher("CREATE (:__Entity__ {name: 'intruder'})")).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('read-only'),
+    })
     await expect(memory.graph.cypher('MATCH (n) DETACH DELETE n')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(await memory.graph.cypher('MATCH (n:__Entity__ {user_id: $user}) RETURN count(n) AS n', user)).toEqual([{ n: 3 }])
     // Confined to another user, the same graph is invisible; an empty scope is not a scope.
     expect(await memory.graph.cypher('MATCH (n) RETURN count(n) AS n', {}, { userId: 'bob' })).toEqual([{ n: 0 }])
     await expect(memory.graph.cypher('MATCH (n) RETURN n', {}, {})).rejects.toMatchObject({ code: 'INVALID_INPUT' })
-    await expect(memory.graph.cypher('CALL db.labels()', {}, scope)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('procedure') })
+    await expect(memory.graph.cypher('CALL db.labels()', {}, scope)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('procedure'),
+    })
   })
 
   it('keeps concurrent adds to one scope in order: no lost update, one entity per key, every history row', async () => {
@@ -426,7 +611,13 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
         // The fruit of this add's message, not of the earlier ones shown as context before it.
         const prompt = promptOf(request)
         const fruit = prompt.slice(prompt.lastIndexOf('Conversation:\n')).match(/fruit (\d+)/)![1]!
-        return graphArgs([['alice', 'person'], [`fruit ${fruit}`, 'food']], [['alice', 'LIKES', `fruit ${fruit}`]])
+        return graphArgs(
+          [
+            ['alice', 'person'],
+            [`fruit ${fruit}`, 'food'],
+          ],
+          [['alice', 'LIKES', `fruit ${fruit}`]],
+        )
       },
       required: (request: ChatRequest) => {
         const added = promptOf(request).match(/- alice -- LIKES --> (fruit \d+)/)![1]!
@@ -452,7 +643,17 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
   it('records graph operations in the history store and reports a failed graph stage without losing the facts', async () => {
     const llm = new ScriptedLLM({
       extract_facts: () => ({ facts: ['Likes tea'] }),
-      extract_graph: [graphArgs([['alice', 'person'], ['tea', 'drink']], [['alice', 'LIKES', 'tea']]), { toolCalls: [], text: 'no' }, { toolCalls: [], text: 'still no' }],
+      extract_graph: [
+        graphArgs(
+          [
+            ['alice', 'person'],
+            ['tea', 'drink'],
+          ],
+          [['alice', 'LIKES', 'tea']],
+        ),
+        { toolCalls: [], text: 'no' },
+        { toolCalls: [], text: 'still no' },
+      ],
       update_memory: [{ memory: [{ id: '0', text: 'Likes tea', event: 'NONE' }] }],
     })
     // Separate extraction calls, so that the graph's can fail alone.
@@ -460,11 +661,7 @@ describe.each(MEMORY_BACKENDS)('$name: graph pipeline (scripted LLM)', (backend)
     const first: AddResult = await memory.add('I like tea', { userId: 'alice' })
     expect(first.relations.added).toHaveLength(1)
     const rows = graphHistory()
-    expect(rows.map((row) => `${row.target} ${row.event}`)).toEqual([
-      'entity ENTITY_CREATED',
-      'entity ENTITY_CREATED',
-      'relation RELATION_ADDED',
-    ])
+    expect(rows.map((row) => `${row.target} ${row.event}`)).toEqual(['entity ENTITY_CREATED', 'entity ENTITY_CREATED', 'relation RELATION_ADDED'])
     expect(rows[2]).toMatchObject({ new_value: 'alice -- LIKES --> tea', user_id: 'alice', memory_ids: JSON.stringify([first.results[0]!.id]) })
     const failed = await memory.add('tea again', { userId: 'alice' })
     expect(failed.errors).toEqual([{ stage: 'graph', message: expect.stringContaining('extract_graph') }])

@@ -74,7 +74,9 @@ describe('images in messages', () => {
     expect(promptOf(extraction!)).toContain(`My new bike: [image: ${DESCRIPTIONS[BIKE]}] [image: ${DESCRIPTIONS[RECEIPT]}]`)
     expect(promptOf(extraction!)).toContain(`Same one again, look [image: ${DESCRIPTIONS[BIKE]}]`)
     expect(result.errors).toBeUndefined()
-    expect(result.results.map((event) => event.memory).sort()).toEqual([`Shared a photo: ${DESCRIPTIONS[BIKE]}`, `Shared a photo: ${DESCRIPTIONS[RECEIPT]}`].sort())
+    expect(result.results.map((event) => event.memory).sort()).toEqual(
+      [`Shared a photo: ${DESCRIPTIONS[BIKE]}`, `Shared a photo: ${DESCRIPTIONS[RECEIPT]}`].sort(),
+    )
 
     const found = await memory.search('red bicycle', { userId: 'alice', limit: 1 })
     expect(found.results[0]?.memory).toBe(`Shared a photo: ${DESCRIPTIONS[BIKE]}`)
@@ -207,9 +209,12 @@ describe('images through the real openai client', () => {
     )
     dispose = opened.dispose
 
-    const result = await opened.memory.add([{ role: 'user', content: [text('Here is the receipt'), { type: 'image_url', image_url: { url: RECEIPT, detail: 'low' } }] }], {
-      userId: 'alice',
-    })
+    const result = await opened.memory.add(
+      [{ role: 'user', content: [text('Here is the receipt'), { type: 'image_url', image_url: { url: RECEIPT, detail: 'low' } }] }],
+      {
+        userId: 'alice',
+      },
+    )
 
     expect(result.results.map((event) => event.memory)).toEqual(['Bought a bike at Lisbon Bike Shop for 450 euros'])
     const [describe, extract] = server.chatRequests

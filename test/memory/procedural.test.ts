@@ -132,6 +132,10 @@ describe('procedural memory', () => {
     await memory.add(RUN.slice(0, 2), { agentId: 'deployer', memoryType: 'procedural', infer: false })
     expect(llm.requests).toHaveLength(0)
     const stored = await memory.getAll({ agentId: 'deployer', memoryType: 'procedural' })
-    expect(stored.results.map((item) => item.memory).sort()).toEqual(RUN.slice(0, 2).map((message) => message.content as string).sort())
+    expect(stored.results.map((item) => item.memory).sort()).toEqual(
+      RUN.slice(0, 2)
+        .map((message) => message.content as string)
+        .sort(),
+    )
   })
 })

@@ -42,7 +42,14 @@ describe('read audit', () => {
 
     expect(found.results.map((item) => item.id)).toEqual([tea])
     expect(await memory.audit({ userId: 'alice' })).toEqual([
-      { operation: 'search', scope: { userId: 'alice' }, actor: 'support-bot', query: 'what does alice drink', resultIds: [tea], createdAt: '2025-03-01T10:01:00.000Z' },
+      {
+        operation: 'search',
+        scope: { userId: 'alice' },
+        actor: 'support-bot',
+        query: 'what does alice drink',
+        resultIds: [tea],
+        createdAt: '2025-03-01T10:01:00.000Z',
+      },
       { operation: 'get', scope: { userId: 'alice' }, actor: 'dashboard', query: tea, resultIds: [tea], createdAt: '2025-03-01T10:02:00.000Z' },
       { operation: 'getAll', scope: { userId: 'alice' }, resultIds: listed.results.map((item) => item.id), createdAt: '2025-03-01T10:03:00.000Z' },
     ])

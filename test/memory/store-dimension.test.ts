@@ -24,7 +24,13 @@ describe('opening a store that holds embeddings of another dimension', () => {
   const llm = () =>
     new ScriptedLLM({
       extract_facts: () => ({ facts: ['Works at Acme'] }),
-      extract_graph: () => ({ entities: [{ name: 'I', type: 'person' }, { name: 'Acme', type: 'organization' }], relations: [{ source: 'I', relationship: 'works at', destination: 'Acme' }] }),
+      extract_graph: () => ({
+        entities: [
+          { name: 'I', type: 'person' },
+          { name: 'Acme', type: 'organization' },
+        ],
+        relations: [{ source: 'I', relationship: 'works at', destination: 'Acme' }],
+      }),
     })
 
   const expectRefusal = (error: { code: string; message: string }, store: string) => {
@@ -57,7 +63,10 @@ describe('opening a store that holds embeddings of another dimension', () => {
   for (const backend of VECTOR_STORE_BACKENDS) {
     it(`refuses at open: vector store ${backend.name}`, async () => {
       const location = backend.location()
-      const built = await Memory.create({ dataDir: dataDir(), graphStore: { provider: 'none' } }, { embedder: new HashEmbedder(64), vectorStore: await backend.open(location) })
+      const built = await Memory.create(
+        { dataDir: dataDir(), graphStore: { provider: 'none' } },
+        { embedder: new HashEmbedder(64), vectorStore: await backend.open(location) },
+      )
       await built.add('Alice works at Acme', { userId: 'alice', infer: false })
       await built.close()
 
@@ -77,7 +86,10 @@ describe('opening a store that holds embeddings of another dimension', () => {
     const built = await Memory.create({ dataDir: dir, ...EMBEDDED_STORES }, { embedder: new HashEmbedder(64), llm: llm() })
     await built.add('I work at Acme', { userId: 'alice' })
     await built.close()
-    expectRefusal(await rejection(Memory.create({ dataDir: dir, ...EMBEDDED_STORES }, { embedder: new HashEmbedder(32) })), `the vector store at ${join(dir, 'memories.db')}`)
+    expectRefusal(
+      await rejection(Memory.create({ dataDir: dir, ...EMBEDDED_STORES }, { embedder: new HashEmbedder(32) })),
+      `the vector store at ${join(dir, 'memories.db')}`,
+    )
     const again = await Memory.create({ dataDir: dir, ...EMBEDDED_STORES }, { embedder: new HashEmbedder(64) })
     expect((await again.getAll({ userId: 'alice' })).results).toHaveLength(1)
     await again.close()

@@ -58,14 +58,21 @@ describe('the packed package in a fresh project', () => {
     expect(setting, 'README.md names the .npmrc line that skips the download').toBeDefined()
     writeFileSync(join(app, '.npmrc'), `${setting}\n`)
     const installEnv = userEnv(await localSqlitePrebuild(folder))
-    await run(npm, ['install', join(folder, tarball), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, env: installEnv, maxBuffer: 64 * 1024 * 1024 })
+    await run(npm, ['install', join(folder, tarball), '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: app,
+      env: installEnv,
+      maxBuffer: 64 * 1024 * 1024,
+    })
 
     const [example] = docCodeBlocks('README.md', 'In 30 seconds', 'ts')
     writeFileSync(join(app, 'example.mjs'), `${example}console.log(JSON.stringify({ results, relations }))\n`)
     const server = await FakeOpenAIServer.byTool({
       extract_facts: () => ({ facts: ['Works as a nurse at Santa Maria'] }),
       extract_graph: () => ({
-        entities: [{ name: 'alice', type: 'person' }, { name: 'Santa Maria', type: 'organization' }],
+        entities: [
+          { name: 'alice', type: 'person' },
+          { name: 'Santa Maria', type: 'organization' },
+        ],
         relations: [{ source: 'alice', relationship: 'works at', destination: 'Santa Maria' }],
       }),
     })
@@ -74,7 +81,9 @@ describe('the packed package in a fresh project', () => {
       const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: app, env })
       const found = JSON.parse(stdout.trim().split('\n').at(-1)!)
       expect(found.results[0].memory).toBe('Works as a nurse at Santa Maria')
-      expect(found.relations).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'alice', relationship: 'WORKS_AT', destination: 'Santa Maria' })]))
+      expect(found.relations).toEqual(
+        expect.arrayContaining([expect.objectContaining({ source: 'alice', relationship: 'WORKS_AT', destination: 'Santa Maria' })]),
+      )
     } finally {
       await server.close()
     }

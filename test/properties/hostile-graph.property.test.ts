@@ -28,9 +28,7 @@ const embedder = new HashEmbedder()
 
 /** Valid scope ids (public input has been validated before it reaches a store), hostile otherwise. */
 const scopeId = hostileText.filter((id) => isStorableText(id) && id.length <= 256)
-const scopeArbitrary = fc
-  .record({ userId: scopeId, agentId: scopeId, runId: scopeId }, { requiredKeys: [] })
-  .filter((scope) => Object.keys(scope).length > 0)
+const scopeArbitrary = fc.record({ userId: scopeId, agentId: scopeId, runId: scopeId }, { requiredKeys: [] }).filter((scope) => Object.keys(scope).length > 0)
 
 const name = fc.oneof({ weight: 4, arbitrary: hostileText }, { weight: 1, arbitrary: fc.constantFrom('I', 'my', ' Alice  ', 'ALICE', 'alice') })
 
@@ -97,65 +95,74 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: hostile names and types through the 
     await store.close()
   })
 
-  it('stores normalised hostile names exactly and only whitelisted relationship types', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        scopeArbitrary,
-        fc.array(fc.tuple(name, hostileText), { minLength: 2, maxLength: 4 }),
-        fc.array(hostileText, { minLength: 1, maxLength: 3 }),
-        async (scope, named, rawRelationships) => {
-          const entities = uniqueEntities(await entityWrites(named))
-          const types = rawRelationships.map(relationshipType)
-          for (const type of types) if (type !== null) expect(type).toMatch(RELATIONSHIP_TYPE_PATTERN)
-          const asserts = pairs(entities).flatMap(([source, destination], index): RelationOp[] => {
-            const type = types[index % types.length]
-            return type === null || type === undefined ? [] : [assertOp(source.key, type, destination.key)]
-          })
-          try {
-            await store.apply({ scope, now: new Date().toISOString(), entities, relations: asserts })
-            const stored = await store.entitiesByKey(scope, entities.map((entity) => entity.key))
-            expect(stored.map(({ key, name: storedName, type, scope: storedScope }) => ({ key, name: storedName, type, scope: storedScope })).sort(byKey)).toEqual(
-              entities.map(({ key, name: written, type }) => ({ key, name: written, type, scope })).sort(byKey),
-            )
-            const relations = await store.relations({ scope, validOnly: false, limit: 100 })
-            const line = (source: string, type: string, destination: string) => `${source}\u0000${type}\u0000${destination}`
-            expect(relations.map((relation) => line(relation.source.name, relation.relationship, relation.destination.name)).sort()).toEqual(
-              [
-                ...new Set(
-                  asserts.map((op) => {
-                    const assert = op as Extract<RelationOp, { op: 'assert' }>
-                    const nameOf = (key: string) => entities.find((entity) => entity.key === key)!.name
-                    return line(nameOf(assert.sourceKey), assert.relationship, nameOf(assert.destinationKey))
-                  }),
-                ),
-              ].sort(),
-            )
-            // A raw type is never spliced: one outside the whitelist is refused and nothing is written.
-            for (const raw of rawRelationships.filter((type) => !RELATIONSHIP_TYPE_PATTERN.test(type))) {
-              const [source, destination] = entities.map((entity) => entity.key)
-              const refused = await store
-                .apply({ scope, now: new Date().toISOString(), entities: [], relations: [assertOp(source ?? 'a', raw, destination ?? 'b')] })
-                .then(
-                  () => undefined,
-                  (error: unknown) => error,
-                )
-              expect(refused).toBeInstanceOf(EngramError)
-              expect((refused as EngramError).code).toBe('INVALID_INPUT')
+  it(
+    'stores normalised hostile names exactly and only whitelisted relationship types',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          scopeArbitrary,
+          fc.array(fc.tuple(name, hostileText), { minLength: 2, maxLength: 4 }),
+          fc.array(hostileText, { minLength: 1, maxLength: 3 }),
+          async (scope, named, rawRelationships) => {
+            const entities = uniqueEntities(await entityWrites(named))
+            const types = rawRelationships.map(relationshipType)
+            for (const type of types) if (type !== null) expect(type).toMatch(RELATIONSHIP_TYPE_PATTERN)
+            const asserts = pairs(entities).flatMap(([source, destination], index): RelationOp[] => {
+              const type = types[index % types.length]
+              return type === null || type === undefined ? [] : [assertOp(source.key, type, destination.key)]
+            })
+            try {
+              await store.apply({ scope, now: new Date().toISOString(), entities, relations: asserts })
+              const stored = await store.entitiesByKey(
+                scope,
+                entities.map((entity) => entity.key),
+              )
+              expect(
+                stored.map(({ key, name: storedName, type, scope: storedScope }) => ({ key, name: storedName, type, scope: storedScope })).sort(byKey),
+              ).toEqual(entities.map(({ key, name: written, type }) => ({ key, name: written, type, scope })).sort(byKey))
+              const relations = await store.relations({ scope, validOnly: false, limit: 100 })
+              const line = (source: string, type: string, destination: string) => `${source}\u0000${type}\u0000${destination}`
+              expect(relations.map((relation) => line(relation.source.name, relation.relationship, relation.destination.name)).sort()).toEqual(
+                [
+                  ...new Set(
+                    asserts.map((op) => {
+                      const assert = op as Extract<RelationOp, { op: 'assert' }>
+                      const nameOf = (key: string) => entities.find((entity) => entity.key === key)!.name
+                      return line(nameOf(assert.sourceKey), assert.relationship, nameOf(assert.destinationKey))
+                    }),
+                  ),
+                ].sort(),
+              )
+              // A raw type is never spliced: one outside the whitelist is refused and nothing is written.
+              for (const raw of rawRelationships.filter((type) => !RELATIONSHIP_TYPE_PATTERN.test(type))) {
+                const [source, destination] = entities.map((entity) => entity.key)
+                const refused = await store
+                  .apply({ scope, now: new Date().toISOString(), entities: [], relations: [assertOp(source ?? 'a', raw, destination ?? 'b')] })
+                  .then(
+                    () => undefined,
+                    (error: unknown) => error,
+                  )
+                expect(refused).toBeInstanceOf(EngramError)
+                expect((refused as EngramError).code).toBe('INVALID_INPUT')
+              }
+              expect(await store.relations({ scope, validOnly: false, limit: 100 })).toHaveLength(relations.length)
+            } finally {
+              await store.deleteScope(scope)
             }
-            expect(await store.relations({ scope, validOnly: false, limit: 100 })).toHaveLength(relations.length)
-          } finally {
-            await store.deleteScope(scope)
-          }
-        },
-      ),
-      { numRuns: PROPERTY_RUNS },
-    )
-  }, PROPERTY_TIMEOUT_MS)
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })
 
 /** Entities as the graph pipeline writes them: normalised name and key, keyed type; unkeyable names dropped. */
 async function entityWrites(named: Array<[string, string]>): Promise<EntityWrite[]> {
-  const kept = named.map(([raw, type]) => ({ key: entityKey(raw), name: entityName(raw), type: entityKey(type) || UNTYPED_ENTITY })).filter((entity) => entity.key !== '')
+  const kept = named
+    .map(([raw, type]) => ({ key: entityKey(raw), name: entityName(raw), type: entityKey(type) || UNTYPED_ENTITY }))
+    .filter((entity) => entity.key !== '')
   const vectors = await embedder.embed(kept.map((entity) => entity.name))
   return kept.map((entity, index) => ({ ...entity, vector: vectors[index]! }))
 }
@@ -177,4 +184,3 @@ function assertOp(sourceKey: string, relationship: string, destinationKey: strin
 }
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-

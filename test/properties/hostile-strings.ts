@@ -18,6 +18,7 @@ const HOSTILE_PIECES = [
   '$param',
   '{',
   '}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile string, meant literally
   '${x}',
   ';',
   '--',

@@ -15,9 +15,12 @@ describe('input limits', () => {
 
   beforeAll(async () => {
     const defaults = await openTempMemory()
-    const generous = await openTempMemory({}, {
-      limits: { maxMetadataKeys: 100, maxMetadataKeyLength: 200, maxMetadataValueBytes: 10_000, maxMetadataBytes: 100_000, maxQueryBytes: 40_000 },
-    })
+    const generous = await openTempMemory(
+      {},
+      {
+        limits: { maxMetadataKeys: 100, maxMetadataKeyLength: 200, maxMetadataValueBytes: 10_000, maxMetadataBytes: 100_000, maxQueryBytes: 40_000 },
+      },
+    )
     memory = defaults.memory
     raised = generous.memory
     disposers.push(defaults.dispose, generous.dispose)

@@ -90,7 +90,12 @@ class Written {
  */
 function scriptedModel(): ScriptedLLM {
   const word = (request: ChatRequest) => {
-    const numbers = [...request.messages.map((message) => message.content).join('\n').matchAll(/\bw(\d+)/g)].map((match) => Number(match[1]))
+    const numbers = [
+      ...request.messages
+        .map((message) => message.content)
+        .join('\n')
+        .matchAll(/\bw(\d+)/g),
+    ].map((match) => Number(match[1]))
     return `w${Math.max(...numbers)}`
   }
   return new ScriptedLLM({
@@ -107,7 +112,10 @@ function scriptedModel(): ScriptedLLM {
       }
     },
     // The new relation touches alice or bob, who already have relations: the model adds it.
-    required: (request) => ({ toolCalls: [{ name: 'add_relation', arguments: JSON.stringify({ ...relationOf(word(request)), relationship: 'LINKS_TO' }) }], text: '' }),
+    required: (request) => ({
+      toolCalls: [{ name: 'add_relation', arguments: JSON.stringify({ ...relationOf(word(request)), relationship: 'LINKS_TO' }) }],
+      text: '',
+    }),
   })
 }
 
@@ -128,7 +136,8 @@ describe.each(MEMORY_BACKENDS)('$name: scope isolation', (backend) => {
       written.deleteAll(step.scope)
       return
     }
-    const word = `w${(written.next += 1)}`
+    written.next += 1
+    const word = `w${written.next}`
     const inferred = step.kind === 'inferred'
     const result = await memory.add(`note ${word}`, { ...step.scope, infer: inferred })
     expect(result.errors).toBeUndefined()
@@ -140,7 +149,8 @@ describe.each(MEMORY_BACKENDS)('$name: scope isolation', (backend) => {
 
   async function check(read: Read, scope: Scope, pick: number): Promise<void> {
     const visible = written.visibleMemories(scope)
-    const relationLines = (relations: Array<{ source: string; destination: string }>) => relations.map(({ source, destination }) => `${source} → ${destination}`).sort()
+    const relationLines = (relations: Array<{ source: string; destination: string }>) =>
+      relations.map(({ source, destination }) => `${source} → ${destination}`).sort()
     switch (read) {
       case 'getAll': {
         const all = await memory.getAll({ ...scope, limit: 10_000 })
@@ -176,25 +186,34 @@ describe.each(MEMORY_BACKENDS)('$name: scope isolation', (backend) => {
         return
       }
       case 'export': {
-        const graph = JSON.parse(await memory.graph.export(scope, 'json')) as { entities: Array<{ id: string; name: string }>; relations: Array<{ source: string; destination: string }> }
+        const graph = JSON.parse(await memory.graph.export(scope, 'json')) as {
+          entities: Array<{ id: string; name: string }>
+          relations: Array<{ source: string; destination: string }>
+        }
         const names = new Map(graph.entities.map((entity) => [entity.id, entity.name]))
         const expected = written.visibleRelations(scope)
         expect([...names.values()].sort()).toEqual(written.visibleEntityNames(scope).sort())
-        expect(relationLines(graph.relations.map((relation) => ({ source: names.get(relation.source)!, destination: names.get(relation.destination)! })))).toEqual(relationLines(expected))
+        expect(
+          relationLines(graph.relations.map((relation) => ({ source: names.get(relation.source)!, destination: names.get(relation.destination)! }))),
+        ).toEqual(relationLines(expected))
         return
       }
     }
   }
 
-  it('never lets a read see another scope’s memories, history or graph', async () => {
-    await fc.assert(
-      fc.asyncProperty(runArbitrary, async ({ change: step, reader, pick }) => {
-        await change(step)
-        await Promise.all(READS.map((read) => check(read, reader, pick)))
-      }),
-      { numRuns: PROPERTY_RUNS },
-    )
-    // The graph-update step ran, so entity resolution met names that recur across scopes.
-    expect(llm.callsTo('add_relation').length).toBeGreaterThan(0)
-  }, PROPERTY_TIMEOUT_MS)
+  it(
+    'never lets a read see another scope’s memories, history or graph',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(runArbitrary, async ({ change: step, reader, pick }) => {
+          await change(step)
+          await Promise.all(READS.map((read) => check(read, reader, pick)))
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+      // The graph-update step ran, so entity resolution met names that recur across scopes.
+      expect(llm.callsTo('add_relation').length).toBeGreaterThan(0)
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

@@ -160,9 +160,7 @@ describe('LangChainLLM', () => {
 
   it('turns its run timeout into a retryable LLM_UNAVAILABLE', async () => {
     const model = new HangingChatModel([])
-    const error = await callTool(new LangChainLLM({ model, timeoutMs: 50 }), { messages, tool: extractFacts }).catch(
-      (caught: unknown) => caught,
-    )
+    const error = await callTool(new LangChainLLM({ model, timeoutMs: 50 }), { messages, tool: extractFacts }).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', retryable: true })
   })
 
@@ -181,10 +179,18 @@ describe('LangChainLLM', () => {
 
 describe('LangChainEmbedder', () => {
   it('embeds through embedDocuments and L2-normalises', async () => {
-    const embeddings = new ScriptedEmbeddings([[[3, 4], [0, 2]]])
+    const embeddings = new ScriptedEmbeddings([
+      [
+        [3, 4],
+        [0, 2],
+      ],
+    ])
     const embedder = new LangChainEmbedder({ embeddings })
     const vectors = await embedder.embed(['a', 'b'], 'document')
-    expect(vectors.map((vector) => Array.from(vector))).toEqual([[Math.fround(0.6), Math.fround(0.8)], [0, 1]])
+    expect(vectors.map((vector) => Array.from(vector))).toEqual([
+      [Math.fround(0.6), Math.fround(0.8)],
+      [0, 1],
+    ])
     expect(vectors[0]).toBeInstanceOf(Float32Array)
     expect(embedder.model).toBe('ScriptedEmbeddings:scripted-embedding')
   })

@@ -228,7 +228,14 @@ describe('OpenAIEmbedder through the real openai client', () => {
   })
 
   it('L2-normalises what the server returns', async () => {
-    const fake = await serve({ embeddings: [reply.vectors([[3, 4], [0, 0]])] })
+    const fake = await serve({
+      embeddings: [
+        reply.vectors([
+          [3, 4],
+          [0, 0],
+        ]),
+      ],
+    })
     const vectors = await new OpenAIEmbedder({ baseURL: fake.url, apiKey: 'sk' }).embed(['a', 'b'], 'document')
     expect(Array.from(vectors[0]!)).toEqual([Math.fround(0.6), Math.fround(0.8)])
     expect(Array.from(vectors[1]!)).toEqual([0, 0])

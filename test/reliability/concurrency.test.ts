@@ -49,13 +49,13 @@ describe.each(MEMORY_BACKENDS)('50-way concurrency on $name', (backend) => {
       const stored = new Map((await memory.getAll({ ...scope, limit: 1000 })).results.map((item) => [item.id, item.memory]))
       const added = results.flatMap((result) => result.results.map((event) => event.id))
       expect(stored.size).toBe(2 * ADDS - deleted.length)
-      for (const id of added) expect(stored.has(id), `memory ${id}`).toBe(deleted.includes(id) ? false : true)
+      for (const id of added) expect(stored.has(id), `memory ${id}`).toBe(!deleted.includes(id))
 
       // One entity per key: 50 people, 3 companies, 4 cities.
       const graph = await graphOf(memory, scope)
       const keys = graph.entities.map((entity) => entity.key)
       expect(new Set(keys).size).toBe(keys.length)
-      expect(keys.length, keys.sort().join(",")).toBe(ADDS + 3 + 4)
+      expect(keys.length, keys.sort().join(',')).toBe(ADDS + 3 + 4)
       for (const relation of graph.relations) {
         expect(relation.memoryIds.length).toBeGreaterThan(0)
         for (const id of relation.memoryIds) expect(stored.has(id), `relation ${relation.id} cites a stored memory`).toBe(true)
@@ -100,7 +100,10 @@ describe.each(MEMORY_BACKENDS)('50-way concurrency on $name', (backend) => {
           expect(graph.entities).toEqual([])
           continue
         }
-        expect(all.results.map((item) => item.memory).sort()).toEqual([`Per${n}son Fam${n}ily lives in City ${n % 4}`, `Per${n}son Fam${n}ily works at Company ${n % 3}`])
+        expect(all.results.map((item) => item.memory).sort()).toEqual([
+          `Per${n}son Fam${n}ily lives in City ${n % 4}`,
+          `Per${n}son Fam${n}ily works at Company ${n % 3}`,
+        ])
         expect(graph.entities.map((entity) => entity.key).sort()).toEqual([`city ${n % 4}`, `company ${n % 3}`, `per${n}son fam${n}ily`])
         expect(graph.relations).toHaveLength(2)
       }

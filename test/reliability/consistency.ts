@@ -54,4 +54,3 @@ export async function expectConsistent(memory: Memory, dataDir: string, scope: S
     }
   }
 }
-

@@ -54,7 +54,13 @@ export function conversationLLM(addOf: (request: ChatRequest) => number, options
       const n = currentAdd(request)
       const adds = factsOf(n).map((text, index) => ({ id: String(100 + index), text, event: 'ADD' }))
       const shown = shownMemories(request)
-      const rewrites = options.rewrites !== false && n % 4 === 3 && shown >= 2 ? [{ id: '0', text: `Rewritten in add ${n}`, event: 'UPDATE' }, { id: '1', text: '', event: 'DELETE' }] : []
+      const rewrites =
+        options.rewrites !== false && n % 4 === 3 && shown >= 2
+          ? [
+              { id: '0', text: `Rewritten in add ${n}`, event: 'UPDATE' },
+              { id: '1', text: '', event: 'DELETE' },
+            ]
+          : []
       return { memory: [...adds, ...rewrites] }
     },
     extract_graph: (request) => {

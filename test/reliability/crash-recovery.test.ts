@@ -87,31 +87,47 @@ describe.each(MEMORY_BACKENDS)('crash recovery on $name', (backend) => {
   const collectionFor = () => (backend.name === 'sqlite' ? undefined : weaviateVectorStore.location())
   const configOf = (dataDir: string) => ({ dataDir, ...(backend.name === 'sqlite' ? EMBEDDED_STORES : {}) })
 
-  it.each(CRASH_POINTS)('killed at %s in the middle of an add: recovery completes or undoes it', async (crashAt) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'engram-crash-'))
-    const collection = collectionFor()
-    const run = await runChild({ dataDir, backend: backend.name as ChildOrder['backend'], collection, from: 0, count: CRASH_ADD + 1, crashAt, crashInAdd: CRASH_ADD })
-    expect(run.signal, run.stderr).toBe('SIGKILL')
-    // A kill "during" a SQLite apply lands after it: better-sqlite3 commits synchronously, so the add may be acknowledged first.
-    const acknowledged = run.acked.map(({ n }) => n)
-    expect(acknowledged.slice(0, CRASH_ADD)).toEqual([...Array(CRASH_ADD).keys()])
-    expect(acknowledged.length).toBeLessThanOrEqual(crashAt.endsWith(':during') ? CRASH_ADD + 1 : CRASH_ADD)
+  it.each(CRASH_POINTS)(
+    'killed at %s in the middle of an add: recovery completes or undoes it',
+    async (crashAt) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'engram-crash-'))
+      const collection = collectionFor()
+      const run = await runChild({
+        dataDir,
+        backend: backend.name as ChildOrder['backend'],
+        collection,
+        from: 0,
+        count: CRASH_ADD + 1,
+        crashAt,
+        crashInAdd: CRASH_ADD,
+      })
+      expect(run.signal, run.stderr).toBe('SIGKILL')
+      // A kill "during" a SQLite apply lands after it: better-sqlite3 commits synchronously, so the add may be acknowledged first.
+      const acknowledged = run.acked.map(({ n }) => n)
+      expect(acknowledged.slice(0, CRASH_ADD)).toEqual([...Array(CRASH_ADD).keys()])
+      expect(acknowledged.length).toBeLessThanOrEqual(crashAt.endsWith(':during') ? CRASH_ADD + 1 : CRASH_ADD)
 
-    let add = CRASH_ADD + 1
-    const memory = await Memory.create(configOf(dataDir), { embedder: new HashEmbedder(1024), llm: conversationLLM(() => add), ...(await reopen(backend, dataDir, collection)) })
-    try {
-      await expectConsistent(memory, dataDir, SCOPE, run.acked)
-      // And the engine goes on: the next add works on the recovered stores.
-      const next = await memory.add(conversationOf(add), SCOPE)
-      expect(next.errors).toBeUndefined()
-      add += 1
-      await expectConsistent(memory, dataDir, SCOPE, [...run.acked, { n: add - 1, result: next }])
-    } finally {
-      await memory.reset()
-      await memory.close()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
-  }, 120_000)
+      let add = CRASH_ADD + 1
+      const memory = await Memory.create(configOf(dataDir), {
+        embedder: new HashEmbedder(1024),
+        llm: conversationLLM(() => add),
+        ...(await reopen(backend, dataDir, collection)),
+      })
+      try {
+        await expectConsistent(memory, dataDir, SCOPE, run.acked)
+        // And the engine goes on: the next add works on the recovered stores.
+        const next = await memory.add(conversationOf(add), SCOPE)
+        expect(next.errors).toBeUndefined()
+        add += 1
+        await expectConsistent(memory, dataDir, SCOPE, [...run.acked, { n: add - 1, result: next }])
+      } finally {
+        await memory.reset()
+        await memory.close()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+    120_000,
+  )
 
   it('killed at random moments, three times over: each restart recovers and nothing acknowledged is lost', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'engram-crash-'))

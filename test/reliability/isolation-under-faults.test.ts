@@ -110,11 +110,21 @@ describe.each(MEMORY_BACKENDS)('two instances with different stores and no dataD
     const historyStore = failingHistory(await SqliteHistoryStore.open({ path: join(folder, 'history.db') }), fault)
     const sqliteGraph: EngramConfig = { graphStore: { provider: 'sqlite', config: { path: join(folder, 'graph.db') } } }
     if (!servers(backend)) {
-      const config: EngramConfig = { vectorStore: { provider: 'sqlite', config: { path: join(folder, 'memories.db') } }, ...sqliteGraph, audit: { enabled: true } }
+      const config: EngramConfig = {
+        vectorStore: { provider: 'sqlite', config: { path: join(folder, 'memories.db') } },
+        ...sqliteGraph,
+        audit: { enabled: true },
+      }
       return Memory.create(config, { llm, embedder: new HashEmbedder(), historyStore })
     }
     const vectorStore = await weaviateVectorStore.open(collections![name])
-    const adapters: MemoryAdapters = { llm, embedder: new HashEmbedder(), historyStore, vectorStore, ...(name === 'a' ? { graphStore: await neo4jGraphStore.open() } : {}) }
+    const adapters: MemoryAdapters = {
+      llm,
+      embedder: new HashEmbedder(),
+      historyStore,
+      vectorStore,
+      ...(name === 'a' ? { graphStore: await neo4jGraphStore.open() } : {}),
+    }
     return Memory.create({ ...(name === 'b' ? sqliteGraph : {}), audit: { enabled: true } }, adapters)
   }
 
@@ -188,7 +198,10 @@ describe.each(MEMORY_BACKENDS)('deleteAll leaves nothing of a scope, open, after
   async function open(folder: string, llm: LLM, fault: Fault): Promise<Memory> {
     const historyStore = failingHistory(await SqliteHistoryStore.open({ path: join(folder, 'history.db') }), fault)
     const stores: MemoryAdapters = servers(backend) ? { vectorStore: await weaviateVectorStore.open(collection), graphStore: await neo4jGraphStore.open() } : {}
-    return Memory.create({ dataDir: folder, ...backend.config, audit: { enabled: true }, context: { summaryEvery: 2 } }, { llm, embedder: new HashEmbedder(), historyStore, ...stores })
+    return Memory.create(
+      { dataDir: folder, ...backend.config, audit: { enabled: true }, context: { summaryEvery: 2 } },
+      { llm, embedder: new HashEmbedder(), historyStore, ...stores },
+    )
   }
 
   /** What Neo4j and Weaviate hold, as text: every node's and relationship's properties, every object of the collection. */
@@ -298,7 +311,10 @@ describe('import progress is bound to the stores imported into', () => {
     const lines = ['I keep bees', 'I moved to Lisbon', 'I play the cello'].map((text) => JSON.stringify({ scope: { userId: 'alice' }, messages: text }))
     writeFileSync(file, `${lines.join('\n')}\n`)
     const importInto = async (name: string) => {
-      const memory = await Memory.create({ dataDir: join(root, name), vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'sqlite' } }, { embedder: new HashEmbedder() })
+      const memory = await Memory.create(
+        { dataDir: join(root, name), vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'sqlite' } },
+        { embedder: new HashEmbedder() },
+      )
       try {
         const { json } = await importFile(memory, parseCommandLine(['import', file, '--no-infer']))
         return { summary: json as { imported: number; skipped: number }, stored: (await memory.getAll({ userId: 'alice' })).results.length }

@@ -81,7 +81,10 @@ describe('LLM faults in the middle of an add', () => {
   })
 
   it('a timeout is retried, then the stage fails with LLM_UNAVAILABLE while the other stage is kept', async () => {
-    const { memory, dataDir } = await memoryAnswering({ extract_facts: () => reply.delay(2_000, reply.text('late')), extract_graph: () => GRAPH }, { timeoutMs: 200 })
+    const { memory, dataDir } = await memoryAnswering(
+      { extract_facts: () => reply.delay(2_000, reply.text('late')), extract_graph: () => GRAPH },
+      { timeoutMs: 200 },
+    )
     const result = await memory.add('I work at Initech', SCOPE)
     expect(result.errors).toHaveLength(1)
     expect(result.errors![0]).toMatchObject({ stage: 'facts' })
@@ -165,7 +168,10 @@ describe('LLM faults in the middle of an add', () => {
 
   it('a fact, an entity name or a relation field over its length limit is refused like a schema error; at the limit it is stored', async () => {
     const long = (length: number) => `Likes ${'a'.repeat(length - 6)}`
-    const longFact = await memoryAnswering({ extract_facts: () => ({ facts: ['Lives in Oslo', long(MAX_MEMORY_TEXT_LENGTH + 1)] }), extract_graph: () => GRAPH })
+    const longFact = await memoryAnswering({
+      extract_facts: () => ({ facts: ['Lives in Oslo', long(MAX_MEMORY_TEXT_LENGTH + 1)] }),
+      extract_graph: () => GRAPH,
+    })
     const factRefused = await longFact.memory.add('I work at Initech and live in Oslo', SCOPE)
     expect(factRefused.errors?.map((error) => error.stage)).toEqual(['facts'])
     expect(factRefused.errors![0]!.message).toContain(`facts.1: Too big: expected string to have <=${MAX_MEMORY_TEXT_LENGTH} characters`)

@@ -34,7 +34,15 @@ export async function openTestStores(location: StoreLocation): Promise<{ vectorS
     }
   }
   return {
-    vectorStore: await WeaviateVectorStore.open({ url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT), collection: location.collection }),
-    graphStore: await Neo4jGraphStore.open({ url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'neo4j' }),
+    vectorStore: await WeaviateVectorStore.open({
+      url: process.env.WEAVIATE_URL!,
+      grpcPort: Number(process.env.WEAVIATE_GRPC_PORT),
+      collection: location.collection,
+    }),
+    graphStore: await Neo4jGraphStore.open({
+      url: process.env.NEO4J_URI!,
+      username: process.env.NEO4J_USERNAME ?? 'neo4j',
+      password: process.env.NEO4J_PASSWORD ?? 'neo4j',
+    }),
   }
 }

@@ -28,7 +28,10 @@ const SCOPE = { userId: 'reembed' }
 const MINILM = LOCAL_EMBEDDING_MODELS['all-MiniLM-L6-v2']
 const BGE = LOCAL_EMBEDDING_MODELS['bge-small-en-v1.5']
 // With the child's batches of 16: memories in 3 writes, entity names in 1.
-const TEXTS = Array.from({ length: 40 }, (_, index) => `Note ${index}: ${['Ana works at the clinic', 'Bo paints on Sundays', 'the boat needs repairs', 'Cy moved to Lisbon'][index % 4]} (${index})`)
+const TEXTS = Array.from(
+  { length: 40 },
+  (_, index) => `Note ${index}: ${['Ana works at the clinic', 'Bo paints on Sundays', 'the boat needs repairs', 'Cy moved to Lisbon'][index % 4]} (${index})`,
+)
 const NAMES = ['Ana', 'Bo', 'Cy', 'the clinic', 'Lisbon', 'the boat', 'Sunday', 'Dee', 'Eli', 'Fay', 'the market', 'Porto']
 
 const embedders = new Map<string, Promise<LocalEmbedder>>()
@@ -85,7 +88,17 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
       for (const text of TEXTS) await memory.add(text, { ...SCOPE, infer: false })
       const now = new Date().toISOString()
       await memory.transfer.restore(
-        NAMES.map((name, index) => ({ kind: 'entity', id: `entity-${index}`, key: name.toLowerCase(), name, type: 'thing', scope: SCOPE, mentions: 1, createdAt: now, updatedAt: now })),
+        NAMES.map((name, index) => ({
+          kind: 'entity',
+          id: `entity-${index}`,
+          key: name.toLowerCase(),
+          name,
+          type: 'thing',
+          scope: SCOPE,
+          mentions: 1,
+          createdAt: now,
+          updatedAt: now,
+        })),
       )
     } finally {
       await memory.close()
@@ -99,7 +112,10 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
     try {
       const memories = await stores.vectorStore.list({ scope: SCOPE, limit: 100 })
       expect(memories).toHaveLength(TEXTS.length)
-      const vectors = await (await embedder(model)).embed(memories.map((memory) => memory.text), 'document')
+      const vectors = await (await embedder(model)).embed(
+        memories.map((memory) => memory.text),
+        'document',
+      )
       for (const [index, memory] of memories.entries()) {
         const [hit] = await stores.vectorStore.nearest({ vector: vectors[index]!, scope: SCOPE, limit: 1 })
         expect(hit?.memory.id, memory.text).toBe(memory.id)
@@ -168,7 +184,9 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
     expect(run.output).toContain('BATCH vector store 16/40')
     expect(run.output).not.toContain('32/40')
 
-    expect((await refused(location, MINILM)).message).toMatch(/did not finish.*bge-small-en-v1\.5-q configured to finish it.*all-MiniLM-L6-v2-q configured to move it back/)
+    expect((await refused(location, MINILM)).message).toMatch(
+      /did not finish.*bge-small-en-v1\.5-q configured to finish it.*all-MiniLM-L6-v2-q configured to move it back/,
+    )
     expect((await refused(location, BGE)).message).toContain('did not finish')
 
     // The batch written but not noted before the kill is embedded again; the noted one is not.
@@ -189,39 +207,59 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
     await refused(location, BGE)
   }, 240_000)
 
-  it.runIf(!servers)('counts a store from before model tags, with 384-dimensional vectors, as all-MiniLM-L6-v2', async () => {
-    const location = await built()
-    const stores = await openTestStores(location)
-    for (const store of [stores.vectorStore, stores.graphStore]) {
-      await store.tagEmbeddingModel({ model: null, reembedTo: null })
-      await store.close()
-    }
-    expect((await refused(location, BGE)).message).toContain(`holds embeddings of ${MINILM.tag}`)
-    await (await open(location, MINILM)).close()
-  }, 120_000)
+  it.runIf(!servers)(
+    'counts a store from before model tags, with 384-dimensional vectors, as all-MiniLM-L6-v2',
+    async () => {
+      const location = await built()
+      const stores = await openTestStores(location)
+      for (const store of [stores.vectorStore, stores.graphStore]) {
+        await store.tagEmbeddingModel({ model: null, reembedTo: null })
+        await store.close()
+      }
+      expect((await refused(location, BGE)).message).toContain(`holds embeddings of ${MINILM.tag}`)
+      await (await open(location, MINILM)).close()
+    },
+    120_000,
+  )
 
-  it.runIf(!servers)('refuses to run while an interrupted add waits for recovery, changing nothing', async () => {
-    const location = await built()
-    // The journal is bound to the stores: the entry is written for the ones reembed opens.
-    const memory = await open(location, MINILM)
-    const locations = memory.storeLocations
-    await memory.close()
-    const journal = await SqliteJournal.open({ path: join(location.dataDir, 'journal.db'), stores: locations })
-    await journal.begin({ id: 'interrupted', state: 'pending', ownerPid: 0, plan: '{}', progress: '{}', createdAt: new Date().toISOString(), scope: { userId: 'alice' } })
-    await journal.close()
-    const error = await reembed(reembedConfig(location, 'bge-small-en-v1.5')).catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('1 interrupted add(s) wait for recovery') })
-    const stores = await openTestStores(location)
-    expect(await stores.vectorStore.embeddingModel()).toMatchObject({ model: MINILM.tag, reembedTo: null })
-    await Promise.all([stores.vectorStore.close(), stores.graphStore.close()])
-  }, 120_000)
+  it.runIf(!servers)(
+    'refuses to run while an interrupted add waits for recovery, changing nothing',
+    async () => {
+      const location = await built()
+      // The journal is bound to the stores: the entry is written for the ones reembed opens.
+      const memory = await open(location, MINILM)
+      const locations = memory.storeLocations
+      await memory.close()
+      const journal = await SqliteJournal.open({ path: join(location.dataDir, 'journal.db'), stores: locations })
+      await journal.begin({
+        id: 'interrupted',
+        state: 'pending',
+        ownerPid: 0,
+        plan: '{}',
+        progress: '{}',
+        createdAt: new Date().toISOString(),
+        scope: { userId: 'alice' },
+      })
+      await journal.close()
+      const error = await reembed(reembedConfig(location, 'bge-small-en-v1.5')).catch((caught: unknown) => caught)
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('1 interrupted add(s) wait for recovery') })
+      const stores = await openTestStores(location)
+      expect(await stores.vectorStore.embeddingModel()).toMatchObject({ model: MINILM.tag, reembedTo: null })
+      await Promise.all([stores.vectorStore.close(), stores.graphStore.close()])
+    },
+    120_000,
+  )
 
-  it.runIf(!servers)('refuses a model of another dimension, changing nothing', async () => {
-    const location = await built()
-    const error = await reembed(reembedConfig(location, 'all-MiniLM-L6-v2'), {}, { embedder: new HashEmbedder(64) }).catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('64-dimensional') })
-    await (await open(location, MINILM)).close()
-  }, 120_000)
+  it.runIf(!servers)(
+    'refuses a model of another dimension, changing nothing',
+    async () => {
+      const location = await built()
+      const error = await reembed(reembedConfig(location, 'all-MiniLM-L6-v2'), {}, { embedder: new HashEmbedder(64) }).catch((caught: unknown) => caught)
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('64-dimensional') })
+      await (await open(location, MINILM)).close()
+    },
+    120_000,
+  )
 })
 
 interface ChildRun {
@@ -231,7 +269,10 @@ interface ChildRun {
 
 function runChild(order: ReembedChildOrder): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: { ...process.env, REEMBED_CHILD: JSON.stringify(order) }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: { ...process.env, REEMBED_CHILD: JSON.stringify(order) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -15,7 +15,14 @@ describe('an LLM answer far beyond the limits', () => {
   it('is cut at the per-answer limits, reported in errors, and the add stays bounded', async () => {
     const embedder = new HashEmbedder(1024)
     const embedded: number[] = []
-    const counting = { model: embedder.model, close: () => embedder.close(), embed: (texts: string[]) => (embedded.push(texts.length), embedder.embed(texts)) }
+    const counting = {
+      model: embedder.model,
+      close: () => embedder.close(),
+      embed: (texts: string[]) => {
+        embedded.push(texts.length)
+        return embedder.embed(texts)
+      },
+    }
     const names = [...Array(HUGE).keys()].map((index) => `Ent${index}ity Na${index}me`)
     const llm = new ScriptedLLM({
       extract_facts: [{ facts: names.map((name) => `${name} is a thing`) }],
@@ -33,7 +40,9 @@ describe('an LLM answer far beyond the limits', () => {
       expect(result.relations.added).toHaveLength(MAX_RELATIONS_PER_ANSWER)
       const messages = (result.errors ?? []).map((error) => `${error.stage}: ${error.message}`)
       // One extract_memories answer (the default), cut for each pipeline.
-      expect(messages).toContain(`facts: extract_memories: the model returned ${HUGE} facts; the first ${MAX_FACTS_PER_ANSWER} were kept (a fixed limit per answer)`)
+      expect(messages).toContain(
+        `facts: extract_memories: the model returned ${HUGE} facts; the first ${MAX_FACTS_PER_ANSWER} were kept (a fixed limit per answer)`,
+      )
       expect(messages.some((message) => message.startsWith(`graph: extract_memories: the model returned ${HUGE - 1} relations`))).toBe(true)
       // Every embedding batch is bounded by the limits: the facts, then the entities the kept relations use.
       expect(Math.max(...embedded)).toBeLessThanOrEqual(MAX_RELATIONS_PER_ANSWER + 1)
@@ -49,7 +58,14 @@ describe('an LLM answer far beyond the limits', () => {
       extract_facts: [{ facts: [] }, { facts: [] }],
       extract_graph: [moves('Paris'), moves('Berlin')],
       // Every call a relation of its own type: each one the planner accepts is a new relation.
-      required: [{ toolCalls: [...Array(HUGE).keys()].map((index) => toolCall('add_relation', { source: 'I', relationship: `VISITED_${index}`, destination: 'Berlin' }).toolCalls[0]!), text: '' }],
+      required: [
+        {
+          toolCalls: [...Array(HUGE).keys()].map(
+            (index) => toolCall('add_relation', { source: 'I', relationship: `VISITED_${index}`, destination: 'Berlin' }).toolCalls[0]!,
+          ),
+          text: '',
+        },
+      ],
     })
     const { memory, dispose } = await openTempMemory({ llm, embedder: new HashEmbedder(1024) })
     try {

@@ -59,7 +59,10 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
       // Every add after the first asks the graph-update step: the cue for "after the LLM, before the writes".
       graph: { updateOn: 'touch' },
       vectorStore: { provider: 'weaviate', config: { url: `http://127.0.0.1:${http.port}`, grpcPort: grpc.port, collection } },
-      graphStore: { provider: 'neo4j', config: { url: `bolt://127.0.0.1:${bolt.port}`, username: process.env.NEO4J_USERNAME ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'neo4j' } },
+      graphStore: {
+        provider: 'neo4j',
+        config: { url: `bolt://127.0.0.1:${bolt.port}`, username: process.env.NEO4J_USERNAME ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'neo4j' },
+      },
     }
   }
 
@@ -93,27 +96,30 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
 
   const unfinishedEntries = async (dataDir: string) => journalEntries(dataDir)
 
-
   it.each([
     ['Neo4j', neo4jDown],
     ['Weaviate', weaviateDown],
-  ] as const)('%s down at start: create fails with STORE_UNAVAILABLE naming it, and succeeds once it is back', async (name, down) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'engram-faults-'))
-    const config = configOf(dataDir, weaviateVectorStore.location())
-    try {
-      down(true)
-      const failure = await Memory.create(config, { embedder: new HashEmbedder(1024) }).catch((error: unknown) => error)
-      expect(failure).toBeInstanceOf(EngramError)
-      expect((failure as EngramError).code).toBe('STORE_UNAVAILABLE')
-      expect((failure as EngramError).message).toContain(name)
-      down(false)
-      const memory = await Memory.create(config, { embedder: new HashEmbedder(1024) })
-      await memory.close()
-    } finally {
-      down(false)
-      rmSync(dataDir, { recursive: true, force: true })
-    }
-  }, 60_000)
+  ] as const)(
+    '%s down at start: create fails with STORE_UNAVAILABLE naming it, and succeeds once it is back',
+    async (name, down) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'engram-faults-'))
+      const config = configOf(dataDir, weaviateVectorStore.location())
+      try {
+        down(true)
+        const failure = await Memory.create(config, { embedder: new HashEmbedder(1024) }).catch((error: unknown) => error)
+        expect(failure).toBeInstanceOf(EngramError)
+        expect((failure as EngramError).code).toBe('STORE_UNAVAILABLE')
+        expect((failure as EngramError).message).toContain(name)
+        down(false)
+        const memory = await Memory.create(config, { embedder: new HashEmbedder(1024) })
+        await memory.close()
+      } finally {
+        down(false)
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+    60_000,
+  )
 
   it('Neo4j goes down before the graph write: the facts stay, the graph stage reports it, and recover() settles the add once Neo4j is back', async () => {
     await withMemory(async (memory, dataDir, cue) => {
@@ -187,7 +193,12 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
       expect(whileDown.errors?.map((error) => error.stage)).toEqual(['facts'])
       expect(whileDown.errors?.[0]?.message).toMatch(/Weaviate/)
 
-      server = await startLocalWeaviate({ cacheDir: defaultCacheDir(), dataDir: weaviateDir, port: Number(new URL(server.url).port), grpcPort: server.grpcPort })
+      server = await startLocalWeaviate({
+        cacheDir: defaultCacheDir(),
+        dataDir: weaviateDir,
+        port: Number(new URL(server.url).port),
+        grpcPort: server.grpcPort,
+      })
       expect(await recoverWithin(memory, 60_000)).toMatchObject({ failed: [] })
       expect(await unfinishedEntries(dataDir)).toEqual([])
       // The gRPC channel reconnects with a backoff that grew while the server was down; reads
@@ -213,7 +224,11 @@ describe.skipIf(!bothServers)('store faults against real Neo4j and Weaviate', ()
     let server = await startLocalNeo4j({ cacheDir: defaultCacheDir(), dataDir: neo4jDir })
     const cue: Cue = { add: 0, afterStep: () => undefined }
     const memory = await Memory.create(
-      { dataDir, vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'neo4j', config: { url: server.uri, username: server.username, password: server.password } } },
+      {
+        dataDir,
+        vectorStore: { provider: 'sqlite' },
+        graphStore: { provider: 'neo4j', config: { url: server.uri, username: server.username, password: server.password } },
+      },
       { llm: conversationLLM(() => cue.add), embedder: new HashEmbedder(1024) },
     )
     try {

@@ -47,7 +47,9 @@ function requestedSource(): ServicesSource | undefined {
 }
 
 function requireEnv(selected: Set<string>): void {
-  const missing = [selected.has('neo4j') && 'NEO4J_URI', selected.has('weaviate') && 'WEAVIATE_URL'].filter((name): name is string => name !== false && !process.env[name])
+  const missing = [selected.has('neo4j') && 'NEO4J_URI', selected.has('weaviate') && 'WEAVIATE_URL'].filter(
+    (name): name is string => name !== false && !process.env[name],
+  )
   if (missing.length > 0) throw new Error(`ENGRAM_SERVICES=env, but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`)
 }
 
@@ -138,7 +140,11 @@ export function composeService(name: string): ComposeService {
   if (start < 0) throw new Error(`${COMPOSE_FILE} has no service ${name}`)
   const end = lines.findIndex((line, index) => index > start && /^ {0,2}\S/.test(line))
   const block = lines.slice(start + 1, end < 0 ? undefined : end)
-  const value = (key: string, indent = 4) => block.find((line) => line.startsWith(`${' '.repeat(indent)}${key}:`))?.slice(indent + key.length + 1).trim()
+  const value = (key: string, indent = 4) =>
+    block
+      .find((line) => line.startsWith(`${' '.repeat(indent)}${key}:`))
+      ?.slice(indent + key.length + 1)
+      .trim()
   const section = (key: string) => {
     const from = block.indexOf(`    ${key}:`)
     if (from < 0) return []
@@ -157,7 +163,11 @@ export function composeService(name: string): ComposeService {
     command: command === undefined ? undefined : (JSON.parse(command) as string[]),
     environment: Object.fromEntries(section('environment').map((line) => [line.slice(0, line.indexOf(':')), scalar(line.slice(line.indexOf(':') + 1).trim())])),
     containerPorts: section('ports').map((line) => Number(scalar(line.slice(1).trim()).split(':').at(-1))),
-    healthcheck: { test: JSON.parse(healthcheck.test!) as ComposeService['healthcheck']['test'], intervalMs: parseFloat(healthcheck.interval ?? '5') * 1000, retries: Number(healthcheck.retries ?? 3) },
+    healthcheck: {
+      test: JSON.parse(healthcheck.test!) as ComposeService['healthcheck']['test'],
+      intervalMs: parseFloat(healthcheck.interval ?? '5') * 1000,
+      retries: Number(healthcheck.retries ?? 3),
+    },
   }
 }
 

@@ -33,7 +33,9 @@ describe('callTool', () => {
         description: extractFacts.description,
         parameters: {
           type: 'object',
-          properties: { facts: { type: 'array', description: extractFacts.schema.shape.facts.description, items: { type: 'string', maxLength: MAX_MEMORY_TEXT_LENGTH } } },
+          properties: {
+            facts: { type: 'array', description: extractFacts.schema.shape.facts.description, items: { type: 'string', maxLength: MAX_MEMORY_TEXT_LENGTH } },
+          },
           required: ['facts'],
         },
       },
@@ -111,10 +113,7 @@ describe('callTools', () => {
     const llm = new ScriptedLLM({
       required: [
         {
-          toolCalls: [
-            toolCall('add_relation', { source: 'alice', relationship: 'LIKES', destination: 'tea' }).toolCalls[0]!,
-            { name: 'noop', arguments: '' },
-          ],
+          toolCalls: [toolCall('add_relation', { source: 'alice', relationship: 'LIKES', destination: 'tea' }).toolCalls[0]!, { name: 'noop', arguments: '' }],
           text: '',
         },
       ],

@@ -72,11 +72,19 @@ describe('rankParts', () => {
 
   it('never rises with age and never falls with mentions', () => {
     fc.assert(
-      fc.property(relevance, ageDays, fc.double({ min: 0, max: 1000, noNaN: true }), mentions, fc.integer({ min: 0, max: 50 }), settings, (r, age, older, m, more, s) => {
-        const base = rankParts(r, { ageDays: age, mentions: m }, s).score
-        expect(rankParts(r, { ageDays: age + older, mentions: m }, s).score).toBeLessThanOrEqual(base)
-        expect(rankParts(r, { ageDays: age, mentions: m + more }, s).score).toBeGreaterThanOrEqual(base)
-      }),
+      fc.property(
+        relevance,
+        ageDays,
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        mentions,
+        fc.integer({ min: 0, max: 50 }),
+        settings,
+        (r, age, older, m, more, s) => {
+          const base = rankParts(r, { ageDays: age, mentions: m }, s).score
+          expect(rankParts(r, { ageDays: age + older, mentions: m }, s).score).toBeLessThanOrEqual(base)
+          expect(rankParts(r, { ageDays: age, mentions: m + more }, s).score).toBeGreaterThanOrEqual(base)
+        },
+      ),
     )
   })
 
@@ -95,7 +103,11 @@ describe('rankParts', () => {
 
   it('lets no memory overtake one whose relevance is more than 1/(1 − wR − wM) times its own', () => {
     const fresh = rankParts(0.9, { ageDays: 0, mentions: 1000 }, DEFAULT_RANKING).score
-    const stale = rankParts(0.9 / (1 - DEFAULT_RANKING.recencyWeight - DEFAULT_RANKING.reinforcementWeight) + 1e-9, { ageDays: 10_000, mentions: 1 }, DEFAULT_RANKING).score
+    const stale = rankParts(
+      0.9 / (1 - DEFAULT_RANKING.recencyWeight - DEFAULT_RANKING.reinforcementWeight) + 1e-9,
+      { ageDays: 10_000, mentions: 1 },
+      DEFAULT_RANKING,
+    ).score
     expect(stale).toBeGreaterThan(fresh)
   })
 })
@@ -113,7 +125,13 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
 
   const open = (config: EngramConfig = {}) =>
     Memory.create(
-      { dataDir, embedder: { provider: 'local', config: { modelDir: testModelDir() } }, vectorStore: { provider: 'sqlite' }, graphStore: { provider: 'none' }, ...config },
+      {
+        dataDir,
+        embedder: { provider: 'local', config: { modelDir: testModelDir() } },
+        vectorStore: { provider: 'sqlite' },
+        graphStore: { provider: 'none' },
+        ...config,
+      },
       { clock: () => RANKING_NOW },
     )
 
@@ -158,7 +176,9 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
     const oldAnswers = (ranked: RankedQuery[]) => ranked.filter((query) => query.labelled.kind === 'old-answer')
     // Measured: 0.806 against 0.856 by relevance alone; a recency weight of 0.4 gives 0.644.
     expect(quality(oldAnswers(withDefaults)).mrr).toBeGreaterThanOrEqual(quality(oldAnswers(relevanceOnly)).mrr - 0.1)
-    expect(quality(oldAnswers(withDefaults)).hitAt1).toBeGreaterThanOrEqual(quality(oldAnswers(relevanceOnly)).hitAt1 - 1 / oldAnswers(withDefaults).length - 1e-9)
+    expect(quality(oldAnswers(withDefaults)).hitAt1).toBeGreaterThanOrEqual(
+      quality(oldAnswers(relevanceOnly)).hitAt1 - 1 / oldAnswers(withDefaults).length - 1e-9,
+    )
     expect(quality(oldAnswers(rerank(withDefaults, { ...DEFAULT_RANKING, recencyWeight: 0.4 }))).mrr).toBeLessThan(quality(oldAnswers(relevanceOnly)).mrr - 0.2)
   })
 
@@ -202,6 +222,9 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
     // Similar relevance, and time decides: by relevance alone the stale one would come first.
     expect(stale!.explain!.relevance!).toBeGreaterThanOrEqual(fresh!.explain!.relevance!)
     expect(stale!.explain!.relevance! / fresh!.explain!.relevance!).toBeLessThan(1 / (1 - DEFAULT_RANKING.recencyWeight - DEFAULT_RANKING.reinforcementWeight))
-    expect(fresh!.score).toBeCloseTo(fresh!.explain!.relevance! * (1 - DEFAULT_RANKING.recencyWeight * (1 - fresh!.explain!.recency!) - DEFAULT_RANKING.reinforcementWeight * 0.25), 12)
+    expect(fresh!.score).toBeCloseTo(
+      fresh!.explain!.relevance! * (1 - DEFAULT_RANKING.recencyWeight * (1 - fresh!.explain!.recency!) - DEFAULT_RANKING.reinforcementWeight * 0.25),
+      12,
+    )
   })
 })

@@ -57,7 +57,10 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: ended relations a query concerns', (
   })
 
   const endedOf = async (query: string, found: ScoredRelation[] = []) =>
-    (await supersededRelations(graph, SCOPE, query, found)).map((entry) => ({ line: `${entry.relation.relationship} ${entry.relation.destination.name}`, score: entry.score }))
+    (await supersededRelations(graph, SCOPE, query, found)).map((entry) => ({
+      line: `${entry.relation.relationship} ${entry.relation.destination.name}`,
+      score: entry.score,
+    }))
 
   it('finds an ended relation by an entity the query names, scored like a relation next to a named entity', async () => {
     // "car" is named and the only word of the query that is not a stop word: full relevance.
@@ -71,7 +74,7 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: ended relations a query concerns', (
     ])
   })
 
-  it('finds an ended relation by its successor in the search results, with the successor\'s score', async () => {
+  it("finds an ended relation by its successor in the search results, with the successor's score", async () => {
     const globex: ScoredRelation = { id: 'r-globex', source: 'Ana', relationship: 'WORKS_AT', destination: 'Globex', score: 0.7, hops: 1 }
     const found = await supersededRelations(graph, SCOPE, 'employer', [globex])
     expect(found.map((entry) => [entry.relation.id, entry.successor?.id, entry.score])).toEqual([[ended.get('Acme')!.id, 'r-globex', 0.7]])

@@ -11,9 +11,7 @@ interface TokenizerCases {
   truncated: Array<{ text: string; maxLength: number; ids: number[] }>
 }
 
-const fixture: TokenizerCases = JSON.parse(
-  readFileSync(new URL('../fixtures/tokenizer-cases.json', import.meta.url), 'utf8'),
-)
+const fixture: TokenizerCases = JSON.parse(readFileSync(new URL('../fixtures/tokenizer-cases.json', import.meta.url), 'utf8'))
 const labelled = fixture.cases.map((c) => ({ ...c, label: JSON.stringify(c.text).slice(0, 70) }))
 const CLS = 101
 const SEP = 102

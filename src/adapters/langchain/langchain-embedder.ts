@@ -33,7 +33,10 @@ export class LangChainEmbedder implements Embedder {
 
   async embed(texts: string[], purpose: EmbeddingPurpose): Promise<Vector[]> {
     if (texts.length === 0) return []
-    const vectors = await retrying(() => this.#call(purpose === 'query' ? embedEach(this.#embeddings, texts) : this.#embeddings.embedDocuments(texts)), this.#retry)
+    const vectors = await retrying(
+      () => this.#call(purpose === 'query' ? embedEach(this.#embeddings, texts) : this.#embeddings.embedDocuments(texts)),
+      this.#retry,
+    )
     if (vectors.length !== texts.length) {
       throw new EngramError('EMBEDDER_UNAVAILABLE', `${this.model} returned ${vectors.length} vectors for ${texts.length} texts.`)
     }

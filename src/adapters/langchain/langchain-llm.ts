@@ -35,10 +35,7 @@ export class LangChainLLM implements LLM {
   constructor(options: LangChainLLMOptions) {
     const chatModel = options.model
     if (typeof chatModel.bindTools !== 'function') {
-      throw new EngramError(
-        'INVALID_CONFIG',
-        'The LangChain chat model has no bindTools(): Engram needs a model that supports tool calling.',
-      )
+      throw new EngramError('INVALID_CONFIG', 'The LangChain chat model has no bindTools(): Engram needs a model that supports tool calling.')
     }
     this.#bindTools = chatModel.bindTools.bind(chatModel)
     this.model = chatModel.model ?? chatModel.getName?.() ?? 'langchain'
@@ -105,7 +102,5 @@ function toLangChainMessage(message: ChatMessage): SystemMessage | HumanMessage 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
-  return content
-    .map((block: { type?: unknown; text?: unknown }) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : ''))
-    .join('')
+  return content.map((block: { type?: unknown; text?: unknown }) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : '')).join('')
 }

@@ -130,9 +130,7 @@ export class LlamaCppLLM implements LLM {
 
   async #generate(request: ChatRequest): Promise<ChatResponse> {
     const history = toHistory(request)
-    const promptTokens = this.#chat.chatWrapper
-      .generateContextState({ chatHistory: history })
-      .contextText.tokenize(this.#llamaModel.tokenizer).length
+    const promptTokens = this.#chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.#llamaModel.tokenizer).length
     const contextSize = this.#context.contextSize
     if (promptTokens + this.#maxTokens > contextSize) {
       throw new EngramError(
@@ -257,6 +255,9 @@ function plainText(content: ChatMessage['content']): string {
 function asLLMError(context: string, error: unknown): EngramError {
   if (error instanceof EngramError) return error
   const detail = error instanceof Error ? error.message : String(error)
-  const hint = (error as { name?: string } | null)?.name === 'InsufficientMemoryError' ? ' (not enough free memory: lower llm.config.contextSize or use a smaller model)' : ''
+  const hint =
+    (error as { name?: string } | null)?.name === 'InsufficientMemoryError'
+      ? ' (not enough free memory: lower llm.config.contextSize or use a smaller model)'
+      : ''
   return new EngramError('LLM_UNAVAILABLE', `${context}: ${detail}${hint}`, { cause: error })
 }

@@ -20,7 +20,9 @@ export function argumentsGrammar(tool: ToolDefinition): string {
 
 /** The grammar of a reply that makes one or more calls among `tools`: `[{"name":…,"arguments":{…}},…]`. */
 export function callListGrammar(tools: readonly ToolDefinition[]): string {
-  const call = tools.map((tool) => `"{" ${literal('"name":')} ${literal(JSON.stringify(tool.name))} "," ${literal('"arguments":')} ${valueRule(tool.parameters)} "}"`)
+  const call = tools.map(
+    (tool) => `"{" ${literal('"name":')} ${literal(JSON.stringify(tool.name))} "," ${literal('"arguments":')} ${valueRule(tool.parameters)} "}"`,
+  )
   return grammar(`"[" call ( "," call )* "]"`, `call ::= ${call.join(' | ')}`)
 }
 

@@ -9,10 +9,7 @@ export function toolInstructions(tools: readonly ToolDefinition[], choice: ToolC
   if (choice.type === 'tool') {
     const tool = tools.find((candidate) => candidate.name === choice.name)
     const described = tool === undefined ? `\`${choice.name}\`` : describeTool(tool)
-    return [
-      `Answer by calling the tool ${described}`,
-      'Write only the arguments of the call: one JSON object matching that schema.',
-    ].join('\n')
+    return [`Answer by calling the tool ${described}`, 'Write only the arguments of the call: one JSON object matching that schema.'].join('\n')
   }
   return [
     'Answer by calling one or more of these tools:',

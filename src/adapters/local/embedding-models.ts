@@ -70,4 +70,3 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     documentPrefix: 'passage: ',
   },
 }
-

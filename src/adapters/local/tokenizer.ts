@@ -190,7 +190,12 @@ function characterClass(ranges: string): string {
   return ranges
     .trim()
     .split(/\s+/)
-    .map((range) => range.split('-').map((hex) => `\\u{${hex}}`).join('-'))
+    .map((range) =>
+      range
+        .split('-')
+        .map((hex) => `\\u{${hex}}`)
+        .join('-'),
+    )
     .join('')
 }
 
@@ -253,6 +258,7 @@ const IGNORED = new RegExp(`[${characterClass(IGNORED_RANGES)}\\u{d800}-\\u{dfff
 // are in it but are Cc, so IGNORED drops them first, as clean_text does.)
 const WHITESPACE = /\p{White_Space}/gu
 /** The CJK ideograph blocks BERT spaces out (HF `is_chinese_char`). */
-const CJK = /[\u{4e00}-\u{9fff}\u{3400}-\u{4dbf}\u{20000}-\u{2a6df}\u{2a700}-\u{2b73f}\u{2b740}-\u{2b81f}\u{2b920}-\u{2ceaf}\u{f900}-\u{faff}\u{2f800}-\u{2fa1f}]/gu
+const CJK =
+  /[\u{4e00}-\u{9fff}\u{3400}-\u{4dbf}\u{20000}-\u{2a6df}\u{2a700}-\u{2b73f}\u{2b740}-\u{2b81f}\u{2b920}-\u{2ceaf}\u{f900}-\u{faff}\u{2f800}-\u{2fa1f}]/gu
 const PUNCTUATION = characterClass(PUNCTUATION_RANGES)
 const WORD_OR_PUNCTUATION = new RegExp(`[${PUNCTUATION}]|[^\\p{White_Space}${PUNCTUATION}]+`, 'gu')

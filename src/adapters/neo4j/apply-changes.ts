@@ -65,7 +65,8 @@ export async function applyChanges(runner: CypherRunner, changes: GraphChanges):
   // Every parameter is built before the first statement is sent, so a bad time sends nothing.
   const entities = changes.entities.map((entity, position) => entityParams(entity, position, randomUUID()))
   const runs = runsOf(changes.relations).map((run) => (run.kind === 'assert' ? assertRun(run.ops) : invalidateRun(run.ops)))
-  const entityRows = entities.length === 0 ? Promise.resolve([]) : runner.rows<EntityRow>('write/upsert-entities', { entities, ...scope, now, untyped: UNTYPED_ENTITY })
+  const entityRows =
+    entities.length === 0 ? Promise.resolve([]) : runner.rows<EntityRow>('write/upsert-entities', { entities, ...scope, now, untyped: UNTYPED_ENTITY })
   const runEvents = runs.map((send) => send(runner, scope, now))
   const forgotten = (changes.forgetMemoryIds ?? []).map((memoryId) =>
     runner
@@ -73,7 +74,9 @@ export async function applyChanges(runner: CypherRunner, changes: GraphChanges):
       .then((rows) => rows.map(({ relation }) => ({ event: 'RELATION_REMOVED' as const, relation: toStoredRelation(relation), memoryId }))),
   )
   const [created, byRun, removed] = await Promise.all([entityRows, Promise.allSettled(runEvents), Promise.all(forgotten)])
-  const events: GraphEvent[] = created.sort(byPosition).flatMap((row) => (row.created ? [{ event: 'ENTITY_CREATED' as const, entity: toStoredEntity(row.entity) }] : []))
+  const events: GraphEvent[] = created
+    .sort(byPosition)
+    .flatMap((row) => (row.created ? [{ event: 'ENTITY_CREATED' as const, entity: toStoredEntity(row.entity) }] : []))
   // The first run's failure is the apply's, as when the runs were sent one by one.
   for (const run of byRun) {
     if (run.status === 'rejected') throw run.reason
@@ -120,7 +123,10 @@ function assertRun(ops: Array<Positioned<Assert>>): SendRun {
     const applied = new Set(rows.map((row) => row.position))
     const missing = ops.find(({ position }) => !applied.has(position))
     if (missing !== undefined) throw noEndpoint(missing.op)
-    return rows.map((row) => ({ position: row.position, event: { event: row.added ? 'RELATION_ADDED' : 'RELATION_REINFORCED', relation: toStoredRelation(row.relation) } }))
+    return rows.map((row) => ({
+      position: row.position,
+      event: { event: row.added ? 'RELATION_ADDED' : 'RELATION_REINFORCED', relation: toStoredRelation(row.relation) },
+    }))
   }
 }
 
@@ -133,7 +139,11 @@ function invalidateRun(ops: Array<Positioned<Invalidate>>): SendRun {
     validTo.set(op.relationId, isoTime(op.validTo, 'validTo'))
   }
   return async (runner, scope, now) => {
-    const rows = await runner.rows<{ relation: RelationRecord }>('write/invalidate-relations', { valid_to: Object.fromEntries(validTo), scope_key: scope.scope_key, now })
+    const rows = await runner.rows<{ relation: RelationRecord }>('write/invalidate-relations', {
+      valid_to: Object.fromEntries(validTo),
+      scope_key: scope.scope_key,
+      now,
+    })
     const ended = new Map(rows.map(({ relation }) => [relation.id, relation]))
     return ops.map(({ position, op }) => {
       const relation = ended.get(op.relationId)

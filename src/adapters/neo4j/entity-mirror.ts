@@ -317,7 +317,10 @@ function addToBuckets(buckets: ScopeBuckets, id: string, vector: Vector): void {
   buckets.of.set(id, keys)
   for (const key of keys) {
     let members = buckets.members.get(key)
-    if (members === undefined) buckets.members.set(key, (members = new Set()))
+    if (members === undefined) {
+      members = new Set()
+      buckets.members.set(key, members)
+    }
     members.add(id)
   }
 }

@@ -64,8 +64,18 @@ export class Neo4jConnection {
     this.#driver = driver
     this.target = target
     this.#statements = statements
-    this.#readLimit = { what: 'a Neo4j read', ms: timeouts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, setting: 'graphStore.config.readTimeoutMs', code: 'STORE_UNAVAILABLE' }
-    this.#cypherLimit = { what: 'the memory.graph.cypher() query', ms: timeouts.cypherTimeoutMs ?? DEFAULT_CYPHER_TIMEOUT_MS, setting: 'graphStore.config.cypherTimeoutMs', code: 'INVALID_INPUT' }
+    this.#readLimit = {
+      what: 'a Neo4j read',
+      ms: timeouts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+      setting: 'graphStore.config.readTimeoutMs',
+      code: 'STORE_UNAVAILABLE',
+    }
+    this.#cypherLimit = {
+      what: 'the memory.graph.cypher() query',
+      ms: timeouts.cypherTimeoutMs ?? DEFAULT_CYPHER_TIMEOUT_MS,
+      setting: 'graphStore.config.cypherTimeoutMs',
+      code: 'INVALID_INPUT',
+    }
   }
 
   /** How long one `memory.graph.cypher()` query may take, in milliseconds: its parse, then its transaction. */
@@ -203,7 +213,9 @@ export class Neo4jConnection {
   }
 
   #runner(tx: ManagedTransaction): CypherRunner {
-    return { rows: async <Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}) => rowsOf<Row>(await tx.run(this.#text(name, slots), params)) }
+    return {
+      rows: async <Row>(name: string, params: Record<string, unknown> = {}, slots: Slots = {}) => rowsOf<Row>(await tx.run(this.#text(name, slots), params)),
+    }
   }
 
   /** Runs `work` in a session of its own; `limit` is the time limit `work` gave its transactions. */

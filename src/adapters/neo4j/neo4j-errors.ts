@@ -50,7 +50,9 @@ export function translateNeo4jError(error: unknown, target: Neo4jTarget): Engram
     return fail(`Neo4j at ${target.url} refused the credentials (${detail}); check graphStore.config.username and password (NEO4J_USERNAME, NEO4J_PASSWORD)`)
   }
   if (code === 'Neo.ClientError.Database.DatabaseNotFound') {
-    return fail(`Neo4j at ${target.url} has no database ${target.database ?? '(default)'}; create it, or leave graphStore.config.database out to use the default one`)
+    return fail(
+      `Neo4j at ${target.url} has no database ${target.database ?? '(default)'}; create it, or leave graphStore.config.database out to use the default one`,
+    )
   }
   const retryable = (error as { retriable?: unknown }).retriable === true
   return fail(`Neo4j at ${describe(target)} failed: ${detail}`, retryable)

@@ -136,7 +136,10 @@ export class Neo4jGraphStore implements GraphStore {
   /** Valid relations of exactly this scope touching any of these entities, oldest first. */
   async validRelationsOf(scope: Scope, entityIds: string[]): Promise<StoredRelation[]> {
     if (entityIds.length === 0) return []
-    const rows = await this.#connection.readRows<{ relation: RelationRecord }>('read/valid-relations-of', { scope_key: scopeValues(scope).scope_key, entity_ids: entityIds })
+    const rows = await this.#connection.readRows<{ relation: RelationRecord }>('read/valid-relations-of', {
+      scope_key: scopeValues(scope).scope_key,
+      entity_ids: entityIds,
+    })
     return rows.map(({ relation }) => toStoredRelation(relation))
   }
 
@@ -172,7 +175,12 @@ export class Neo4jGraphStore implements GraphStore {
         if (operationId !== undefined) {
           // Not awaited: the commit follows right behind it, one round trip sooner, and fails
           // (rolling everything back) if the record could not be written.
-          const recording = runner.rows('write/record-operation', { id: operationId, events: JSON.stringify(outcome.value), now: changes.now, ...toScopeColumns(changes.scope) })
+          const recording = runner.rows('write/record-operation', {
+            id: operationId,
+            events: JSON.stringify(outcome.value),
+            now: changes.now,
+            ...toScopeColumns(changes.scope),
+          })
           recording.catch(() => undefined)
         }
         return { keep: true, value: outcome.value }

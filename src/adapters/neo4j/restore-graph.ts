@@ -27,7 +27,7 @@ export async function restoreGraph(runner: CypherRunner, graph: GraphRestore): P
   }
   // seq: the position in the restore, which orders relations with the same created_at (list-relations).
   const byType = new Map<string, Array<{ relation: GraphRestore['relations'][number]; seq: number }>>()
-  graph.relations.forEach((relation, seq) => byType.set(relation.relationship, [...(byType.get(relation.relationship) ?? []), { relation, seq }]))
+  for (const [seq, relation] of graph.relations.entries()) byType.set(relation.relationship, [...(byType.get(relation.relationship) ?? []), { relation, seq }])
   for (const [type, group] of byType) {
     const relations = group.map(({ relation, seq }) => ({
       id: relation.id,
@@ -44,7 +44,10 @@ export async function restoreGraph(runner: CypherRunner, graph: GraphRestore): P
     }))
     const [row] = await runner.rows<{ written: number }>('write/restore-relations', { relations }, { type: assertRelationshipType(type) })
     if (row?.written !== relations.length) {
-      throw new EngramError('INVALID_INPUT', `${relations.length - (row?.written ?? 0)} ${type} relation(s) name an endpoint that is neither stored nor restored; nothing was written`)
+      throw new EngramError(
+        'INVALID_INPUT',
+        `${relations.length - (row?.written ?? 0)} ${type} relation(s) name an endpoint that is neither stored nor restored; nothing was written`,
+      )
     }
   }
 }

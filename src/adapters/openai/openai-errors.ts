@@ -21,18 +21,14 @@ export interface OpenAICallContext {
  */
 export function translateOpenAIError(error: unknown, context: OpenAICallContext): EngramError {
   const { code, model, baseURL, timeoutMs } = context
-  const fail = (message: string, retryable: boolean): EngramError =>
-    new EngramError(code, message, { retryable, cause: error })
+  const fail = (message: string, retryable: boolean): EngramError => new EngramError(code, message, { retryable, cause: error })
 
   if (error instanceof APIUserAbortError) return fail(`The request to ${baseURL} was aborted.`, false)
   if (error instanceof APIConnectionTimeoutError) {
     return fail(`${baseURL} did not answer within ${timeoutMs} ms (model ${model}).`, true)
   }
   if (error instanceof APIConnectionError) {
-    return fail(
-      `Could not reach ${baseURL}: ${rootMessage(error)}. Check baseURL (or OPENAI_BASE_URL) and that the server is up.`,
-      true,
-    )
+    return fail(`Could not reach ${baseURL}: ${rootMessage(error)}. Check baseURL (or OPENAI_BASE_URL) and that the server is up.`, true)
   }
   if (!(error instanceof APIError) || error.status === undefined) {
     return fail(`The openai client failed before reaching ${baseURL}: ${rootMessage(error)}`, false)

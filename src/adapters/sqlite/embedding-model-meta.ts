@@ -17,9 +17,16 @@ export function readEmbeddingModel(db: SqliteConnection, store: VectorHoldingSto
 }
 
 /** Records the tag and the model a reembed moves to (a null removes the entry), in one transaction. */
-export async function tagEmbeddingModel(db: SqliteConnection, store: VectorHoldingStore, state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void> {
+export async function tagEmbeddingModel(
+  db: SqliteConnection,
+  store: VectorHoldingStore,
+  state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>,
+): Promise<void> {
   await db.run(() => {
-    for (const [key, value] of [[MODEL_KEY, state.model], [REEMBED_KEY, state.reembedTo]] as const) {
+    for (const [key, value] of [
+      [MODEL_KEY, state.model],
+      [REEMBED_KEY, state.reembedTo],
+    ] as const) {
       if (value === null) db.statement(`${store}/forget-meta-value`).run({ key })
       else db.statement(`${store}/set-meta-value`).run({ key, value })
     }

@@ -173,9 +173,9 @@ function createParentFolder(path: string, label: string): void {
 function translateSqliteError(label: string, path: string, error: unknown): EngramError {
   const code = (error as { code?: unknown } | null)?.code
   if (error instanceof EngramError || typeof code !== 'string') return asStoreError(label, error)
-  const fail = (message: string, retryable = false) =>
-    new EngramError('STORE_UNAVAILABLE', `${label}: ${message}`, { cause: error, retryable })
-  if (code.startsWith('SQLITE_CANTOPEN')) return fail(`cannot open ${path}; check that the folder exists and this process may write to it, or choose another path`)
+  const fail = (message: string, retryable = false) => new EngramError('STORE_UNAVAILABLE', `${label}: ${message}`, { cause: error, retryable })
+  if (code.startsWith('SQLITE_CANTOPEN'))
+    return fail(`cannot open ${path}; check that the folder exists and this process may write to it, or choose another path`)
   if (code.startsWith('SQLITE_READONLY')) return fail(`${path} is read-only; give this process write permission or choose another path`)
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return fail(`${path} stayed locked by another connection for ${BUSY_TIMEOUT_MS} ms; retry, or stop the other process`, true)

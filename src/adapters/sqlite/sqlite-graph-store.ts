@@ -192,7 +192,9 @@ export class SqliteGraphStore implements GraphStore {
     }
     if (operationId !== undefined) {
       const { user_id, agent_id, run_id } = context.scope
-      this.#db.statement('graph/insert-applied-operation').run({ id: operationId, events: JSON.stringify(events), created_at: context.now, user_id, agent_id, run_id })
+      this.#db
+        .statement('graph/insert-applied-operation')
+        .run({ id: operationId, events: JSON.stringify(events), created_at: context.now, user_id, agent_id, run_id })
     }
     return events
   }
@@ -376,14 +378,20 @@ export class SqliteGraphStore implements GraphStore {
 
   /** Ends a valid relation of this scope; anything else is a stale read by the caller and fails the apply. */
   #invalidate(op: Extract<RelationOp, { op: 'invalidate' }>, context: ApplyContext): GraphEvent {
-    const ended = this.#db.statement('graph/invalidate-relation').pluck().get({
-      id: op.relationId,
-      scope_key: context.scope.scope_key,
-      valid_to: isoTime(op.validTo, 'validTo'),
-      now: context.now,
-    }) as string | undefined
+    const ended = this.#db
+      .statement('graph/invalidate-relation')
+      .pluck()
+      .get({
+        id: op.relationId,
+        scope_key: context.scope.scope_key,
+        valid_to: isoTime(op.validTo, 'validTo'),
+        now: context.now,
+      }) as string | undefined
     if (ended === undefined) {
-      throw new EngramError('NOT_FOUND', `relation ${op.relationId} is not a valid relation of this scope (unknown, or already invalidated); nothing was written`)
+      throw new EngramError(
+        'NOT_FOUND',
+        `relation ${op.relationId} is not a valid relation of this scope (unknown, or already invalidated); nothing was written`,
+      )
     }
     return { event: 'RELATION_INVALIDATED', relation: this.#relation(ended) }
   }
@@ -393,7 +401,11 @@ export class SqliteGraphStore implements GraphStore {
     let id = context.entityIds.get(key)
     if (id === undefined) {
       id = this.#entitiesByKey(context.scope.scope_key, [key])[0]?.id
-      if (id === undefined) throw new EngramError('INVALID_INPUT', `relation endpoint ${JSON.stringify(key)} is neither stored in this scope nor among the entities written; nothing was written`)
+      if (id === undefined)
+        throw new EngramError(
+          'INVALID_INPUT',
+          `relation endpoint ${JSON.stringify(key)} is neither stored in this scope nor among the entities written; nothing was written`,
+        )
       context.entityIds.set(key, id)
     }
     return id
@@ -422,7 +434,9 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   *#cachedEntities(): Iterable<{ entity: CachedEntity; vector: Vector }> {
-    const rows = this.#db.statement('graph/select-cached-entities').iterate() as Iterable<ScopeColumns & { id: string; name: string; type: string; match_text: string | null; embedding: Buffer }>
+    const rows = this.#db.statement('graph/select-cached-entities').iterate() as Iterable<
+      ScopeColumns & { id: string; name: string; type: string; match_text: string | null; embedding: Buffer }
+    >
     for (const row of rows) {
       const columns = { user_id: row.user_id, agent_id: row.agent_id, run_id: row.run_id }
       yield { entity: { id: row.id, name: row.name, type: row.type, matchText: row.match_text, columns }, vector: decodeVector(row.embedding) }
@@ -494,7 +508,12 @@ export class SqliteGraphStore implements GraphStore {
         entity.run({ ...entityValues({ ...stored, vector }, stored.id), ...values, buckets, mentions, created_at: createdAt, updated_at: updatedAt })
       }
       const endpoints = [...new Set(graph.relations.flatMap((stored) => [stored.source.id, stored.destination.id]))]
-      if (this.#db.statement('graph/count-entities-by-id').pluck().get({ ids: JSON.stringify(endpoints) }) !== endpoints.length) {
+      if (
+        this.#db
+          .statement('graph/count-entities-by-id')
+          .pluck()
+          .get({ ids: JSON.stringify(endpoints) }) !== endpoints.length
+      ) {
         throw new EngramError('INVALID_INPUT', 'a relation names an endpoint that is neither stored nor restored; nothing was written')
       }
       const relation = this.#db.statement('graph/restore-relation')

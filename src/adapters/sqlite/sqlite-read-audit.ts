@@ -55,7 +55,9 @@ export class SqliteReadAudit implements ReadAuditLog {
   async read(scope: Scope, query: { since?: string; limit: number }): Promise<ReadRecord[]> {
     return this.#db.run(() => {
       const clause = scopePredicates(this.#db, scope, 'audit/where')
-      const rows = this.#db.statement('audit/scope-records', { scope: clause.sql }).all(...clause.params, { stores: this.#stores, since: query.since ?? '', limit: query.limit }) as ReadRow[]
+      const rows = this.#db
+        .statement('audit/scope-records', { scope: clause.sql })
+        .all(...clause.params, { stores: this.#stores, since: query.since ?? '', limit: query.limit }) as ReadRow[]
       return rows.map(toRecord)
     })
   }

@@ -96,7 +96,10 @@ export class SqliteVectorStore implements VectorStore {
   async insert(memories: MemoryWrite[]): Promise<void> {
     if (memories.length === 0) return
     await this.#write((changes) => {
-      this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
+      this.#requireDimension(
+        memories.map((memory) => memory.vector),
+        { record: true },
+      )
       const insert = this.#db.statement('vector/insert-memory')
       for (const memory of memories) {
         changes.set.set(Number(insert.run(newMemoryColumns(memory)).lastInsertRowid), cachedVector(memory))
@@ -125,7 +128,10 @@ export class SqliteVectorStore implements VectorStore {
   async delete(ids: string[]): Promise<void> {
     if (ids.length === 0) return
     await this.#write((changes) => {
-      const seqs = this.#db.statement('vector/delete-memories').pluck().all({ ids: JSON.stringify(ids) }) as number[]
+      const seqs = this.#db
+        .statement('vector/delete-memories')
+        .pluck()
+        .all({ ids: JSON.stringify(ids) }) as number[]
       for (const seq of seqs) changes.removed.push(seq)
     })
   }
@@ -337,7 +343,10 @@ export class SqliteVectorStore implements VectorStore {
    * filters admit and holds the corpus statistics, so only metadata filters cost rows read.
    */
   #keyword(filter: ScopeFilter, query: number, terms: string[], limit: number): KeywordCandidate[] {
-    const matches = this.#db.statement('vector/keyword-matches').pluck().all({ match: ftsMatch(terms) }) as number[]
+    const matches = this.#db
+      .statement('vector/keyword-matches')
+      .pluck()
+      .all({ match: ftsMatch(terms) }) as number[]
     let admitted = matches.filter(this.#cache.admitter(filter))
     let corpus = this.#cache.keywordCorpus(filter)
     const clause = scopeClause(this.#db, filter)
@@ -348,7 +357,12 @@ export class SqliteVectorStore implements VectorStore {
     }
     const documents = this.#keywordDocuments(admitted.sort((a, b) => a - b))
     const best = scoreKeywords(terms, documents, corpus).slice(0, limit)
-    const bySeq = new Map(this.#readBySeq(clause, best.map(({ key }) => key)).map((row) => [row.seq, row]))
+    const bySeq = new Map(
+      this.#readBySeq(
+        clause,
+        best.map(({ key }) => key),
+      ).map((row) => [row.seq, row]),
+    )
     return best.flatMap(({ key, score }) => {
       const row = bySeq.get(key)
       return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score }]
@@ -357,7 +371,9 @@ export class SqliteVectorStore implements VectorStore {
 
   /** The rows of these seqs that the clause admits. */
   #readBySeq(clause: ScopeClause, seqs: number[]): Array<MemoryRow & { seq: number }> {
-    return this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql }).all(...clause.params, { seqs: JSON.stringify(seqs) }) as Array<MemoryRow & { seq: number }>
+    return this.#db.statement('vector/select-memories-by-seq', { scope: clause.sql }).all(...clause.params, { seqs: JSON.stringify(seqs) }) as Array<
+      MemoryRow & { seq: number }
+    >
   }
 
   /** The keyword terms of these memories, from the cache, reading and tokenizing the texts it lacks. */
@@ -410,7 +426,7 @@ export class SqliteVectorStore implements VectorStore {
         stored === undefined
           ? `vectors of ${expected} and ${wrong.length} dimensions cannot be stored together; one store holds one embedding model's vectors`
           : `the vector store at ${this.#db.path} holds ${expected}-dimensional vectors but got ${wrong.length}: it was built with another embedding model. ` +
-            'Configure that model again, point vectorStore.config.path at a new file, or reset() the store to start over with the new model',
+              'Configure that model again, point vectorStore.config.path at a new file, or reset() the store to start over with the new model',
       )
     }
     if (stored === undefined && options.record) this.#db.statement('vector/record-dimension').run({ dimension: expected })
@@ -425,7 +441,10 @@ export class SqliteVectorStore implements VectorStore {
   async restore(memories: MemoryWrite[]): Promise<void> {
     if (memories.length === 0) return
     await this.#write((changes) => {
-      this.#requireDimension(memories.map((memory) => memory.vector), { record: true })
+      this.#requireDimension(
+        memories.map((memory) => memory.vector),
+        { record: true },
+      )
       const restore = this.#db.statement('vector/restore-memory').pluck()
       for (const memory of memories) {
         changes.set.set(restore.get(newMemoryColumns(memory)) as number, cachedVector(memory))

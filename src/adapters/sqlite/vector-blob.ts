@@ -13,7 +13,7 @@ const isLittleEndian = (): boolean => endianness() === 'LE'
 export function encodeVector(vector: Vector): Buffer {
   if (isLittleEndian()) return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)
   const bytes = Buffer.alloc(vector.length * 4)
-  vector.forEach((value, index) => bytes.writeFloatLE(value, index * 4))
+  for (const [index, value] of vector.entries()) bytes.writeFloatLE(value, index * 4)
   return bytes
 }
 

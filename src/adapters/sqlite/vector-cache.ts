@@ -172,7 +172,8 @@ export class VectorCache {
   readonly similarity = (seq: number, query: number): number => {
     const x = this.#vectors.get(seq)
     const y = this.#queries.get(query)
-    if (x === undefined || y === undefined) throw new Error(`vector_similarity: no vector for memory seq ${seq} or query ${query}; the vector cache is out of step`)
+    if (x === undefined || y === undefined)
+      throw new Error(`vector_similarity: no vector for memory seq ${seq} or query ${query}; the vector cache is out of step`)
     if (x.length !== y.length) throw new Error(`vector_similarity: vectors of ${x.length} and ${y.length} dimensions cannot be compared`)
     return dot(x, y)
   }

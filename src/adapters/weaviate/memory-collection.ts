@@ -76,7 +76,8 @@ const stored = (name: keyof MemoryProperties) => ({ name, dataType: 'text', inde
 const filterable = (name: keyof MemoryProperties, dataType: 'text' | 'text[]') =>
   ({ name, dataType, tokenization: 'field', indexFilterable: true, indexSearchable: false }) as const
 // Times compared by range (expiry, age): a range index answers `>`/`<` without visiting each value.
-const rangeFilterable = (name: keyof MemoryProperties) => ({ name, dataType: 'number', indexFilterable: false, indexRangeFilters: true, indexSearchable: false }) as const
+const rangeFilterable = (name: keyof MemoryProperties) =>
+  ({ name, dataType: 'number', indexFilterable: false, indexRangeFilters: true, indexSearchable: false }) as const
 
 const PROPERTIES = [
   stored('memory_id'),

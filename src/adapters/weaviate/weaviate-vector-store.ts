@@ -46,7 +46,6 @@ const DEFAULT_COLLECTION = 'EngramMemory'
 // Weaviate class names: a capital letter, then letters, digits and underscores.
 const COLLECTION_NAME = /^[A-Z][_0-9A-Za-z]*$/
 
-
 // Ids per id filter or delete: well below Weaviate's message size and its cap on objects one
 // delete may match.
 const BATCH_SIZE = 500
@@ -107,7 +106,10 @@ export class WeaviateVectorStore implements VectorStore {
   static async open(options: WeaviateVectorStoreOptions): Promise<WeaviateVectorStore> {
     const collection = options.collection ?? DEFAULT_COLLECTION
     if (!COLLECTION_NAME.test(collection)) {
-      throw new EngramError('INVALID_CONFIG', `vectorStore.config.collection "${collection}" is not a Weaviate collection name: a capital letter, then letters, digits and _`)
+      throw new EngramError(
+        'INVALID_CONFIG',
+        `vectorStore.config.collection "${collection}" is not a Weaviate collection name: a capital letter, then letters, digits and _`,
+      )
     }
     const endpoint = parseUrl(options.url)
     const context = { url: options.url, collection }
@@ -245,10 +247,7 @@ export class WeaviateVectorStore implements VectorStore {
       await this.#requireDimension([query.vector])
       const candidates = candidatePoolSize(query.limit)
       const terms = queryTerms(query.text)
-      const [byVector, byKeyword] = await Promise.all([
-        this.#nearest(query, candidates),
-        terms.length === 0 ? [] : this.#keyword(query, terms, candidates),
-      ])
+      const [byVector, byKeyword] = await Promise.all([this.#nearest(query, candidates), terms.length === 0 ? [] : this.#keyword(query, terms, candidates)])
       return fuseByReciprocalRank(byVector, byKeyword, query.limit)
     })
   }
@@ -371,7 +370,10 @@ export class WeaviateVectorStore implements VectorStore {
     const length = vectors[0]!.length
     const other = vectors.find((vector) => vector.length !== length)
     if (other !== undefined) {
-      throw new EngramError('INVALID_CONFIG', `vectors of ${length} and ${other.length} dimensions cannot be stored together; one store holds one embedding model's vectors`)
+      throw new EngramError(
+        'INVALID_CONFIG',
+        `vectors of ${length} and ${other.length} dimensions cannot be stored together; one store holds one embedding model's vectors`,
+      )
     }
     if (this.#dimension !== length) this.#dimension = await storedDimension(this.#collection)
     if (this.#dimension !== undefined && this.#dimension !== length) {
@@ -479,7 +481,13 @@ export class WeaviateVectorStore implements VectorStore {
     return best.flatMap(({ key, score }) => {
       const object = byId.get(key)
       if (object === undefined) return []
-      return [{ memory: toStoredMemory(object.properties), similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])), keywordScore: score }]
+      return [
+        {
+          memory: toStoredMemory(object.properties),
+          similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])),
+          keywordScore: score,
+        },
+      ]
     })
   }
 
@@ -505,9 +513,7 @@ export class WeaviateVectorStore implements VectorStore {
  * Weaviate returns ties in no particular order, and a tie in one list decides fused ranks.
  */
 function breakTies<T extends VectorCandidate>(candidates: T[], score: (candidate: T) => number): T[] {
-  return candidates.sort(
-    (a, b) => score(b) - score(a) || compareStrings(a.memory.createdAt, b.memory.createdAt) || compareStrings(a.memory.id, b.memory.id),
-  )
+  return candidates.sort((a, b) => score(b) - score(a) || compareStrings(a.memory.createdAt, b.memory.createdAt) || compareStrings(a.memory.id, b.memory.id))
 }
 
 function* batches<T>(items: T[]): Iterable<T[]> {

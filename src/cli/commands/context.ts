@@ -15,4 +15,3 @@ export const context: MemoryCommand = async (memory, { values, rest }) => {
   // Empty stdout when nothing matched, so that `$(engram context …)` pastes nothing; the note goes to stderr.
   return { json: result, print: () => (result.text === '' ? console.error('no memories match') : console.log(result.text)) }
 }
-

@@ -60,7 +60,10 @@ export async function demo({ values }: ParsedArgs): Promise<number> {
 function demoLLM(dataDir: string): { config: EngramConfig; llm?: string } {
   const endpoint = resolveConfig({ dataDir }, readEnv()).llm
   if (endpoint?.provider === 'openai') {
-    return { config: { dataDir }, llm: `${endpoint.config.model ?? 'the default model'} at ${endpoint.config.baseURL ?? 'the OpenAI API'} (from OPENAI_BASE_URL / OPENAI_API_KEY)` }
+    return {
+      config: { dataDir },
+      llm: `${endpoint.config.model ?? 'the default model'} at ${endpoint.config.baseURL ?? 'the OpenAI API'} (from OPENAI_BASE_URL / OPENAI_API_KEY)`,
+    }
   }
   const localModel = defaultLocalLLMPath()
   if (!existsSync(localModel)) return { config: { dataDir } }

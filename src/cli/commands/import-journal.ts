@@ -79,7 +79,10 @@ export class ImportJournal {
 function parseEntry(text: string): JournalEntry | undefined {
   try {
     const entry = JSON.parse(text) as Partial<JournalEntry>
-    const known = typeof entry.line === 'string' && (entry.state === 'started' || entry.state === 'done') && (entry.stores === undefined || typeof entry.stores === 'string')
+    const known =
+      typeof entry.line === 'string' &&
+      (entry.state === 'started' || entry.state === 'done') &&
+      (entry.stores === undefined || typeof entry.stores === 'string')
     return known ? (entry as JournalEntry) : undefined
   } catch {
     return undefined

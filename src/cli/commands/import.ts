@@ -57,7 +57,16 @@ export const importFile: MemoryCommand = async (memory, { values, rest }) => {
 async function runImport(memory: Memory, path: string, options: { concurrency: number; infer: boolean }): Promise<ImportSummary> {
   const texts = readLines(path)
   const journal = ImportJournal.open(path, memory.storeLocations)
-  const summary: ImportSummary = { file: path, progressFile: journal.path, lines: texts.length, imported: 0, skipped: 0, failed: 0, skipReasons: {}, failures: [] }
+  const summary: ImportSummary = {
+    file: path,
+    progressFile: journal.path,
+    lines: texts.length,
+    imported: 0,
+    skipped: 0,
+    failed: 0,
+    skipReasons: {},
+    failures: [],
+  }
   const skip = (reason: string, count = 1) => {
     summary.skipped += count
     summary.skipReasons[reason] = (summary.skipReasons[reason] ?? 0) + count
@@ -94,7 +103,11 @@ async function runImport(memory: Memory, path: string, options: { concurrency: n
     }
     const units = workUnits(pending)
     for (const phase of [0, 1, 2]) {
-      await inParallel(units.filter((unit) => unit.phase === phase), phase === 2 ? 1 : options.concurrency, run)
+      await inParallel(
+        units.filter((unit) => unit.phase === phase),
+        phase === 2 ? 1 : options.concurrency,
+        run,
+      )
     }
   } finally {
     progress.finish()
@@ -155,7 +168,7 @@ function workUnits(lines: InputLine[]): WorkUnit[] {
   for (const line of lines) {
     const kind = line.parsed.kind ?? 'conversation'
     const last = units.at(-1)
-    const lastKind = last?.lines[0]!.parsed.kind
+    const lastKind = last?.lines[0]?.parsed.kind
     if (kind !== 'conversation' && last !== undefined && lastKind === kind && last.lines.length < RECORD_BATCH) last.lines.push(line)
     else units.push({ lines: [line], phase: PHASE[kind] })
   }
@@ -187,7 +200,8 @@ function readLines(path: string): Array<{ number: number; text: string }> {
 function concurrencyFrom(values: ParsedArgs['values']): number {
   if (values.concurrency === undefined) return DEFAULT_CONCURRENCY
   const concurrency = Number(values.concurrency)
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${values.concurrency}"`)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${values.concurrency}"`)
   return concurrency
 }
 
@@ -201,7 +215,9 @@ const FAILURES_SHOWN = 20
 
 function printSummary(summary: ImportSummary): void {
   const reasons = Object.entries(summary.skipReasons).map(([reason, count]) => `${count} ${reason}`)
-  console.log(`imported ${summary.imported}, skipped ${summary.skipped}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}, failed ${summary.failed} of ${summary.lines} lines`)
+  console.log(
+    `imported ${summary.imported}, skipped ${summary.skipped}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}, failed ${summary.failed} of ${summary.lines} lines`,
+  )
   for (const { line, reason } of summary.failures.slice(0, FAILURES_SHOWN)) console.log(`  line ${line}: ${reason}`)
   if (summary.failures.length > FAILURES_SHOWN) console.log(`  … and ${summary.failures.length - FAILURES_SHOWN} more (--json lists them all)`)
   if (summary.failed > 0) console.log(`run the same command again to retry the failed lines; progress is kept in ${summary.progressFile}`)

@@ -107,7 +107,8 @@ export const prune: MemoryCommand = async (memory, { values }) => {
 
 export const graph: MemoryCommand = async (memory, { values }) => {
   const format = values.format ?? 'json'
-  if (format !== 'json' && format !== 'cypher' && format !== 'graphml' && format !== 'html') throw new UsageError(`--format must be json, cypher, graphml or html, not "${format}"`)
+  if (format !== 'json' && format !== 'cypher' && format !== 'graphml' && format !== 'html')
+    throw new UsageError(`--format must be json, cypher, graphml or html, not "${format}"`)
   const text = await memory.graph.export(requiredScopeFrom(values, 'graph'), format)
   // The export is already the requested format: --json changes nothing for json and wraps the others.
   return { json: format === 'json' ? JSON.parse(text) : { format, text }, print: () => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }

@@ -5,10 +5,7 @@ import { buildUpdateMemoryMessages, type MemoryDecision, updateMemoryTool } from
 import type { PipelineContext } from '../context.js'
 
 /** A change to the stored facts, with real memories in place of the model's small ids. */
-export type MemoryChange =
-  | { event: 'ADD'; text: string }
-  | { event: 'UPDATE'; target: StoredMemory; text: string }
-  | { event: 'DELETE'; target: StoredMemory }
+export type MemoryChange = { event: 'ADD'; text: string } | { event: 'UPDATE'; target: StoredMemory; text: string } | { event: 'DELETE'; target: StoredMemory }
 
 export interface MemoryChanges {
   changes: MemoryChange[]

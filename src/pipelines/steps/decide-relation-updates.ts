@@ -116,7 +116,12 @@ class DecisionPlanner {
     readonly scope: Scope,
   ) {
     // Any name the model may use → the key of the node it means.
-    this.#keys = new Map([...resolved].flatMap(([extractedKey, entity]) => [[extractedKey, entity.key], [entity.key, entity.key]]))
+    this.#keys = new Map(
+      [...resolved].flatMap(([extractedKey, entity]) => [
+        [extractedKey, entity.key],
+        [entity.key, entity.key],
+      ]),
+    )
     for (const relation of existing) {
       for (const end of [relation.source, relation.destination]) this.#keys.set(entityKey(end.name), entityKey(end.name))
     }
@@ -167,7 +172,8 @@ class DecisionPlanner {
     const relationship = relationshipType(rawRelationship)
     const sourceKey = this.#key(source)
     const destinationKey = this.#key(destination)
-    const match = relationship === null || sourceKey === undefined || destinationKey === undefined ? undefined : this.#find(sourceKey, relationship, destinationKey)
+    const match =
+      relationship === null || sourceKey === undefined || destinationKey === undefined ? undefined : this.#find(sourceKey, relationship, destinationKey)
     if (match === undefined) {
       this.problems.push(`${tool}: ${relationLine(source, rawRelationship, destination)} is not one of the relations shown; ignored`)
       return false

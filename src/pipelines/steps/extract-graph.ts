@@ -72,7 +72,9 @@ export function normalizeGraph(raw: RawGraph, scope: Scope, step: string): Extra
   const relations = new Map<string, ExtractedRelation>()
   for (const extracted of raw.relations) {
     if (relations.size === MAX_RELATIONS_PER_ANSWER) {
-      problems.push(`${step}: the model returned ${raw.relations.length} relations; the first ${MAX_RELATIONS_PER_ANSWER} distinct ones were kept (a fixed limit per answer)`)
+      problems.push(
+        `${step}: the model returned ${raw.relations.length} relations; the first ${MAX_RELATIONS_PER_ANSWER} distinct ones were kept (a fixed limit per answer)`,
+      )
       break
     }
     const relationship = relationshipType(extracted.relationship)

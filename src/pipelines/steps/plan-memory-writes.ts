@@ -70,14 +70,8 @@ export async function planMemoryWrites(
   return writes
 }
 
-async function vectorsFor(
-  ctx: PipelineContext,
-  changes: readonly MemoryChange[],
-  known: ReadonlyMap<string, Vector>,
-): Promise<ReadonlyMap<string, Vector>> {
-  const missing = [
-    ...new Set(changes.flatMap((change) => (change.event !== 'DELETE' && !known.has(change.text) ? [change.text] : []))),
-  ]
+async function vectorsFor(ctx: PipelineContext, changes: readonly MemoryChange[], known: ReadonlyMap<string, Vector>): Promise<ReadonlyMap<string, Vector>> {
+  const missing = [...new Set(changes.flatMap((change) => (change.event !== 'DELETE' && !known.has(change.text) ? [change.text] : [])))]
   if (missing.length === 0) return known
   const embedded = await ctx.embedder.embed(missing, 'document')
   return new Map([...known, ...missing.map((text, index) => [text, embedded[index] as Vector] as const)])

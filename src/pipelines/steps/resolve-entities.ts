@@ -31,7 +31,10 @@ export async function resolveEntities(
   // Both questions at once, though the similar entity counts only where the key found none: on a
   // server, one round trip instead of two on the add's critical path, for scoring a few names more.
   const [exactNodes, similar] = await Promise.all([
-    graph.entitiesByKey(scope, entities.map((entity) => entity.key)),
+    graph.entitiesByKey(
+      scope,
+      entities.map((entity) => entity.key),
+    ),
     entities.length === 0 ? [] : graph.similarEntities(scope, [...vectors], threshold),
   ])
   const byKey = new Map(exactNodes.map((node) => [node.key, node]))

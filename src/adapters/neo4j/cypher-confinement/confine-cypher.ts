@@ -257,7 +257,8 @@ class ConfiningPrinter {
       const rule = this.#rule(child)
       if (rule === 'patternList' || rule === 'pattern' || rule === 'pathPatternNonEmpty') this.#gather(child, elements, false)
       // The path variable of a pattern comprehension, `[p = (a)-->(b) | …]`.
-      if (rule === 'variable' && this.#rule(node) === 'patternComprehension' && isToken(node.children[index + 1], '=')) elements.set(nameOf(child as CypherRule), 'value')
+      if (rule === 'variable' && this.#rule(node) === 'patternComprehension' && isToken(node.children[index + 1], '='))
+        elements.set(nameOf(child as CypherRule), 'value')
     })
     this.#patterns.push(elements)
     try {
@@ -302,7 +303,10 @@ class ConfiningPrinter {
         children.forEach((child, index) => {
           if (this.#rule(child) === 'relationshipPattern' && this.#rule(children[index + 1]) === 'quantifier') {
             const [from, to] = this.#quantifiedEndsOf(child as CypherRule)
-            into.set(from, 'nodes').set(this.#elementName(child as CypherRule), 'relationships').set(to, 'nodes')
+            into
+              .set(from, 'nodes')
+              .set(this.#elementName(child as CypherRule), 'relationships')
+              .set(to, 'nodes')
           } else {
             this.#gather(child, into, grouped)
           }
@@ -414,7 +418,13 @@ class ConfiningPrinter {
       }
       const relationship = child as CypherRule
       const [from, to] = this.#quantifiedEndsOf(relationship)
-      this.#patterns.push(new Map<string, Binding>([[from, 'node'], [this.#elementName(relationship), 'relationship'], [to, 'node']]))
+      this.#patterns.push(
+        new Map<string, Binding>([
+          [from, 'node'],
+          [this.#elementName(relationship), 'relationship'],
+          [to, 'node'],
+        ]),
+      )
       try {
         this.#out.push('(', '(', printedName(from), 'WHERE', this.#guard.node(printedName(from)), ')')
         this.#node(relationship)
@@ -536,7 +546,8 @@ class ConfiningPrinter {
           printed.push(() => {
             this.#node(item)
             const expression = (item as CypherRule).children
-            if (items.nameItems && expression.length === 1 && !this.#isVariable(expression[0] as CypherTree)) this.#out.push('AS', printedName(this.#sourceOf(item)))
+            if (items.nameItems && expression.length === 1 && !this.#isVariable(expression[0] as CypherTree))
+              this.#out.push('AS', printedName(this.#sourceOf(item)))
           })
         }
       }
@@ -610,7 +621,9 @@ class ConfiningPrinter {
   #isImportingWith(node: CypherRule): boolean {
     const body = node.children[1] as CypherRule
     if (node.children.length > 2 || body.children.length !== 1) return false
-    return (body.children[0] as CypherRule).children.every((item) => isTerminal(item) || this.#isVariable((item as CypherRule).children[0] as CypherRule) && (item as CypherRule).children.length === 1)
+    return (body.children[0] as CypherRule).children.every(
+      (item) => isTerminal(item) || (this.#isVariable((item as CypherRule).children[0] as CypherRule) && (item as CypherRule).children.length === 1),
+    )
   }
 
   #importingWith(node: CypherRule, outer: Bindings): void {
@@ -696,8 +709,19 @@ class ConfiningPrinter {
 
 // Grammar rules of literals, parameters and the names inside them.
 const CONSTANT_RULES = new Set([
-  'map', 'literal', 'numberLiteral', 'stringLiteral', 'signedIntegerLiteral', 'listLiteral', 'parameter', 'parameterName', 'propertyKeyName',
-  'symbolicNameString', 'escapedSymbolicNameString', 'unescapedSymbolicNameString', 'unescapedSymbolicNameString_',
+  'map',
+  'literal',
+  'numberLiteral',
+  'stringLiteral',
+  'signedIntegerLiteral',
+  'listLiteral',
+  'parameter',
+  'parameterName',
+  'propertyKeyName',
+  'symbolicNameString',
+  'escapedSymbolicNameString',
+  'unescapedSymbolicNameString',
+  'unescapedSymbolicNameString_',
 ])
 
 function isToken(node: CypherTree | undefined, text: string): boolean {

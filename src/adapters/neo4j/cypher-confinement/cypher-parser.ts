@@ -80,7 +80,8 @@ export function isTerminal(node: CypherTree): node is CypherTerminal {
 
 // Strings, quoted names and comments (skipped whole, so that what they hold is not counted), the
 // brackets, and the words CASE and END that are not property keys (`n.end`).
-const NESTING_TOKENS = /'(?:[^'\\]|\\[\s\S])*'?|"(?:[^"\\]|\\[\s\S])*"?|`[^`]*`?|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|[([{]|[)\]}]|(?<![.\w$])(?:case|end)(?!\w)/giu
+const NESTING_TOKENS =
+  /'(?:[^'\\]|\\[\s\S])*'?|"(?:[^"\\]|\\[\s\S])*"?|`[^`]*`?|\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|[([{]|[)\]}]|(?<![.\w$])(?:case|end)(?!\w)/giu
 
 /**
  * How deep brackets and `CASE … END` nest in a query, from one linear scan that stops once past
@@ -171,7 +172,9 @@ async function parseWith(current: ParseWorker, query: string, deadlineMs: number
     ruleNames = await current.ready
   } catch (error) {
     await stop(current)
-    throw new EngramError('INVALID_CONFIG', `the Cypher parser of @neo4j-cypher/language-support could not be loaded: ${(error as Error).message}`, { cause: error })
+    throw new EngramError('INVALID_CONFIG', `the Cypher parser of @neo4j-cypher/language-support could not be loaded: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   const reply = await new Promise<ParseReply | { refused: string }>((resolve) => {
     const done = (answer: ParseReply | { refused: string }): void => {
