@@ -23,7 +23,8 @@ async function engram(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-describe('engram CLI (built bin, real local embedder)', () => {
+// Each CLI run loads the embedding model: a few seconds each, more on a busy machine.
+describe('engram CLI (built bin, real local embedder)', { timeout: 240_000 }, () => {
   let dataDir: string
   const withData = (args: string[]) => [...args, '--data-dir', dataDir]
 
@@ -76,7 +77,7 @@ describe('engram CLI (built bin, real local embedder)', () => {
 
   it('prunes expired memories and applies a retention policy given by flags', async () => {
     // Far enough ahead for the next CLI start (the model loads each time), then waited out.
-    const soon = new Date(Date.now() + 5000).toISOString()
+    const soon = new Date(Date.now() + 15_000).toISOString()
     const brief = JSON.parse((await engram(withData(['add', 'Parked on level 3', '--user', 'carol', '--no-infer', '--expires-at', soon, '--json']))).stdout)
     expect(JSON.parse((await engram(withData(['get', brief.results[0].id, '--json']))).stdout).expiresAt).toBe(soon)
     for (const text of ['Likes tea', 'Likes chess', 'Likes rain']) await engram(withData(['add', text, '--user', 'carol', '--no-infer']))
