@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import type { StartedTestContainer } from 'testcontainers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { SqliteJournal } from '../../src/adapters/sqlite/sqlite-journal.js'
 import { type EngramConfig, EngramError, type LLM, Memory } from '../../src/index.js'
 import { neo4jGraphStore } from '../contract/neo4j-backend.js'
@@ -29,147 +29,155 @@ const SCOPE = { userId: 'container-kill' }
 const docker = (...args: string[]) => promisify(execFile)('docker', args, { timeout: 60_000 })
 
 describe.skipIf(process.env.ENGRAM_SERVICES !== 'containers')('a server container killed mid-add', () => {
-  const dataDirs: string[] = []
-  const newDataDir = () => dataDirs[dataDirs.push(mkdtempSync(join(tmpdir(), 'engram-kill-'))) - 1]!
   beforeAll(async () => {
     // Holds the shared Neo4j for this file (neo4j-backend.ts) and empties it.
     await (await neo4jGraphStore.open()).close()
   })
-  afterAll(() => {
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
-  })
 
   it('Neo4j: the add keeps its facts and reports the graph stage; the restarted server has every relation from before, and recover() completes the add', async () => {
-    const { container, port } = await startOnFixedPorts('neo4j', 7687)
     const [username, password] = composeService('neo4j').environment.NEO4J_AUTH!.split('/')
-    const dataDir = newDataDir()
-    const config: EngramConfig = {
-      dataDir,
-      graph: { updateOn: 'touch' },
-      vectorStore: {
-        provider: 'weaviate',
-        config: { url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT), collection: weaviateVectorStore.location() },
-      },
-      graphStore: { provider: 'neo4j', config: { url: `bolt://127.0.0.1:${port}`, username: username!, password: password! } },
-    }
-    const { memory, cue } = await memoryWithCue(config)
-    try {
-      const acked = await addInTurn(memory, cue, [0, 1, 2])
-      const graphBefore = await memory.graph.export(SCOPE, 'json')
-      cue.add = 3
-      // The graph-update step is add 3's last LLM call: the container dies after it, before any write.
-      cue.afterStep = (tool) => (tool === 'required' ? kill(container) : undefined)
-      const result = await memory.add(conversationOf(3), SCOPE)
-      cue.afterStep = () => undefined
-      expect(result.results.filter((event) => event.event === 'ADD')).toHaveLength(2)
-      expect(result.errors?.map((error) => error.stage)).toEqual(['graph'])
-      expect(result.errors?.[0]?.message).toMatch(/Neo4j/)
-      expect(await unfinishedEntries(dataDir, memory), 'the failed graph write stays journaled').toHaveLength(1)
+    await killMidAdd(
+      'neo4j',
+      (ports) => ({
+        vectorStore: {
+          provider: 'weaviate',
+          config: { url: process.env.WEAVIATE_URL!, grpcPort: Number(process.env.WEAVIATE_GRPC_PORT), collection: weaviateVectorStore.location() },
+        },
+        graphStore: { provider: 'neo4j', config: { url: `bolt://127.0.0.1:${ports[7687]}`, username: username!, password: password! } },
+      }),
+      async ({ memory, dataDir, acked, killedAdd, restart }) => {
+        const graphBefore = await memory.graph.export(SCOPE, 'json')
+        const result = (await killedAdd()) as AddResult
+        expect(result.results.filter((event) => event.event === 'ADD')).toHaveLength(2)
+        expect(result.errors?.map((error) => error.stage)).toEqual(['graph'])
+        expect(result.errors?.[0]?.message).toMatch(/Neo4j/)
+        const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db'), stores: memory.storeLocations })
+        expect(await journal.unfinished(), 'the failed graph write stays journaled').toHaveLength(1)
+        await journal.close()
 
-      await restart(container)
-      const graphAfterRestart = await retryWhileUnavailable(() => memory.graph.export(SCOPE, 'json'))
-      expect(graphAfterRestart, 'the killed server kept every committed relation, and nothing of add 3').toBe(graphBefore)
-      expect(
-        await retryWhileUnavailable(
-          () => memory.recover(),
-          (report) => report.failed.length === 0,
-        ),
-      ).toMatchObject({ completed: 1, rolledBack: 0, failed: [] })
-      await expectConsistent(memory, dataDir, SCOPE, [...acked, { n: 3, result }])
-      cue.add = 4
-      expect((await memory.add(conversationOf(4), SCOPE)).errors).toBeUndefined()
-    } finally {
-      await memory.reset().catch(() => undefined)
-      await memory.close()
-      await container.stop({ remove: true, removeVolumes: true })
-    }
+        await restart()
+        const graphAfterRestart = await retryWhileUnavailable(() => memory.graph.export(SCOPE, 'json'))
+        expect(graphAfterRestart, 'the killed server kept every committed relation, and nothing of the killed add').toBe(graphBefore)
+        expect(
+          await retryWhileUnavailable(
+            () => memory.recover(),
+            (report) => report.failed.length === 0,
+          ),
+        ).toMatchObject({ completed: 1, rolledBack: 0, failed: [] })
+        await expectConsistent(memory, dataDir, SCOPE, [...acked, { n: KILLED_ADD, result }])
+      },
+    )
   }, 420_000)
 
   it('Weaviate: the add fails with STORE_UNAVAILABLE and writes nothing; the restarted server has every memory from before, and recover() rolls the add back', async () => {
-    const { container, port, ports } = await startOnFixedPorts('weaviate', 8080)
-    const dataDir = newDataDir()
-    const config: EngramConfig = {
-      dataDir,
-      graph: { updateOn: 'touch' },
-      vectorStore: { provider: 'weaviate', config: { url: `http://127.0.0.1:${port}`, grpcPort: ports[50051]! } },
-      graphStore: { provider: 'neo4j', config: { url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME!, password: process.env.NEO4J_PASSWORD! } },
-    }
-    const { memory, cue } = await memoryWithCue(config)
-    try {
-      const acked = await addInTurn(memory, cue, [0, 1, 2])
-      const memoriesBefore = (await memory.getAll({ ...SCOPE, limit: 1000 })).results.map((item) => item.id).sort()
-      const graphBefore = await memory.graph.export(SCOPE, 'json')
-      cue.add = 3
-      cue.afterStep = (tool) => (tool === 'required' ? kill(container) : undefined)
-      const failure = await memory.add(conversationOf(3), SCOPE).catch((error: unknown) => error)
-      cue.afterStep = () => undefined
-      expect(failure).toBeInstanceOf(EngramError)
-      expect((failure as EngramError).code).toBe('STORE_UNAVAILABLE')
-      expect(await memory.graph.export(SCOPE, 'json'), 'no relation cites the facts that were not stored').toBe(graphBefore)
+    await killMidAdd(
+      'weaviate',
+      (ports) => ({
+        vectorStore: { provider: 'weaviate', config: { url: `http://127.0.0.1:${ports[8080]}`, grpcPort: ports[50051]! } },
+        graphStore: {
+          provider: 'neo4j',
+          config: { url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME!, password: process.env.NEO4J_PASSWORD! },
+        },
+      }),
+      async ({ memory, dataDir, acked, killedAdd, restart }) => {
+        const memoryIds = async () => (await retryWhileUnavailable(() => memory.getAll({ ...SCOPE, limit: 1000 }))).results.map((item) => item.id).sort()
+        const memoriesBefore = await memoryIds()
+        const graphBefore = await memory.graph.export(SCOPE, 'json')
+        const failure = await killedAdd().catch((error: unknown) => error)
+        expect(failure).toBeInstanceOf(EngramError)
+        expect((failure as EngramError).code).toBe('STORE_UNAVAILABLE')
+        expect(await memory.graph.export(SCOPE, 'json'), 'no relation cites the facts that were not stored').toBe(graphBefore)
 
-      await restart(container)
-      // The gRPC channel reconnects with a backoff; recover() fails until it has, and is simply called again.
-      expect(
-        await retryWhileUnavailable(
-          () => memory.recover(),
-          (report) => report.failed.length === 0,
-        ),
-      ).toMatchObject({ rolledBack: 1, failed: [] })
-      const memoriesAfter = (await retryWhileUnavailable(() => memory.getAll({ ...SCOPE, limit: 1000 }))).results.map((item) => item.id).sort()
-      expect(memoriesAfter, 'the killed server kept every memory stored before, and nothing of add 3').toEqual(memoriesBefore)
-      await expectConsistent(memory, dataDir, SCOPE, acked)
-      cue.add = 4
-      expect((await memory.add(conversationOf(4), SCOPE)).errors).toBeUndefined()
-    } finally {
-      await memory.reset().catch(() => undefined)
-      await memory.close()
-      await container.stop({ remove: true, removeVolumes: true })
-    }
+        await restart()
+        // The gRPC channel reconnects with a backoff; recover() fails until it has, and is simply called again.
+        expect(
+          await retryWhileUnavailable(
+            () => memory.recover(),
+            (report) => report.failed.length === 0,
+          ),
+        ).toMatchObject({ rolledBack: 1, failed: [] })
+        expect(await memoryIds(), 'the killed server kept every memory stored before, and nothing of the killed add').toEqual(memoriesBefore)
+        await expectConsistent(memory, dataDir, SCOPE, acked)
+      },
+    )
   }, 420_000)
 })
 
-interface Cue {
-  add: number
-  afterStep: (tool: string) => Promise<void> | undefined
+/** Add 3 of the conversation is the one killed; 0–2 come before it, 4 after the restart. */
+const KILLED_ADD = 3
+
+type AddResult = Awaited<ReturnType<Memory['add']>>
+
+interface KillRun {
+  memory: Memory
+  dataDir: string
+  /** Adds 0–2, acknowledged before the kill. */
+  acked: AcknowledgedAdd[]
+  /** Runs the add during which the container is killed, after its last LLM step and before its writes. */
+  killedAdd(): Promise<AddResult>
+  /** Starts the killed container again and waits for its health check. */
+  restart(): Promise<void>
 }
 
-/** A Memory whose scripted LLM answers add `cue.add` and then awaits `cue.afterStep` with the tool it answered. */
-async function memoryWithCue(config: EngramConfig): Promise<{ memory: Memory; cue: Cue }> {
-  const cue: Cue = { add: 0, afterStep: () => undefined }
-  const scripted = conversationLLM(() => cue.add)
+/**
+ * Starts `service`'s container on fixed free host ports (so that it keeps its address through a
+ * restart; Docker maps ports anew otherwise), opens a Memory on the stores `stores` names with a
+ * scripted LLM, makes three acknowledged adds and hands over to `check`; afterwards an add must
+ * succeed again. Everything is removed at the end, whatever happened.
+ */
+async function killMidAdd(
+  service: string,
+  stores: (ports: Record<number, number>) => Pick<EngramConfig, 'vectorStore' | 'graphStore'>,
+  check: (run: KillRun) => Promise<void>,
+): Promise<void> {
+  const ports: Record<number, number> = {}
+  for (const port of composeService(service).containerPorts) ports[port] = await freePort()
+  const container = await (await composeContainer(service, ports)).start()
+  const dataDir = mkdtempSync(join(tmpdir(), 'engram-kill-'))
+  let onStep: (tool: string) => Promise<void> | undefined = () => undefined
+  let add = 0
+  const scripted = conversationLLM(() => add)
   const llm: LLM = {
     model: scripted.model,
     chat: async (request) => {
       const answer = await scripted.chat(request)
-      await cue.afterStep(request.toolChoice.type === 'tool' ? request.toolChoice.name : 'required')
+      await onStep(request.toolChoice.type === 'tool' ? request.toolChoice.name : 'required')
       return answer
     },
   }
-  return { memory: await Memory.create(config, { llm, embedder: new HashEmbedder(1024) }), cue }
+  const memory = await Memory.create({ dataDir, graph: { updateOn: 'touch' }, ...stores(ports) }, { llm, embedder: new HashEmbedder(1024) })
+  const addNumber = (n: number) => {
+    add = n
+    return memory.add(conversationOf(n), SCOPE)
+  }
+  try {
+    const acked: AcknowledgedAdd[] = []
+    for (const n of [0, 1, 2]) acked.push({ n, result: await addNumber(n) })
+    const killedAdd = async () => {
+      // The graph-update step ("required") is the add's last LLM call (graph.updateOn: 'touch').
+      // SIGKILL from outside the process, as a crash or the OOM killer would end the server.
+      onStep = (tool) => (tool === 'required' ? docker('kill', '--signal', 'KILL', container.getId()).then(() => undefined) : undefined)
+      try {
+        return await addNumber(KILLED_ADD)
+      } finally {
+        onStep = () => undefined
+      }
+    }
+    await check({ memory, dataDir, acked, killedAdd, restart: () => restart(container) })
+    expect((await addNumber(KILLED_ADD + 1)).errors, 'adds work again after the restart').toBeUndefined()
+  } finally {
+    await memory.reset().catch(() => undefined)
+    await memory.close()
+    await container.stop({ remove: true, removeVolumes: true })
+    rmSync(dataDir, { recursive: true, force: true })
+  }
 }
-
-/**
- * A container of a docker-compose.yml service whose ports are fixed free host ports, so that it
- * is at the same address after a restart (Docker maps ports anew otherwise).
- */
-async function startOnFixedPorts(service: string, mainPort: number) {
-  const ports: Record<number, number> = {}
-  for (const port of composeService(service).containerPorts) ports[port] = await freePort()
-  const container: StartedTestContainer = await (await composeContainer(service, ports)).start()
-  return { container, port: ports[mainPort]!, ports }
-}
-
 async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
   await new Promise((resolve) => server.close(resolve))
   return port
-}
-
-/** SIGKILL from outside, as a crash or the OOM killer would end it. */
-async function kill(container: StartedTestContainer): Promise<void> {
-  await docker('kill', '--signal', 'KILL', container.getId())
 }
 
 /** Starts the killed container again on its own file system and waits for its health check. */
@@ -195,23 +203,5 @@ async function retryWhileUnavailable<T>(call: () => Promise<T>, done: (value: T)
       if (!(error instanceof EngramError && error.code === 'STORE_UNAVAILABLE') || Date.now() > deadline) throw error
     }
     await sleep(500)
-  }
-}
-
-async function addInTurn(memory: Memory, cue: Cue, numbers: number[]): Promise<AcknowledgedAdd[]> {
-  const acked: AcknowledgedAdd[] = []
-  for (const n of numbers) {
-    cue.add = n
-    acked.push({ n, result: await memory.add(conversationOf(n), SCOPE) })
-  }
-  return acked
-}
-
-async function unfinishedEntries(dataDir: string, memory: Memory) {
-  const journal = await SqliteJournal.open({ path: join(dataDir, 'journal.db'), stores: memory.storeLocations })
-  try {
-    return await journal.unfinished()
-  } finally {
-    await journal.close()
   }
 }
