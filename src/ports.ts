@@ -200,8 +200,9 @@ export interface HybridHit {
   /**
    * The score's parts: `vectorSimilarity` (cosine, -1..1), `vectorRank` and `keywordRank` (1-based,
    * where that list had the memory), `fused`, and for keyword hits `keywordScore`: BM25 (k1 1.2,
-   * b 0.75, Lucene's idf `ln(1 + (N − n + 0.5) / (n + 0.5))`) over the memories the query's filter
-   * admits and nothing else, N of them, n holding the term, lengths in folded terms. Positive and
+   * b 0.75, Lucene's idf `ln(1 + (N − n + 0.5) / (n + 0.5))`) over the memories the query's scope,
+   * metadata filters and memory type admit (expired ones too until pruned) and nothing else, N of
+   * them, n holding the term, lengths in folded terms. Positive and
    * unbounded, higher is better, equal on every backend for the same memories; it depends only on
    * the query and those memories, never on another scope's.
    */

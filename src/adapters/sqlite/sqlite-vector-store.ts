@@ -338,7 +338,8 @@ export class SqliteVectorStore implements VectorStore {
 
   /**
    * The `limit` memories the filter admits with the best BM25 scores for the terms, best first
-   * (ties by seq), scored with the statistics of the memories the filter admits and nothing else.
+   * (ties by seq), scored with the statistics of the memories the filter's scope, metadata and
+   * type admit (expired ones included until pruned) and nothing else.
    * FTS5 finds the memories holding a term; the vector cache tells which the scope and lifecycle
    * filters admit and holds the corpus statistics, so only metadata filters cost rows read.
    */
@@ -352,7 +353,9 @@ export class SqliteVectorStore implements VectorStore {
     const clause = scopeClause(this.#db, filter)
     if (Object.keys(filter.filters ?? {}).length > 0) {
       admitted = this.#readBySeq(clause, admitted).map((row) => row.seq)
-      const counted = this.#db.statement('vector/keyword-corpus', { scope: clause.sql }).get(...clause.params) as { documents: number; average_length: number }
+      // Without the time filters, as the cache counts.
+      const corpusClause = scopeClause(this.#db, { ...filter, activeAt: undefined, updatedSince: undefined })
+      const counted = this.#db.statement('vector/keyword-corpus', { scope: corpusClause.sql }).get(...corpusClause.params) as { documents: number; average_length: number }
       corpus = { documents: counted.documents, averageLength: counted.average_length }
     }
     const documents = this.#keywordDocuments(admitted.sort((a, b) => a - b))

@@ -110,17 +110,18 @@ export class VectorCache {
   }
 
   /**
-   * How many memories the filter's scope and lifecycle filters admit, and their mean keyword
-   * length: BM25's corpus for a read without metadata filters. Call after `refresh`.
+   * How many memories the filter's scope and memory type admit, and their mean keyword length:
+   * BM25's corpus for a read without metadata filters. The time filters (expiry, age) are left
+   * out, as by the Weaviate store, which reuses the figures between searches. Call after `refresh`.
    */
   keywordCorpus(filter: ScopeFilter): KeywordCorpus {
-    const admits = lifecycleTest(filter)
+    const { memoryType } = filter
     let documents = 0
     let length = 0
     this.#vectors.forEachKey(
       filter.scope,
       (seq) => {
-        if (admits !== undefined && !admits(this.#lifecycles.get(seq)!)) return
+        if (memoryType !== undefined && this.#lifecycles.get(seq)!.memoryType !== memoryType) return
         documents += 1
         length += this.#keywordLengths.get(seq)!
       },

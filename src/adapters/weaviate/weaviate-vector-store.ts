@@ -19,7 +19,7 @@ import { DEFAULT_WEAVIATE_GRPC_PORT } from '../../config/resolve.js'
 import { candidatePoolSize, fuseByReciprocalRank } from '../reciprocal-rank-fusion.js'
 import type { KeywordCandidate, VectorCandidate } from '../reciprocal-rank-fusion.js'
 import { requireScopeForDelete } from '../scope-columns.js'
-import { queryTerms, scoreKeywords } from '../keyword-scoring.js'
+import { type KeywordCorpus, queryTerms, scoreKeywords } from '../keyword-scoring.js'
 import { storedTerms } from './keyword-text.js'
 import {
   objectId,
@@ -50,14 +50,20 @@ const COLLECTION_NAME = /^[A-Z][_0-9A-Za-z]*$/
 // delete may match.
 const BATCH_SIZE = 500
 
-// Memories holding a query term that a keyword search scores at most: Weaviate's default cap on
-// one query's results. A scope with more matches than this is scored on the first this many in
-// Weaviate's own order, the one case where another scope's words can still reach its results.
-const KEYWORD_MATCHES = 10_000
+// Memories holding a query term that a keyword search scores at most (reading each costs the server
+// an object read). A scope with more matches than this is scored on the first this many in
+// Weaviate's own order, and counts a term's frequency among them: the one case where another
+// scope's words can still reach its results.
+const KEYWORD_MATCHES = 500
 
 // Single-object inserts in flight at once (see #insertAllOrNothing): an add's few all at once, a
 // restore's hundreds in waves that keep the server busy (64 measured faster than 16 at 500).
 const INSERTS_IN_FLIGHT = 64
+
+// How long a scope's keyword statistics are reused: counting a scope is one aggregate over its
+// objects (~0.2 s at 10k memories), too slow for every search. This connection's writes drop
+// them at once; another process's writes show within this time.
+const CORPUS_TTL_MS = 30_000
 
 /** Options of {@link WeaviateVectorStore.open}. */
 export interface WeaviateVectorStoreOptions {
@@ -89,6 +95,8 @@ export class WeaviateVectorStore implements VectorStore {
   readonly location: string
   /** The collection's dimension as last read; another connection's reset() may change it. */
   #dimension: number | undefined
+  /** Keyword statistics by filter (see #keywordCorpus), with the time they expire. */
+  readonly #corpora = new Map<string, { corpus: Promise<KeywordCorpus>; until: number }>()
 
   private constructor(client: WeaviateClient, collection: Collection<MemoryProperties>, context: WeaviateCallContext, location: string) {
     this.#client = client
@@ -168,6 +176,7 @@ export class WeaviateVectorStore implements VectorStore {
       try {
         // PATCH: merges these properties into the object and replaces its vector.
         await this.#collection.data.update({ id: objectId(memory.id), properties: replacedProperties(memory), vectors: Array.from(memory.vector) })
+        this.#corpora.clear()
       } catch (error) {
         if (statusCode(error) === 404) {
           throw new EngramError('NOT_FOUND', `memory ${memory.id} does not exist`, { cause: error })
@@ -322,6 +331,7 @@ export class WeaviateVectorStore implements VectorStore {
       const { description } = await this.#collection.config.get()
       await this.#client.collections.delete(this.#context.collection)
       this.#dimension = undefined
+      this.#corpora.clear()
       // Opening, not creating: another connection may be resetting the same collection.
       await openMemoryCollection(this.#client, this.#context.collection, description)
     })
@@ -421,6 +431,7 @@ export class WeaviateVectorStore implements VectorStore {
       }
     }
     await Promise.all(Array.from({ length: Math.min(INSERTS_IN_FLIGHT, objects.length) }, worker))
+    this.#corpora.clear()
     if (failures.length > 0) {
       await this.#deleteObjects(written)
       throw failures[0]
@@ -428,6 +439,7 @@ export class WeaviateVectorStore implements VectorStore {
   }
 
   async #deleteObjects(uuids: string[]): Promise<void> {
+    if (uuids.length > 0) this.#corpora.clear()
     for (const batch of batches(uuids)) {
       const result = await this.#collection.data.deleteMany(this.#collection.filter.byId().containsAny(batch))
       if (result.failed > 0) throw new Error(`${result.failed} of ${batch.length} objects could not be deleted`)
@@ -454,21 +466,20 @@ export class WeaviateVectorStore implements VectorStore {
    * the best are then read whole, with their vectors.
    */
   async #keyword(query: HybridQuery, terms: string[], limit: number): Promise<KeywordCandidate[]> {
-    const filters = this.#where(query)
     const [matches, corpus] = await Promise.all([
       this.#collection.query.bm25(terms.join(' '), {
         queryProperties: ['keywords'],
-        filters,
+        filters: this.#where(query),
         limit: KEYWORD_MATCHES,
         returnProperties: ['memory_id', 'keywords', 'created_at'],
       }),
-      this.#collection.aggregate.overAll({ filters, returnMetrics: this.#collection.metrics.aggregate('keyword_length').integer(['mean']) }),
+      this.#keywordCorpus(query),
     ])
     // Weaviate returns matches in the order of its own scores; ties must not depend on them.
     const documents = matches.objects
       .map(({ properties }) => ({ key: properties.memory_id, createdAt: properties.created_at, terms: storedTerms(properties.keywords) }))
       .sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.key, b.key))
-    const best = scoreKeywords(terms, documents, { documents: corpus.totalCount, averageLength: corpus.properties.keyword_length.mean ?? 0 }).slice(0, limit)
+    const best = scoreKeywords(terms, documents, corpus).slice(0, limit)
     if (best.length === 0) return []
     const result = await this.#collection.query.fetchObjects({
       filters: this.#collection.filter.byId().containsAny(best.map(({ key }) => objectId(key))),
@@ -489,6 +500,25 @@ export class WeaviateVectorStore implements VectorStore {
         },
       ]
     })
+  }
+
+  /**
+   * How many memories the scope, exactness, metadata filters and memory type admit, and their mean
+   * keyword length; the time filters (expiry, age) are left out, as in the embedded store, so that
+   * the figures can be reused between searches ({@link CORPUS_TTL_MS}).
+   */
+  #keywordCorpus(query: ScopeFilter): Promise<KeywordCorpus> {
+    const filter: ScopeFilter = { scope: query.scope, exactScope: query.exactScope === true, filters: query.filters ?? {}, ...(query.memoryType ? { memoryType: query.memoryType } : {}) }
+    const key = JSON.stringify([filter.scope.userId, filter.scope.agentId, filter.scope.runId, filter.exactScope, Object.entries(filter.filters!), filter.memoryType])
+    const now = Date.now()
+    const held = this.#corpora.get(key)
+    if (held !== undefined && held.until > now) return held.corpus
+    const corpus = this.#collection.aggregate
+      .overAll({ filters: this.#where(filter), returnMetrics: this.#collection.metrics.aggregate('keyword_length').integer(['mean']) })
+      .then((result) => ({ documents: result.totalCount, averageLength: result.properties.keyword_length.mean ?? 0 }))
+    this.#corpora.set(key, { corpus, until: now + CORPUS_TTL_MS })
+    corpus.catch(() => this.#corpora.delete(key))
+    return corpus
   }
 
   /**
