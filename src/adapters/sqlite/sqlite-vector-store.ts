@@ -355,7 +355,10 @@ export class SqliteVectorStore implements VectorStore {
       admitted = this.#readBySeq(clause, admitted).map((row) => row.seq)
       // Without the time filters, as the cache counts.
       const corpusClause = scopeClause(this.#db, { ...filter, activeAt: undefined, updatedSince: undefined })
-      const counted = this.#db.statement('vector/keyword-corpus', { scope: corpusClause.sql }).get(...corpusClause.params) as { documents: number; average_length: number }
+      const counted = this.#db.statement('vector/keyword-corpus', { scope: corpusClause.sql }).get(...corpusClause.params) as {
+        documents: number
+        average_length: number
+      }
       corpus = { documents: counted.documents, averageLength: counted.average_length }
     }
     const documents = this.#keywordDocuments(admitted.sort((a, b) => a - b))

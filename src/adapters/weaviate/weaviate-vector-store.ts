@@ -508,8 +508,20 @@ export class WeaviateVectorStore implements VectorStore {
    * the figures can be reused between searches ({@link CORPUS_TTL_MS}).
    */
   #keywordCorpus(query: ScopeFilter): Promise<KeywordCorpus> {
-    const filter: ScopeFilter = { scope: query.scope, exactScope: query.exactScope === true, filters: query.filters ?? {}, ...(query.memoryType ? { memoryType: query.memoryType } : {}) }
-    const key = JSON.stringify([filter.scope.userId, filter.scope.agentId, filter.scope.runId, filter.exactScope, Object.entries(filter.filters!), filter.memoryType])
+    const filter: ScopeFilter = {
+      scope: query.scope,
+      exactScope: query.exactScope === true,
+      filters: query.filters ?? {},
+      ...(query.memoryType ? { memoryType: query.memoryType } : {}),
+    }
+    const key = JSON.stringify([
+      filter.scope.userId,
+      filter.scope.agentId,
+      filter.scope.runId,
+      filter.exactScope,
+      Object.entries(filter.filters!),
+      filter.memoryType,
+    ])
     const now = Date.now()
     const held = this.#corpora.get(key)
     if (held !== undefined && held.until > now) return held.corpus
