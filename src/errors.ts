@@ -1,6 +1,6 @@
 import type { ZodError } from 'zod'
 
-/** Stable error codes. A new code is a SPEC change and gets a changelog note. */
+/** Stable error codes. A new code is a contract change and gets a changelog note. */
 export const ERROR_CODES = [
   'INVALID_INPUT',
   'INVALID_CONFIG',

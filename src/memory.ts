@@ -51,7 +51,7 @@ export interface MemoryAdapters {
   clock?: () => Date
 }
 
-/** Read access to the knowledge graph (SPEC §4), as `memory.graph`. */
+/** Read access to the knowledge graph (docs/contract.md), as `memory.graph`. */
 export interface GraphInspector {
   /**
    * The scope's graph as text: `json`, `cypher` (a CREATE statement that rebuilds it), `graphml`, or
@@ -64,7 +64,7 @@ export interface GraphInspector {
   /**
    * Runs a read-only Cypher query (Neo4j graph store only; writes are rejected). With `scope`, the
    * query is confined to that scope: it is rewritten so that every node and relationship it can
-   * match, count or test is one the scope can see (SPEC §1 visibility), and constructs that cannot
+   * match, count or test is one the scope can see (the visibility rule of the contract), and constructs that cannot
    * be confined (procedure calls, LOAD CSV, USE, variable-length relationships, plugin functions)
    * are refused. Without `scope` it reads the whole Engram database, every user's graph: give that
    * form only to code that may read all scopes.

@@ -3,7 +3,7 @@ import type { Scope } from './input.js'
 /** The type of an entity the model named in a relation but gave no type. */
 export const UNTYPED_ENTITY = 'entity'
 
-/** SPEC §4: the only relationship types that may reach a query (Cypher cannot parameterise them). */
+/** docs/contract.md: the only relationship types that may reach a query (Cypher cannot parameterise them). */
 export const RELATIONSHIP_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/
 
 /**
@@ -13,7 +13,7 @@ export const RELATIONSHIP_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/
 export const MAX_ENTITY_NAME_LENGTH = 256
 
 /**
- * Entity key: lower-case, trimmed, single spaces (SPEC §4); NFC so equal-looking names match.
+ * Entity key: lower-case, trimmed, single spaces (docs/contract.md); NFC so equal-looking names match.
  * Empty, so that the entity is dropped, for a name longer than {@link MAX_ENTITY_NAME_LENGTH}.
  */
 export function entityKey(name: string): string {
@@ -100,7 +100,7 @@ const FIRST_PERSON = new Set(['i', 'me', 'my', 'mine', 'myself', 'user', 'the us
 
 /**
  * The entity name first-person references resolve to: the scope's user, else its agent
- * (SPEC §3), else "user" for a run-only scope.
+ * (docs/contract.md), else "user" for a run-only scope.
  */
 export function selfName(scope: Scope): string {
   return scope.userId ?? scope.agentId ?? 'user'

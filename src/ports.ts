@@ -363,7 +363,7 @@ export interface EntityRef {
   type: string
 }
 
-/** An `__Entity__` node (SPEC §4). Unique per (exact scope, key). */
+/** An `__Entity__` node (docs/contract.md). Unique per (exact scope, key). */
 export interface StoredEntity extends EntityRef {
   /** Normalised name: lower-case, trimmed, single spaces. */
   key: string
@@ -470,7 +470,7 @@ export interface TraversalPath {
 }
 
 /**
- * Where entities and relations live (SPEC §4). Resolution and writes use the add's exact scope
+ * Where entities and relations live (docs/contract.md). Resolution and writes use the add's exact scope
  * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
 export interface GraphStore extends EmbeddingModelTag {

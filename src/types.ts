@@ -26,7 +26,7 @@ export interface MemoryItem {
   expiresAt?: string
 }
 
-/** A relation between two entities of the knowledge graph (SPEC §4). */
+/** A relation between two entities of the knowledge graph (docs/contract.md). */
 export interface Relation {
   source: string
   /** UPPER_SNAKE_CASE. */
@@ -50,7 +50,7 @@ export interface MemoryEvent {
 }
 
 /**
- * A stage of `add` that failed while the others went through (SPEC §6). `context`: the conversation
+ * A stage of `add` that failed while the others went through (docs/contract.md). `context`: the conversation
  * context could not be read or kept; the add's memories are unaffected.
  */
 export interface StageError {

@@ -1,4 +1,4 @@
-// Purpose: one entity per (exact scope, key) (SPEC §4). scope_key is the exact scope as one value
+// Purpose: one entity per (exact scope, key) (docs/contract.md). scope_key is the exact scope as one value
 //          (JSON [user_id, agent_id, run_id], null for an absent id), so `{userId:"a"}` never
 //          resolves to an entity of `{userId:"a", agentId:"x"}`. The constraint's index serves
 //          entity resolution, and MERGE on it locks the key, so concurrent adds cannot duplicate

@@ -25,7 +25,7 @@ export function requireRelationshipType(type: string): void {
   } catch (error) {
     throw new EngramError(
       'INVALID_INPUT',
-      `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (SPEC §4); nothing was written`,
+      `relationship type ${JSON.stringify(type)} does not match ${RELATIONSHIP_TYPE_PATTERN.source} (docs/contract.md); nothing was written`,
       { cause: error },
     )
   }

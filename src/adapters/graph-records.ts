@@ -5,7 +5,7 @@ import type { GraphEvent, StoredEntity } from '../ports.js'
 import { fromScopeColumns, type ScopeColumns, toScopeColumns } from './scope-columns.js'
 
 /*
- * What the graph stores share about their records: both keep SPEC §4's model under the same
+ * What the graph stores share about their records: both keep the contract's model under the same
  * property names (SQLite columns, Neo4j properties), scope columns and exact-scope key included.
  */
 

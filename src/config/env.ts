@@ -17,7 +17,7 @@ export interface EnvSettings {
   weaviateGrpcPort?: string
 }
 
-/** The environment variables Engram falls back to (SPEC §2), in one place for error messages and docs. */
+/** The environment variables Engram falls back to (docs/contract.md), in one place for error messages and docs. */
 export const ENV_VARS = {
   openaiApiKey: 'OPENAI_API_KEY',
   openaiBaseURL: 'OPENAI_BASE_URL',

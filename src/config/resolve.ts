@@ -22,7 +22,7 @@ export const DEFAULT_LIMITS = {
 /** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
 export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 
-/** Default graph settings (SPEC §2). */
+/** Default graph settings (docs/contract.md). */
 export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
 
 /** Default conversation context (README "Conversation context"). */

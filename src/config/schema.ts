@@ -3,7 +3,7 @@ import type { LangChainChatModel, LangChainEmbeddings } from '../adapters/langch
 import { LOCAL_MODEL_NAMES } from '../adapters/local/embedding-models.js'
 
 /**
- * The configuration accepted by `Memory.create` (SPEC §2). Every object is strict: an unknown key
+ * The configuration accepted by `Memory.create` (docs/contract.md). Every object is strict: an unknown key
  * is an INVALID_CONFIG error rather than a silently ignored typo.
  */
 

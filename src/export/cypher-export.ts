@@ -3,7 +3,7 @@ import type { GraphSnapshot } from './graph-snapshot.js'
 
 /**
  * The graph as one Cypher `CREATE` statement that rebuilds it in an empty Neo4j database, with
- * the node label and properties of SPEC §4 (embeddings left out). Every value is a literal
+ * the node label and properties of docs/contract.md (embeddings left out). Every value is a literal
  * escaped by `cypherString`; relationship types pass the whitelist before they are written.
  */
 export function exportCypher(graph: GraphSnapshot): string {

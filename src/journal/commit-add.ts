@@ -24,7 +24,7 @@ export const entriesInFlight = new Set<string>()
  * nothing to write returns at once, without a journal entry. A crash at
  * any point leaves an entry that recovery (journal/recover.ts) completes. A failed vector write
  * is undone at once, and the graph is then not written: its relations would cite facts that do
- * not exist. A failed graph write keeps the facts (SPEC §6).
+ * not exist. A failed graph write keeps the facts (docs/contract.md).
  */
 export async function commitAdd(ctx: PipelineContext, plan: JournalPlan): Promise<CommitOutcome> {
   const id = randomUUID()

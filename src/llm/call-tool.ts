@@ -13,11 +13,11 @@ export const MAX_ANSWER_BYTES = 1_048_576
 const OVERSIZED_ECHO_LENGTH = 1000
 
 /**
- * A function tool Engram offers the model (SPEC §3). The one zod schema is both what the model is
+ * A function tool Engram offers the model (docs/contract.md). The one zod schema is both what the model is
  * shown (as JSON Schema) and what its arguments are validated with, so the two cannot drift.
  */
 export interface ToolSpec<S extends z.ZodType = z.ZodType> {
-  /** The wire name the model calls, fixed by SPEC §3 (e.g. `extract_facts`). */
+  /** The wire name the model calls, fixed by docs/contract.md (e.g. `extract_facts`). */
   name: string
   description: string
   schema: S
@@ -51,7 +51,7 @@ type ValidToolCall = { name: string; args: unknown }
 
 type Outcome = { ok: true; calls: [ValidToolCall, ...ValidToolCall[]] } | { ok: false; problem: string }
 
-/** Asks, and on a bad reply asks once more with the problem shown (SPEC §3: one corrective retry). */
+/** Asks, and on a bad reply asks once more with the problem shown (docs/contract.md: one corrective retry). */
 async function converse(llm: LLM, messages: ChatMessage[], tools: ToolSpec[], toolChoice: ToolChoice): Promise<[ValidToolCall, ...ValidToolCall[]]> {
   const definitions = tools.map(toDefinition)
   const offered = new Map(tools.map((tool) => [tool.name, tool]))

@@ -85,7 +85,7 @@ async function evictOver(ctx: PipelineContext, input: AddInput, result: AddResul
  * One chunk: the fact pipeline and the graph plan run side by side, so the add takes as long as
  * the slower one; then every write of the chunk goes through the journal at once, the graph's
  * relations citing the facts' memory ids. A failed stage becomes an `errors` entry and does not
- * undo the other (SPEC §6). Returns the failures.
+ * undo the other (docs/contract.md). Returns the failures.
  */
 async function addChunk(
   ctx: PipelineContext,

@@ -9,7 +9,7 @@ import { exportJson } from '../export/json-export.js'
 import type { PipelineContext } from '../pipelines/context.js'
 import type { GraphStore } from '../ports.js'
 
-/** Formats of `memory.graph.export` (SPEC §4). */
+/** Formats of `memory.graph.export` (docs/contract.md). */
 export const GRAPH_EXPORT_FORMATS = ['json', 'cypher', 'graphml', 'html'] as const
 export type GraphExportFormat = (typeof GRAPH_EXPORT_FORMATS)[number]
 

@@ -13,7 +13,7 @@ export const DEFAULT_LIST_LIMIT = 100
 
 /**
  * `Memory.get`: one memory by id, or `null`. With a scope, a memory that scope cannot see
- * (SPEC §1's read rule) is `null` too, exactly as if the id did not exist; so is an expired one.
+ * (the contract's read rule) is `null` too, exactly as if the id did not exist; so is an expired one.
  * The read audit logs it under the reader's scope, or without one under the memory's own scope,
  * so that its owner's audit shows who read it.
  */

@@ -9,7 +9,7 @@ import { rankResults } from '../search/rank.js'
 import type { SearchResult } from '../types.js'
 import { auditedSearch } from './audit.js'
 
-/** Results per list when the caller gives no `limit` (SPEC §1). */
+/** Results per list when the caller gives no `limit` (docs/contract.md). */
 export const DEFAULT_SEARCH_LIMIT = 10
 
 /** The most facts a search re-ranks by relevance and time (README "Ranking"), unless `limit` asks for more. */

@@ -13,7 +13,7 @@ export interface Extraction {
 }
 
 /**
- * Starts the first LLM round trip of a chunk (SPEC §3). With the graph on and
+ * Starts the first LLM round trip of a chunk (docs/contract.md). With the graph on and
  * `graph.extraction: "combined"` (the default) one `extract_memories` call feeds both pipelines;
  * with `"separate"`, `extract_facts` and `extract_graph` run side by side. Either way both
  * pipelines start at once and wait only for their own part. Every call is shown the `earlier`

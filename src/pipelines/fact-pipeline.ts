@@ -19,7 +19,7 @@ export interface FactPlan {
 }
 
 /**
- * Facts (SPEC §3), for one chunk of a conversation, up to the write: from the extracted facts to
+ * Facts (docs/contract.md), for one chunk of a conversation, up to the write: from the extracted facts to
  * the memory-update decision, decided but not yet written. One line per step; each step lives in ./steps.
  */
 export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput, extraction: Promise<ExtractedFacts>): Promise<FactPlan> {

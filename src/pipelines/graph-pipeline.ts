@@ -18,7 +18,7 @@ export interface GraphPlan {
 export const NO_GRAPH_PLAN: GraphPlan = { ops: [], resolved: new Map(), problems: [] }
 
 /**
- * Graph, part one (SPEC §3): everything from the extracted graph up to the write. It runs side by
+ * Graph, part one (docs/contract.md): everything from the extracted graph up to the write. It runs side by
  * side with the fact pipeline; the write waits for the facts so relations can cite their memories.
  */
 export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStore, input: AddInput, extraction: Promise<ExtractedGraph>): Promise<GraphPlan> {

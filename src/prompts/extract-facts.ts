@@ -5,7 +5,7 @@ import type { ChatMessage } from '../ports.js'
 import { memoryText } from './model-output-limits.js'
 import { type EarlierConversation, extractionMessages } from './render.js'
 
-/** Arguments of `extract_facts` (SPEC §3). */
+/** Arguments of `extract_facts` (docs/contract.md). */
 export const extractFactsArgs = z.object({
   facts: z.array(memoryText()).describe('Short, self-contained facts; empty when the conversation holds none.'),
 })

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../ports.js'
 import { nameText, shortText } from './model-output-limits.js'
 import { type EarlierConversation, extractionMessages } from './render.js'
 
-/** Arguments of `extract_graph` (SPEC §3). */
+/** Arguments of `extract_graph` (docs/contract.md). */
 export const extractGraphArgs = z.object({
   entities: z.array(z.object({ name: nameText(), type: nameText() })),
   relations: z.array(

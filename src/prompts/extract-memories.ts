@@ -7,7 +7,7 @@ import { extractGraphArgs, GRAPH_BRIEF, GRAPH_RULES } from './extract-graph.js'
 import { type EarlierConversation, extractionMessages } from './render.js'
 
 /**
- * Arguments of `extract_memories` (SPEC §3): the facts and the graph of one conversation in one
+ * Arguments of `extract_memories` (docs/contract.md): the facts and the graph of one conversation in one
  * answer, with the same shapes as `extract_facts` and `extract_graph`.
  */
 export const extractMemoriesArgs = z.object({

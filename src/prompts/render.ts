@@ -13,7 +13,7 @@ function speaker(message: TextMessage): string {
   return message.name === undefined ? message.role : `${message.role} (${message.name})`
 }
 
-/** Numbered lines: the small integer ids the models refer to instead of real ids (SPEC §3). */
+/** Numbered lines: the small integer ids the models refer to instead of real ids (docs/contract.md). */
 export function renderNumbered(lines: readonly string[]): string {
   return lines.length === 0 ? '(none)' : lines.map((line, index) => `${index}: ${line}`).join('\n')
 }

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../ports.js'
 import { MAX_MEMORY_TEXT_LENGTH, nameText, shortText } from './model-output-limits.js'
 import { renderDate, renderNumbered } from './render.js'
 
-/** The four graph-update tools (SPEC §3); the model calls one or more of them. */
+/** The four graph-update tools (docs/contract.md); the model calls one or more of them. */
 export const addRelationArgs = z.object({
   source: nameText(),
   relationship: nameText(),

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../ports.js'
 import { MAX_MEMORY_TEXT_LENGTH, memoryText, shortText } from './model-output-limits.js'
 import { renderDate, renderNumbered } from './render.js'
 
-/** One decision of `update_memory` (SPEC §3); `id` is a small integer id as shown, or new for ADD. */
+/** One decision of `update_memory` (docs/contract.md); `id` is a small integer id as shown, or new for ADD. */
 export const memoryDecision = z.object({
   id: shortText().describe('The id of the existing memory as shown; for ADD any new id.'),
   text: memoryText().describe('The memory text after this decision.'),

@@ -67,7 +67,7 @@ function withBoost(memory: StoredMemory, relevance: number, explain: Record<stri
   return { ...toMemoryItem(memory), score, explain: { ...explain, ...(graph > 0 ? { graph } : {}), score } }
 }
 
-/** The read rule of SPEC §1 and metadata equality, for memories fetched by id. */
+/** The read rule of docs/contract.md and metadata equality, for memories fetched by id. */
 export function isVisible(memory: Pick<StoredMemory, 'scope' | 'metadata'>, scope: Scope, filters: Metadata = {}): boolean {
   const scopeMatches = (['userId', 'agentId', 'runId'] as const).every((field) => scope[field] === undefined || memory.scope[field] === scope[field])
   return scopeMatches && Object.entries(filters).every(([key, value]) => key in memory.metadata && memory.metadata[key] === value)

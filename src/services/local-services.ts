@@ -7,7 +7,7 @@ import { ensureWeaviateBinary, startLocalWeaviate } from './weaviate-service.js'
 /** Where builds, downloads and the services' data live: `~/.cache/engram`. */
 export const defaultCacheDir = (home = homedir()): string => join(home, '.cache', 'engram')
 
-/** The settings Engram reads to reach the services (SPEC §2), as environment variables. */
+/** The settings Engram reads to reach the services (docs/contract.md), as environment variables. */
 export interface ServiceEnv {
   NEO4J_URI: string
   NEO4J_USERNAME: string

@@ -25,14 +25,14 @@ const memoryRecordSchema = z
     createdAt: time,
     updatedAt: time,
     observedAt: time,
-    // Absent in exports written before memory lifecycle (issue 9): a fact, stated once, never expiring.
+    // Absent in exports written before memory lifecycle: a fact, stated once, never expiring.
     expiresAt: time.nullable().default(null),
     memoryType: memoryTypeSchema.default('semantic'),
     mentions: z.number().int().min(1).default(1),
   })
   .strict()
 
-/** An `__Entity__` of the graph (SPEC §4), without its embedding. */
+/** An `__Entity__` of the graph (docs/contract.md), without its embedding. */
 const entityRecordSchema = z
   .object({
     kind: z.literal('entity'),

@@ -3,7 +3,7 @@
  * for tools a script does not answer itself, so one script serves every protocol variant.
  */
 
-/** The combined extraction tool (SPEC §3), answered from the separate steps' scripts when not scripted itself. */
+/** The combined extraction tool (docs/contract.md), answered from the separate steps' scripts when not scripted itself. */
 export const COMBINED_EXTRACTION = 'extract_memories'
 
 /** The background summary refresh (src/prompts/summarize-conversation.ts). */

@@ -13,7 +13,7 @@ import { updateMemoryArgs } from '../../src/prompts/update-memory.js'
 import { EMBEDDED_STORES } from '../contract/backends.js'
 import { testModelDir } from '../helpers/model-dir.js'
 
-/** The argument schema of every tool SPEC §3 names: what each call the model makes must satisfy. */
+/** The argument schema of every tool docs/contract.md names: what each call the model makes must satisfy. */
 const TOOL_SCHEMAS: Record<string, z.ZodType> = {
   extract_facts: extractFactsArgs,
   update_memory: updateMemoryArgs,

@@ -256,7 +256,7 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
 })
 
 // Queries that divide by zero when a name is `name`, each with the predicate where the rewrite
-// used to guard it too little or not at all (issue 5): a one-bit oracle on bob's 'secret' if Neo4j
+// used to guard it too little or not at all: a one-bit oracle on bob's 'secret' if Neo4j
 // evaluated it there before the scope test. Neo4j 5.26 happens to test the scope first in all of
 // them, so these pin the answers down; that they hold in any evaluation order is the rewrite's
 // argument (confine-cypher.ts).

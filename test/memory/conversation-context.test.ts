@@ -6,7 +6,7 @@ import { ScriptedLLM } from '../doubles/scripted-llm.js'
 import { testModelDir } from '../helpers/model-dir.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 
-// Conversation context (issue 9, point 1) through the public API: real SQLite stores and the real
+// Conversation context through the public API: real SQLite stores and the real
 // local embedding model; only the LLM is scripted.
 
 const promptOf = (request: ChatRequest) => request.messages.map((message) => (typeof message.content === 'string' ? message.content : '')).join('\n')

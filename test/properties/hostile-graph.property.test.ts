@@ -21,7 +21,7 @@ import { hostileText, isStorableText, PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from 
  * stores as model output, not validated input. Here they go straight through the GraphStore port
  * the way the graph pipeline sends them (normalize.ts first): every name comes back exactly as
  * normalised, every relationship type is UPPER_SNAKE_CASE or refused, and a raw type that does not
- * match SPEC §4 is refused with INVALID_INPUT before anything is written.
+ * match docs/contract.md is refused with INVALID_INPUT before anything is written.
  */
 
 const embedder = new HashEmbedder()

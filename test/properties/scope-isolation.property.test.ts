@@ -10,7 +10,7 @@ import { openTempMemory } from '../helpers/temp-memory.js'
 import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from './hostile-strings.js'
 
 /*
- * SPEC §1: a read with scope S never returns data written under a scope S does not see. Random
+ * docs/contract.md: a read with scope S never returns data written under a scope S does not see. Random
  * writes (verbatim and inferred, so the graph is written too) and scoped deletes go to scopes
  * drawn from overlapping user, agent and run ids; after each one, every kind of read under a
  * random scope is checked against a model of visibility that knows everything written so far. The

@@ -9,7 +9,7 @@ import { withRetry } from '../../src/llm/retry.js'
 import type { ChatMessage } from '../../src/ports.js'
 import { FakeOpenAIServer, reply, type FakeOpenAIScript } from '../doubles/fake-openai-server.js'
 
-// The real tools of the protocol (SPEC §3), as the pipelines offer them.
+// The real tools of the protocol (docs/contract.md), as the pipelines offer them.
 const extractFacts = extractFactsTool
 const { add_relation: addRelation, noop } = updateGraphTools
 

@@ -43,7 +43,7 @@ export function addNumberOf(request: ChatRequest): number {
 }
 
 /**
- * The LLM of add number `addOf(request)`: answers every tool of SPEC §3 for that add's
+ * The LLM of add number `addOf(request)`: answers every tool of docs/contract.md for that add's
  * conversation. With `rewrites: false`, add decisions never update or delete stored memories.
  */
 export function conversationLLM(addOf: (request: ChatRequest) => number, options: { rewrites?: boolean } = {}): ScriptedLLM {

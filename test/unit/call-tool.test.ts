@@ -8,7 +8,7 @@ import { updateGraphTools } from '../../src/prompts/update-graph.js'
 import type { ChatMessage, ChatResponse, LLM } from '../../src/ports.js'
 import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 
-// The real tools of the protocol (SPEC §3), as the pipelines offer them.
+// The real tools of the protocol (docs/contract.md), as the pipelines offer them.
 const extractFacts = extractFactsTool
 const { add_relation: addRelation, noop } = updateGraphTools
 

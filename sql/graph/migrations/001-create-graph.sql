@@ -1,4 +1,4 @@
--- Purpose: create the embedded graph store (SPEC §4): entities unique per (exact scope, key),
+-- Purpose: create the embedded graph store (docs/contract.md): entities unique per (exact scope, key),
 --          relations between them with a validity interval, their provenance (the memories they
 --          were learned from) in a table of its own, and `relation_records`, the view every read
 --          of relations goes through.
@@ -35,7 +35,7 @@ CREATE INDEX entities_user_id ON entities (user_id);
 CREATE INDEX entities_agent_id ON entities (agent_id);
 CREATE INDEX entities_run_id ON entities (run_id);
 
--- A relation has the exact scope of its two entities. The type is checked again here (SPEC §4
+-- A relation has the exact scope of its two entities. The type is checked again here (docs/contract.md
 -- pattern ^[A-Z][A-Z0-9_]{0,63}$), so nothing else can be stored even by another writer.
 -- Timestamps are ISO-8601 strings from Date.toISOString(), which sort and compare as text.
 CREATE TABLE relations (

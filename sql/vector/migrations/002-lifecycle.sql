@@ -1,4 +1,4 @@
--- Purpose: memory lifecycle (issue 9): expiry, memory type and mentions on every memory; indexes
+-- Purpose: memory lifecycle: expiry, memory type and mentions on every memory; indexes
 --          for what prune reads (expired or too old, oldest first); the generation counter
 --          follows every column the in-memory vector cache keeps; the keyword index erases what
 --          is deleted from it.

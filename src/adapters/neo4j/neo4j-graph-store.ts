@@ -28,7 +28,7 @@ import { type EntityRecord, recordedEvents, scopeValues, toStoredEntity } from '
 import { toStoredRelation } from './neo4j-records.js'
 import type { RelationRecord } from './neo4j-records.js'
 
-/** Where the Neo4j graph store connects (SPEC §2 `graphStore: { provider: "neo4j", config }`), and its reads' time limits. */
+/** Where the Neo4j graph store connects (docs/contract.md `graphStore: { provider: "neo4j", config }`), and its reads' time limits. */
 export interface Neo4jGraphStoreOptions extends ReadTimeouts {
   /** Bolt URL, e.g. `bolt://127.0.0.1:7687` (`neo4j://` for a cluster). */
   url: string
@@ -61,7 +61,7 @@ const SCHEMA = [
 const SCHEMA_ONLINE_SECONDS = 300
 
 /**
- * The graph store on Neo4j 5 (SPEC §4): `__Entity__` nodes and typed relationships with validity
+ * The graph store on Neo4j 5 (docs/contract.md): `__Entity__` nodes and typed relationships with validity
  * intervals and provenance, the same model and answers as the embedded SQLite store (the
  * contract suite holds both to it). Statements are the files of `cypher/`.
  *
@@ -148,7 +148,7 @@ export class Neo4jGraphStore implements GraphStore {
    * (exact scope, key) in one statement, then the relation ops in order, batched (apply-changes.ts).
    * Returns what happened, in that order. Each write advances the scope's entity generation.
    *
-   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   * @throws EngramError INVALID_INPUT for a relationship type outside the graph model of docs/contract.md (before anything is
    *   written), an assert whose endpoint is neither stored nor written, or a time that is not a
    *   date; NOT_FOUND for an invalidate of a relation that is not valid in this scope (a
    *   concurrent add may have ended it); INVALID_CONFIG for embeddings of another dimension than
@@ -368,7 +368,7 @@ export class Neo4jGraphStore implements GraphStore {
    * Writes entities, then relations, exactly as given, replacing those with the same id, in one
    * write transaction (restore-graph.ts); the scopes it touched get a new entity generation epoch.
    *
-   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   * @throws EngramError INVALID_INPUT for a relationship type outside the graph model of docs/contract.md (before anything is
    *   written) or a relation whose endpoint is neither stored nor restored; INVALID_CONFIG for
    *   embeddings of another dimension than the stored ones; STORE_UNAVAILABLE.
    */

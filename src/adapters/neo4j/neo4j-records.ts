@@ -3,7 +3,7 @@ import { fromScopeColumns, type ScopeColumns } from '../scope-columns.js'
 
 /*
  * The maps the statements in cypher/ return and take, and their mapping to the records of the
- * GraphStore port. The graph holds the SQLite store's model (SPEC §4) under the same property
+ * GraphStore port. The graph holds the SQLite store's model (docs/contract.md) under the same property
  * names, scope columns and scope key included: ../graph-records.ts holds what both share.
  */
 

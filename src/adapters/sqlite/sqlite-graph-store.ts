@@ -50,7 +50,7 @@ interface ApplyContext {
 type BareRelationRow = Omit<RelationRow, 'source_name' | 'source_type' | 'target_name' | 'target_type'>
 
 /**
- * The embedded graph store (the default, SPEC §4): entities, relations with validity intervals and
+ * The embedded graph store (the default, docs/contract.md): entities, relations with validity intervals and
  * their provenance in SQLite, statements in `sql/graph/`. May share its file with the other stores.
  *
  * Writes and entity resolution use the exact scope, as one `scope_key` column; reads use
@@ -148,7 +148,7 @@ export class SqliteGraphStore implements GraphStore {
    * Applies one add's changes in one write transaction, all or nothing: entities upserted by
    * (exact scope, key), then the relation ops in order. Returns what happened, in that order.
    *
-   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   * @throws EngramError INVALID_INPUT for a relationship type outside the graph model of docs/contract.md (before anything is
    *   written), an assert whose endpoint is neither stored nor written, or a time that is not a
    *   date; NOT_FOUND for an invalidate of a relation that is not valid in this scope (a
    *   concurrent add may have ended it); STORE_UNAVAILABLE. Any of them rolls back the whole call.
@@ -493,7 +493,7 @@ export class SqliteGraphStore implements GraphStore {
    * Writes entities, then relations, exactly as given (ids, scope, mentions, timestamps, validity,
    * provenance), replacing those with the same id, in one write transaction (the restore of an export).
    *
-   * @throws EngramError INVALID_INPUT for a relationship type outside SPEC §4 (before anything is
+   * @throws EngramError INVALID_INPUT for a relationship type outside the graph model of docs/contract.md (before anything is
    *   written), a relation whose endpoint is neither stored nor restored, or an entity whose scope
    *   and key another entity has. Any of them rolls back the whole call.
    */

@@ -96,7 +96,7 @@ const PROPERTIES = [
 ] as const
 
 /**
- * The properties added by the memory lifecycle (issue 9). A collection created before has none of
+ * The properties added by the memory lifecycle. A collection created before has none of
  * them: {@link openMemoryCollection} adds them and backfills its objects.
  */
 const LIFECYCLE_PROPERTIES = [

@@ -140,7 +140,7 @@ async function importUnit(memory: Memory, journal: ImportJournal, unit: WorkUnit
         metadata: { ...conversation.metadata, [IMPORT_LINE_KEY]: first!.hash },
         ...(conversation.timestamp === undefined ? {} : { observedAt: conversation.timestamp }),
       })
-      // A partial add (SPEC §6) stays "started": a resumed import then finds what it stored.
+      // A partial add (docs/contract.md) stays "started": a resumed import then finds what it stored.
       if (result.errors !== undefined && result.errors.length > 0) return { error: result.errors.map((error) => `${error.stage}: ${error.message}`).join('; ') }
     } else {
       journal.started(hashes)

@@ -22,7 +22,7 @@ export function addEveryFact(facts: readonly string[]): MemoryChanges {
 
 /**
  * LLM step `update_memory`. The model sees the union of the facts' neighbours under small
- * integer ids (SPEC §3: real ids never reach it, so it cannot invent or leak them).
+ * integer ids (docs/contract.md: real ids never reach it, so it cannot invent or leak them).
  */
 export async function decideMemoryUpdates(
   ctx: PipelineContext,

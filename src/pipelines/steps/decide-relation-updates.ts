@@ -60,7 +60,7 @@ export function mayContradict(
 }
 
 /**
- * LLM step with `add_relation` / `update_relation` / `delete_relation` / `noop` (SPEC §3). The
+ * LLM step with `add_relation` / `update_relation` / `delete_relation` / `noop` (docs/contract.md). The
  * model sees the touched existing relations as numbered lines and the new ones; its calls name
  * relations by their ends, which are mapped back to entity keys. An extracted relation that
  * repeats an existing one is asserted as well, so the store reinforces it (mentions + 1).

@@ -49,7 +49,7 @@ export async function extractGraph(
 }
 
 /**
- * Normalisation of an extracted graph (SPEC §4): names trimmed and keyed, "I"/"me" mapped to the
+ * Normalisation of an extracted graph (docs/contract.md): names trimmed and keyed, "I"/"me" mapped to the
  * scope's user, relationship types made UPPER_SNAKE_CASE or dropped and reported, self-loops and
  * repeats removed, and the answer capped. `step` names the tool in problem lines.
  */

@@ -103,7 +103,7 @@ export function graphOutcome(events: readonly GraphEvent[]): GraphOutcome {
   return outcome
 }
 
-/** The public shape of a stored relation (SPEC §1). */
+/** The public shape of a stored relation (docs/contract.md). */
 export function toRelation(relation: StoredRelation): Relation {
   return {
     source: relation.source.name,

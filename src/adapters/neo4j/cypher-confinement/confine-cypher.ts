@@ -11,7 +11,7 @@ export interface ConfinedCypher {
 }
 
 /**
- * Rewrites a read query so that it sees only the graph of `scope` (SPEC §1 visibility), whatever
+ * Rewrites a read query so that it sees only the graph of `scope` (the visibility rule of the contract), whatever
  * it says. The query is parsed with Neo4j's grammar and printed again from the parse tree, token by
  * token (comments dropped), with these changes:
  *

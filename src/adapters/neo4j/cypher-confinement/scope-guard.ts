@@ -27,7 +27,7 @@ export interface ScopeGuard {
   readonly params: Readonly<Record<string, string>>
 }
 
-// Each scope id the scope has adds one test (visibility, SPEC §1): cypher/confine/<file>.cypher.
+// Each scope id the scope has adds one test (visibility, docs/contract.md): cypher/confine/<file>.cypher.
 const FIELDS = [
   ['userId', 'confine/user-id', `${RESERVED_PREFIX}user_id`],
   ['agentId', 'confine/agent-id', `${RESERVED_PREFIX}agent_id`],
