@@ -66,7 +66,7 @@ describe('examples/langchain-agent.ts (docs/langchain.md)', () => {
     const secondTurn = new ScriptedChatModel([
       callingTool('recall', { query: 'vegetarian' }),
       (messages) => {
-        const id = /- (\S+): Is vegetarian/.exec(lastToolResult(messages))?.[1]
+        const id = /- (\S+) \(\S+\): Is vegetarian/.exec(lastToolResult(messages))?.[1]
         return callingTool('forget', { id: id ?? 'not shown' })
       },
       (messages) => new AIMessage(`${lastToolResult(messages)} You work at Acme.`),
