@@ -17,6 +17,9 @@ export CI=true
 # Ryuk, testcontainers' reaper, is an image that cannot be pulled here; testcontainers documents
 # this switch for that case. The tests stop their own containers, and step 5 checks that they did.
 export TESTCONTAINERS_RYUK_DISABLED=true
+# Test traffic stays on loopback: without this, testcontainers may hand out the bridge gateway
+# (172.17.0.1) as the containers' host when it thinks it runs inside a container itself.
+export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 # The Neo4j and Weaviate contract suites: every store operation, filter and fault rule of the two
 # server backends. The Memory-level and reliability suites stay with the main run.
 CONTRACT_SUBSET=(test/contract/graph-store.contract.test.ts test/contract/vector-store.contract.test.ts)
