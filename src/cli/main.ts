@@ -1,6 +1,7 @@
 import { EngramError, Memory } from '../index.js'
 import { type ParsedArgs, parseCommandLine, retentionFrom, UsageError } from './args.js'
 import { demo } from './commands/demo.js'
+import { evaluate } from './commands/eval.js'
 import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
 import { fetchModel } from './commands/fetch-model.js'
@@ -25,6 +26,9 @@ commands:
   import FILE        add conversations / restore exported records from JSONL, with progress; resumable
                      (--concurrency N, default 4; --no-infer stores conversations verbatim)
   export             a scope's memories, graph and history as JSONL on stdout, for import
+  eval FILE          retrieval benchmark of a LoCoMo- or LongMemEval-layout file in a temporary data dir:
+                     recall@1/5/10, MRR, recall within 1k/2k/4k tokens, search latency, per category
+                     (--observations, --infer, --config FILE, --rankings FILE, --out FILE)
   demo               the whole loop on the embedded defaults, in a temporary folder
   mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
   fetch-model        download the local embedding model once (--dir DIR; --llm: also a small local
@@ -52,6 +56,7 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'fetch-model') return fetchModel(argv.slice(1))
+  if (argv[0] === 'eval') return evaluate(argv.slice(1))
   const args = parseCommandLine(argv)
   if (args.values.help || args.command === undefined) {
     console.log(USAGE)

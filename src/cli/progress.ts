@@ -10,6 +10,8 @@ export interface ProgressState {
   done: number
   total: number
   elapsedMs: number
+  /** What is counted. Default "lines". */
+  unit?: string
 }
 
 const BAR_WIDTH = 24
@@ -19,11 +21,11 @@ const REDRAW_MS = 100
 const LOG_EVERY_MS = 5000
 
 /** "120/1000 lines (12%)  3.4/s  ETA 4m19s": count, rate and time left at the current rate. */
-export function describeProgress({ done, total, elapsedMs }: ProgressState): string {
+export function describeProgress({ done, total, elapsedMs, unit = 'lines' }: ProgressState): string {
   const percent = total === 0 ? 100 : Math.floor((done / total) * 100)
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0
   const eta = done === total ? 'done' : rate > 0 ? `ETA ${duration((total - done) / rate)}` : 'ETA --'
-  return `${done}/${total} lines (${percent}%)  ${rate.toFixed(1)}/s  ${eta}`
+  return `${done}/${total} ${unit} (${percent}%)  ${rate.toFixed(1)}/s  ${eta}`
 }
 
 /** The terminal form: a bar before the description. */
@@ -40,19 +42,21 @@ export function duration(seconds: number): string {
   return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`
 }
 
-/** Counts finished lines and reports them to a stream, throttled; `finish` always reports the last state. */
+/** Counts finished units of work (lines by default) and reports them to a stream, throttled; `finish` always reports the last state. */
 export class Progress {
   readonly #stream: ProgressStream
   readonly #now: () => number
   readonly #label: string
   readonly #total: number
   readonly #started: number
+  readonly #unit: string
   #done = 0
   #lastReport = Number.NEGATIVE_INFINITY
   #lastDecile = -1
 
-  constructor(label: string, total: number, stream: ProgressStream = process.stderr, now: () => number = Date.now) {
+  constructor(label: string, total: number, stream: ProgressStream = process.stderr, now: () => number = Date.now, unit = 'lines') {
     this.#label = label
+    this.#unit = unit
     this.#total = total
     this.#stream = stream
     this.#now = now
@@ -80,7 +84,7 @@ export class Progress {
   #report(now: number): void {
     this.#lastReport = now
     this.#lastDecile = this.#total === 0 ? 10 : Math.floor((this.#done / this.#total) * 10)
-    const state = { done: this.#done, total: this.#total, elapsedMs: now - this.#started }
+    const state = { done: this.#done, total: this.#total, elapsedMs: now - this.#started, unit: this.#unit }
     // \r and erase-to-end-of-line redraw the bar in place.
     if (this.#stream.isTTY) this.#stream.write(`\r${this.#label} ${progressBar(state)}\u001b[K`)
     else this.#stream.write(`${this.#label}: ${describeProgress(state)}\n`)

@@ -49,7 +49,7 @@ export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 }
  * "old-answer" queries. From a recency weight of 0.3, fresh off-topic memories overtake old exact
  * answers (a birthday, an allergy).
  */
-export const DEFAULT_RANKING = { halfLifeDays: 90, recencyWeight: 0.2, reinforcementWeight: 0.2 } as const
+export const DEFAULT_RANKING = { halfLifeDays: 90, recencyWeight: 0.2, reinforcementWeight: 0.2, keywordWeight: 0.5 } as const
 
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {
@@ -71,7 +71,7 @@ export interface ResolvedConfig {
   readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
   readonly context: { enabled: boolean; messages: number; summaryEvery: number; path: string }
-  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number }
+  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number; keywordWeight: number }
   readonly retention: { maxAgeDays?: number; maxCount?: number }
   readonly audit: { enabled: boolean; path: string }
 }

@@ -46,7 +46,7 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
           limit,
         }),
   ])
-  const results = rankResults(await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }), ctx.config.ranking, now)
+  const results = rankResults(await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }, ctx.config.ranking.keywordWeight), ctx.config.ranking, now)
   return auditedSearch(ctx, { scope, actor: opts.actor, query: text }, {
     results: results.filter((result) => opts.threshold === undefined || result.score >= opts.threshold).slice(0, limit),
     relations: relations.map((hit) => ({
