@@ -34,9 +34,9 @@ export async function embedderCost(): Promise<EmbedderResult> {
   }
   const embedder = await LocalEmbedder.open({ modelDir })
   const queries: number[] = []
-  for (let run = 0; run < 50; run += 1) queries.push(await time(() => embedder.embed([`where does alice walk ${run}`])))
+  for (let run = 0; run < 50; run += 1) queries.push(await time(() => embedder.embed([`where does alice walk ${run}`], 'query')))
   const batches: number[] = []
-  for (let run = 0; run < 10; run += 1) batches.push(await time(() => embedder.embed(SENTENCES)))
+  for (let run = 0; run < 10; run += 1) batches.push(await time(() => embedder.embed(SENTENCES, 'document')))
   await embedder.close()
   const batch = summarize(batches)
   return { model: embedder.model, openMs: summarize(opens), oneQueryMs: summarize(queries), batchOf32Ms: batch, textsPerSecond: round((32 * 1000) / batch.p50) }

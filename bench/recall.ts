@@ -47,9 +47,9 @@ async function exactCosine(dataset: EvalDataset, config: EngramConfig): Promise<
     for (const conversation of dataset.conversations) {
       const turns = conversation.sessions.flatMap((session) => session.turns)
       const vectors: Vector[] = []
-      for (let at = 0; at < turns.length; at += 64) vectors.push(...(await embedder.embed(turns.slice(at, at + 64).map((turn) => turn.text))))
+      for (let at = 0; at < turns.length; at += 64) vectors.push(...(await embedder.embed(turns.slice(at, at + 64).map((turn) => turn.text), 'document')))
       for (const question of conversation.questions.filter((item) => item.evidenceKeys.length > 0)) {
-        const [query] = await embedder.embed([question.question])
+        const [query] = await embedder.embed([question.question], 'query')
         const order = turns
           .map((turn, index) => ({ turn, similarity: vectors[index]!.reduce((sum, value, i) => sum + value * query![i]!, 0) }))
           .sort((a, b) => b.similarity - a.similarity)

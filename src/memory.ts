@@ -12,6 +12,7 @@ import { BackgroundWork } from './background-work.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
+import { requireEmbeddingModel, taggedStores } from './embedding-model.js'
 import { EngramError } from './errors.js'
 import type { AddOptions, AuditOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
@@ -101,7 +102,8 @@ export class Memory {
    * Validates the config, reads environment fallbacks, opens the stores and creates their schema.
    * With no config it runs on one machine: SQLite files under `~/.engram`, the local embedding model.
    *
-   * @throws EngramError INVALID_CONFIG for a bad config; EMBEDDER_UNAVAILABLE when the local model is missing
+   * @throws EngramError INVALID_CONFIG for a bad config, or stores whose vectors come from another embedding
+   *   model than the configured one (`engram reembed` moves them); EMBEDDER_UNAVAILABLE when the local model is missing
    *   (the message names the command that fetches it); STORE_UNAVAILABLE when a store cannot be opened.
    */
   static async create(config?: EngramConfig, adapters: MemoryAdapters = {}): Promise<Memory> {
@@ -117,6 +119,7 @@ export class Memory {
       const embedder = adapters.embedder ?? (await open(() => createEmbedder(resolved.embedder)))
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
+      await requireEmbeddingModel(embedder.model, taggedStores(vectorStore, graph))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
       const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal)))
       const context = await open(() => createContextStore(resolved.context))

@@ -81,13 +81,46 @@ export interface LLM {
 
 // ─────────────────────────── Embedder ───────────────────────────
 
+/**
+ * What a text is embedded for. Retrieval models embed the two sides differently (bge-small-en-v1.5
+ * puts an instruction before queries, e5 prefixes "query: " and "passage: "): `query` for a search
+ * query, `document` for what is stored to be found (memories, entity names) and for what is
+ * compared with it like for like (a new fact against stored ones, a name against stored names).
+ */
+export type EmbeddingPurpose = 'query' | 'document'
+
 /** Turns texts into vectors, many at once. Throws `EngramError('EMBEDDER_UNAVAILABLE', …)` when it cannot. */
 export interface Embedder {
-  /** Identifies the model, so a store built with one model is not searched with another. */
+  /**
+   * Identifies the model; stores tag their vectors with it, so a store built with one model is
+   * not searched with another.
+   */
   readonly model: string
-  /** One vector per text, in order, L2-normalised. */
-  embed(texts: string[]): Promise<Vector[]>
+  /** One vector per text, in order, L2-normalised, embedded for `purpose`. */
+  embed(texts: string[], purpose: EmbeddingPurpose): Promise<Vector[]>
   close(): Promise<void>
+}
+
+/**
+ * Which embedding model made the vectors a store holds. Every vector of a store is of its
+ * `model`, except while `reembedTo` is set: `reembed` is then replacing them with that model's,
+ * and the store serves neither until it is done (docs/embedders.md).
+ */
+export interface EmbeddingModelState {
+  /** `Embedder.model` of its vectors; null for a store that was never tagged (new, or from before tags). */
+  model: string | null
+  /** The model an unfinished `reembed` is moving the store to, else null. */
+  reembedTo: string | null
+  /** The dimension of the vectors it holds; null when it holds none. */
+  dimension: number | null
+}
+
+/** What a store that keeps vectors records about their model. */
+export interface EmbeddingModelTag {
+  /** The store's current tag and the dimension of what it holds. */
+  embeddingModel(): Promise<EmbeddingModelState>
+  /** Tags the store: `model` and `reembedTo` are recorded as given (`dimension` is read, never written). */
+  tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void>
 }
 
 // ───────────────────────── Vector store ─────────────────────────
@@ -163,8 +196,8 @@ export interface HybridHit {
   explain: Record<string, number>
 }
 
-/** Where facts and their vectors live. */
-export interface VectorStore {
+/** Where facts and their vectors live. `reset` empties it but keeps its embedding model tag. */
+export interface VectorStore extends EmbeddingModelTag {
   insert(memories: MemoryWrite[]): Promise<void>
   /** Replaces text, hash, vector, metadata and updatedAt of an existing memory. Throws NOT_FOUND if absent. */
   update(memory: MemoryWrite): Promise<void>
@@ -406,7 +439,7 @@ export interface TraversalPath {
  * Where entities and relations live (SPEC §4). Resolution and writes use the add's exact scope
  * (absent ids match only absent ids); reads use visibility scope like the vector store.
  */
-export interface GraphStore {
+export interface GraphStore extends EmbeddingModelTag {
   /** Entities of exactly this scope with these keys. */
   entitiesByKey(scope: Scope, keys: string[]): Promise<StoredEntity[]>
   /**

@@ -65,7 +65,7 @@ export function memoryOver(stores: BenchStores, llm: LLM | undefined, embedder: 
 
 /** The embedder outlives each Memory (Memory.close closes adapters passed to it). */
 function keepOpen(embedder: Embedder): Embedder {
-  return { model: embedder.model, embed: (texts) => embedder.embed(texts), close: async () => {} }
+  return { model: embedder.model, embed: (texts, purpose) => embedder.embed(texts, purpose), close: async () => {} }
 }
 
 /** The service processes this process started (its java and weaviate children), with their resident memory. */

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
 import { defaultModelDir } from '../../src/adapters/local/model-files.js'
-import type { Embedder, Vector } from '../../src/ports.js'
+import type { Embedder, EmbeddingPurpose, Vector } from '../../src/ports.js'
 
 export class CachedEmbedder implements Embedder {
   readonly model: string
@@ -25,13 +25,13 @@ export class CachedEmbedder implements Embedder {
     return new CachedEmbedder(await LocalEmbedder.open({ modelDir: process.env.ENGRAM_MODEL_DIR ?? defaultModelDir() }))
   }
 
-  /** Embeds the texts not yet known, one at a time (as the model runs anyway), timing each. */
-  async prepare(texts: Iterable<string>): Promise<void> {
+  /** Embeds the texts not yet known for `purpose`, one at a time (as the model runs anyway), timing each. */
+  async prepare(texts: Iterable<string>, purpose: EmbeddingPurpose = 'document'): Promise<void> {
     for (const text of new Set(texts)) {
-      if (this.#vectors.has(text)) continue
+      if (this.#vectors.has(cacheKey(text, purpose))) continue
       const started = performance.now()
-      const [vector] = await this.real.embed([text])
-      this.#vectors.set(text, { vector: vector!, ms: performance.now() - started })
+      const [vector] = await this.real.embed([text], purpose)
+      this.#vectors.set(cacheKey(text, purpose), { vector: vector!, ms: performance.now() - started })
     }
   }
 
@@ -42,16 +42,16 @@ export class CachedEmbedder implements Embedder {
     return counters
   }
 
-  async embed(texts: string[]): Promise<Vector[]> {
-    const missing = texts.filter((text) => !this.#vectors.has(text))
+  async embed(texts: string[], purpose: EmbeddingPurpose): Promise<Vector[]> {
+    const missing = texts.filter((text) => !this.#vectors.has(cacheKey(text, purpose)))
     if (missing.length > 0) {
       const started = performance.now()
-      await this.prepare(missing)
+      await this.prepare(missing, purpose)
       this.missMs += performance.now() - started
       this.misses += missing.length
     }
     return texts.map((text) => {
-      const known = this.#vectors.get(text)!
+      const known = this.#vectors.get(cacheKey(text, purpose))!
       this.modelMs += known.ms
       return known.vector
     })
@@ -60,4 +60,9 @@ export class CachedEmbedder implements Embedder {
   async close(): Promise<void> {
     await this.real.close()
   }
+}
+
+/** A query and a document of the same text are embedded differently by models with prefixes. */
+function cacheKey(text: string, purpose: EmbeddingPurpose): string {
+  return `${purpose}:${text}`
 }

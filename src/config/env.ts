@@ -8,6 +8,7 @@ export interface EnvSettings {
   llmModel?: string
   embedder?: string
   dataDir?: string
+  embedderModel?: string
   modelDir?: string
   neo4jUri?: string
   neo4jUsername?: string
@@ -23,6 +24,7 @@ export const ENV_VARS = {
   llmModel: 'ENGRAM_LLM_MODEL',
   embedder: 'ENGRAM_EMBEDDER',
   dataDir: 'ENGRAM_DATA_DIR',
+  embedderModel: 'ENGRAM_EMBEDDER_MODEL',
   modelDir: 'ENGRAM_MODEL_DIR',
   neo4jUri: 'NEO4J_URI',
   neo4jUsername: 'NEO4J_USERNAME',

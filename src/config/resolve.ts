@@ -5,6 +5,7 @@ import { describeZodError, EngramError } from '../errors.js'
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input.js'
 import type { EnvSettings } from './env.js'
 import { ENV_VARS } from './env.js'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES, type LocalModelName } from '../adapters/local/embedding-models.js'
 import { defaultModelDir } from '../adapters/local/model-files.js'
 import type { EmbedderConfig, GraphStoreConfig, LLMConfig, VectorStoreConfig } from './schema.js'
 import { configSchema } from './schema.js'
@@ -177,13 +178,23 @@ function resolveEmbedder(embedder: EmbedderConfig | undefined, env: EnvSettings)
   }
   const chosen: EmbedderConfig = embedder ?? (env.embedder === 'openai' ? { provider: 'openai', config: {} } : { provider: 'local', config: {} })
   switch (chosen.provider) {
-    case 'local':
-      return { provider: 'local', config: { modelDir: chosen.config.modelDir ?? env.modelDir ?? defaultModelDir() } }
+    case 'local': {
+      const model = chosen.config.model ?? localModelFromEnv(env)
+      return { provider: 'local', config: { model, modelDir: chosen.config.modelDir ?? env.modelDir ?? defaultModelDir(LOCAL_EMBEDDING_MODELS[model]) } }
+    }
     case 'openai':
       return { provider: 'openai', config: withOpenAIEnv(chosen.config, env) }
     case 'langchain':
       return chosen
   }
+}
+
+function localModelFromEnv(env: EnvSettings): LocalModelName {
+  const name = env.embedderModel ?? DEFAULT_LOCAL_MODEL
+  if (!(LOCAL_MODEL_NAMES as readonly string[]).includes(name)) {
+    throw new EngramError('INVALID_CONFIG', `${ENV_VARS.embedderModel} must be one of ${LOCAL_MODEL_NAMES.join(', ')}, not "${name}"`)
+  }
+  return name as LocalModelName
 }
 
 /**

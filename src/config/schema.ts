@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { LangChainChatModel, LangChainEmbeddings } from '../adapters/langchain/langchain-types.js'
+import { LOCAL_MODEL_NAMES } from '../adapters/local/embedding-models.js'
 
 /**
  * The configuration accepted by `Memory.create` (SPEC §2). Every object is strict: an unknown key
@@ -87,7 +88,9 @@ const localEmbedder = z
     provider: z.literal('local'),
     config: z
       .object({
-        /** Folder holding the ONNX model and tokenizer.json. Default `~/.cache/engram/models/all-minilm-l6-v2-q`. */
+        /** Which model (docs/embedders.md). Default: all-MiniLM-L6-v2, or `ENGRAM_EMBEDDER_MODEL`. */
+        model: z.enum(LOCAL_MODEL_NAMES).optional(),
+        /** Folder holding the ONNX model and tokenizer.json. Default `~/.cache/engram/models/<model>-q` (lower-case). */
         modelDir: z.string().min(1).optional(),
       })
       .strict()

@@ -122,7 +122,7 @@ export async function undoVectorWrites(ctx: PipelineContext, plan: JournalPlan):
   if (vector.inserts.length > 0) await ctx.vectorStore.delete(vector.inserts.map((memory) => memory.id))
   const previous = [...vector.updates.map(({ before }) => before), ...vector.deletes]
   if (previous.length === 0) return
-  const vectors = await ctx.embedder.embed(previous.map((memory) => memory.text))
+  const vectors = await ctx.embedder.embed(previous.map((memory) => memory.text), 'document')
   await ctx.vectorStore.restore(previous.map((memory, index) => ({ ...memory, vector: vectors[index]! })))
 }
 

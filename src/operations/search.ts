@@ -32,7 +32,7 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
     ...(opts.memoryType !== undefined ? { memoryType: opts.memoryType } : {}),
     ...liveAt(now, ctx.config.retention),
   }
-  const [vector] = await ctx.embedder.embed([text])
+  const [vector] = await ctx.embedder.embed([text], 'query')
   const [facts, relations] = await Promise.all([
     ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit: rankingPool(limit) }),
     ctx.graph === null

@@ -11,7 +11,7 @@ import type { MemoryItem } from '../types.js'
 export async function update(ctx: PipelineContext, id: unknown, text: unknown): Promise<MemoryItem> {
   const memory = await existing(ctx, id)
   const newText = parseInput(memoryTextSchema, text, 'text')
-  const [vector] = await ctx.embedder.embed([newText])
+  const [vector] = await ctx.embedder.embed([newText], 'document')
   const now = ctx.now()
   const revised = revisedMemory(memory, newText, vector!, { metadata: memory.metadata, now, observedAt: now, restated: false })
   await ctx.vectorStore.update(revised)

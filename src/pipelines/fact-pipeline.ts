@@ -26,7 +26,7 @@ export async function planFacts(ctx: PipelineContext, llm: LLM, input: AddInput,
   const today = input.observedAt
   const { facts, problems } = await extraction //                       LLM: extract_facts or extract_memories
   if (facts.length === 0) return { writes: NO_FACT_WRITES, problems, supporting: [] } // nothing to remember: no second call
-  const vectors = await ctx.embedder.embed(facts) //                    one batched call for all facts
+  const vectors = await ctx.embedder.embed(facts, 'document') //        one batched call for all facts
   const neighbours = await findNeighbours(ctx, vectors, input.scope) // top 5 per fact, same scope
   const decided = neighbours.some((near) => near.length > 0)
     ? await decideMemoryUpdates(ctx, llm, facts, neighbours, today) //  LLM: update_memory, integer ids

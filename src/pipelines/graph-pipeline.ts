@@ -27,7 +27,7 @@ export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStor
   if (extracted.relations.length === 0) return { ops: [], resolved: new Map(), problems: extracted.problems }
   const used = new Set(extracted.relations.flatMap((relation) => [relation.sourceKey, relation.destinationKey]))
   const entities = extracted.entities.filter((entity) => used.has(entity.key))
-  const vectors = await ctx.embedder.embed(entities.map((entity) => entity.name)) //      one batched call, reused below
+  const vectors = await ctx.embedder.embed(entities.map((entity) => entity.name), 'document') // one batched call, reused below
   const threshold = ctx.config.graph.entityThreshold
   const resolved = await resolveEntities(graph, entities, vectors, input.scope, threshold) // key match, then similarity
   const known = [...new Set([...resolved.values()].flatMap((entity) => (entity.existing ? [entity.existing.id] : [])))]

@@ -18,7 +18,7 @@ export async function planProcedure(ctx: PipelineContext, llm: LLM, input: AddIn
     tool: summarizeProcedureTool,
   }) //                                                                  LLM: summarize_procedure
   const text = renderProcedure(summary)
-  const [vector] = await ctx.embedder.embed([text])
+  const [vector] = await ctx.embedder.embed([text], 'document')
   const now = ctx.now()
   const memory = newMemory(text, vector!, input, now)
   return {

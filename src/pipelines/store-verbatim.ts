@@ -10,7 +10,7 @@ import { type FactWrites, NO_FACT_WRITES } from './steps/plan-memory-writes.js'
 export async function planVerbatim(ctx: PipelineContext, input: AddInput): Promise<FactWrites> {
   const messages = input.messages.filter((message) => message.role !== 'system' && message.content.trim().length > 0)
   if (messages.length === 0) return NO_FACT_WRITES
-  const vectors = await ctx.embedder.embed(messages.map((message) => message.content)) // one batched call
+  const vectors = await ctx.embedder.embed(messages.map((message) => message.content), 'document') // one batched call
   const now = ctx.now()
   const inserts = messages.map((message, index) => newMemory(message.content, vectors[index]!, input, now))
   return {

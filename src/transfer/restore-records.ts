@@ -20,13 +20,13 @@ export async function restoreRecords(ctx: PipelineContext, records: unknown): Pr
 
   const memories = ofKind('memory')
   if (memories.length > 0) {
-    const vectors = await ctx.embedder.embed(memories.map((memory) => memory.text))
+    const vectors = await ctx.embedder.embed(memories.map((memory) => memory.text), 'document')
     await ctx.vectorStore.restore(memories.map(({ kind: _kind, ...memory }, index) => ({ ...memory, vector: vectors[index]! })))
   }
   const entities = ofKind('entity')
   const relations = ofKind('relation')
   if (ctx.graph !== null && entities.length + relations.length > 0) {
-    const vectors = await ctx.embedder.embed(entities.map((entity) => entity.name))
+    const vectors = await ctx.embedder.embed(entities.map((entity) => entity.name), 'document')
     await ctx.graph.restore({
       entities: entities.map(({ kind: _kind, ...entity }, index) => ({ ...entity, vector: vectors[index]! })),
       relations: relations.map(({ kind: _kind, source, destination, ...relation }) => ({ ...relation, source: { id: source }, destination: { id: destination } })),

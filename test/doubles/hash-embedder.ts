@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Embedder, Vector } from '../../src/ports.js'
+import type { Embedder, EmbeddingPurpose, Vector } from '../../src/ports.js'
 
 /**
  * A deterministic bag-of-words embedder for fast pipeline tests: each lower-cased word is hashed
@@ -14,7 +14,8 @@ export class HashEmbedder implements Embedder {
     this.model = `hash-${dimensions}`
   }
 
-  async embed(texts: string[]): Promise<Vector[]> {
+  /** Queries and documents alike: bags of words need no prefixes. */
+  async embed(texts: string[], _purpose?: EmbeddingPurpose): Promise<Vector[]> {
     this.calls += 1
     return texts.map((text) => this.#vector(text))
   }

@@ -19,5 +19,5 @@ afterAll(async () => {
 export async function sharedLocalEmbedder(): Promise<Embedder> {
   opened ??= LocalEmbedder.open({ modelDir: testModelDir() })
   const model = await opened
-  return { model: model.model, embed: (texts) => model.embed(texts), close: async () => undefined }
+  return { model: model.model, embed: (texts, purpose) => model.embed(texts, purpose), close: async () => undefined }
 }

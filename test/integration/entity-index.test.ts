@@ -154,9 +154,9 @@ describe('entity index against a scan: labelled entity pairs (real embedding mod
     ] as const) {
       await store.reset()
       const names = [...new Set(pairs.map((pair) => pair[stored]))]
-      const vectors = await embedder.embed(names)
+      const vectors = await embedder.embed(names, 'document')
       await store.apply({ scope: SCOPE, now: new Date().toISOString(), entities: names.map((name, i) => entity(name, vectors[i]!)), relations: [] })
-      const queries = await embedder.embed(pairs.map((pair) => pair[asked]))
+      const queries = await embedder.embed(pairs.map((pair) => pair[asked]), 'document')
       expect(await expectIndexMatchesScan(store, queries, DEFAULT_GRAPH.entityThreshold)).toBeGreaterThan(0)
     }
   })

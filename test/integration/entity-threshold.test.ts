@@ -25,7 +25,7 @@ describe('graph.entityThreshold on labelled entity pairs (real embedding model)'
     embedder = await LocalEmbedder.open({ modelDir: testModelDir() })
     similarity = []
     for (const pair of pairs) {
-      const [a, b] = await embedder.embed([pair.a, pair.b])
+      const [a, b] = await embedder.embed([pair.a, pair.b], 'document')
       similarity.push({ pair, value: a!.reduce((sum, x, i) => sum + x * b![i]!, 0) })
     }
   })

@@ -42,7 +42,7 @@ describe('LocalEmbedder', () => {
   })
 
   it('matches the Python onnxruntime reference', async () => {
-    const vectors = await (await embedder()).embed(references.map((r) => r.text))
+    const vectors = await (await embedder()).embed(references.map((r) => r.text), 'document')
     references.forEach((reference, i) => {
       expect(cosine(vectors[i]!, reference.vector), reference.text.slice(0, 40)).toBeGreaterThan(0.999)
     })
@@ -50,14 +50,14 @@ describe('LocalEmbedder', () => {
 
   it('returns 384-dimensional unit vectors, one per text, in order', async () => {
     const texts = ['first', 'a somewhat longer second text', '', 'fourth']
-    const vectors = await (await embedder()).embed(texts)
+    const vectors = await (await embedder()).embed(texts, 'document')
     expect(vectors).toHaveLength(texts.length)
     for (const vector of vectors) {
       expect(vector).toBeInstanceOf(Float32Array)
       expect(vector).toHaveLength(384)
       expect(norm(vector)).toBeCloseTo(1, 5)
     }
-    const [alone] = await (await embedder()).embed(['fourth'])
+    const [alone] = await (await embedder()).embed(['fourth'], 'document')
     expect(cosine(vectors[3]!, alone!)).toBeGreaterThan(0.9999)
   })
 
@@ -66,17 +66,17 @@ describe('LocalEmbedder', () => {
     const model = await embedder()
     const short = 'Alice is employed at a bank.'
     const long = 'A batch padded to this text would be far wider than the short one. '.repeat(20)
-    const [alone] = await model.embed([short])
-    const [, inBatch] = await model.embed([long, short])
+    const [alone] = await model.embed([short], 'document')
+    const [, inBatch] = await model.embed([long, short], 'document')
     expect(cosine(alone!, inBatch!)).toBeGreaterThan(0.9999)
   })
 
   it('keeps input order over many texts of varied length', async () => {
     const texts = Array.from({ length: 70 }, (_, i) => `memory number ${i}${' and more words'.repeat(i % 7)}`)
     const model = await embedder()
-    const together = await model.embed(texts)
-    const [first] = await model.embed([texts[0]!])
-    const [last] = await model.embed([texts[69]!])
+    const together = await model.embed(texts, 'document')
+    const [first] = await model.embed([texts[0]!], 'document')
+    const [last] = await model.embed([texts[69]!], 'document')
     expect(together).toHaveLength(70)
     expect(cosine(together[0]!, first!)).toBeGreaterThan(0.9999)
     expect(cosine(together[69]!, last!)).toBeGreaterThan(0.9999)
@@ -87,12 +87,12 @@ describe('LocalEmbedder', () => {
       'Where does Alice work?',
       'Alice is employed at a bank',
       'Bob plays guitar on weekends',
-    ])
+    ], 'document')
     expect(cosine(question!, answer!)).toBeGreaterThan(cosine(question!, unrelated!))
   })
 
   it('returns no vectors for no texts', async () => {
-    expect(await (await embedder()).embed([])).toEqual([])
+    expect(await (await embedder()).embed([], 'document')).toEqual([])
   })
 
   it('fails with EMBEDDER_UNAVAILABLE and the fetch command when the model is missing', async () => {
@@ -118,6 +118,6 @@ describe('LocalEmbedder', () => {
     const model = await LocalEmbedder.open({ modelDir: testModelDir() })
     await model.close()
     await model.close()
-    await expect(model.embed(['text'])).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE' })
+    await expect(model.embed(['text'], 'document')).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE' })
   })
 })

@@ -36,7 +36,10 @@ class ScriptedEmbeddings extends Embeddings {
     return answer
   }
 
+  queries = 0
+
   async embedQuery(): Promise<number[]> {
+    this.queries += 1
     return (await this.embedDocuments())[0] ?? []
   }
 }
@@ -180,17 +183,24 @@ describe('LangChainEmbedder', () => {
   it('embeds through embedDocuments and L2-normalises', async () => {
     const embeddings = new ScriptedEmbeddings([[[3, 4], [0, 2]]])
     const embedder = new LangChainEmbedder({ embeddings })
-    const vectors = await embedder.embed(['a', 'b'])
+    const vectors = await embedder.embed(['a', 'b'], 'document')
     expect(vectors.map((vector) => Array.from(vector))).toEqual([[Math.fround(0.6), Math.fround(0.8)], [0, 1]])
     expect(vectors[0]).toBeInstanceOf(Float32Array)
     expect(embedder.model).toBe('ScriptedEmbeddings:scripted-embedding')
+  })
+
+  it('embeds a query through embedQuery, so integrations with a query form use it', async () => {
+    const embeddings = new ScriptedEmbeddings([[[0, 3]]])
+    const [vector] = await new LangChainEmbedder({ embeddings }).embed(['where?'], 'query')
+    expect(Array.from(vector!)).toEqual([0, 1])
+    expect(embeddings.queries).toBe(1)
   })
 
   it('retries transient faults and reports others as EMBEDDER_UNAVAILABLE', async () => {
     const embeddings = new ScriptedEmbeddings([withStatus(429), withStatus(401)])
     const waits: number[] = []
     const embedder = new LangChainEmbedder({ embeddings, sleep: async (ms) => void waits.push(ms) })
-    const error = await embedder.embed(['a']).catch((caught: unknown) => caught)
+    const error = await embedder.embed(['a'], 'document').catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'EMBEDDER_UNAVAILABLE', retryable: false })
     expect(embeddings.calls).toBe(2)
     expect(waits).toHaveLength(1)
@@ -198,6 +208,6 @@ describe('LangChainEmbedder', () => {
 
   it('rejects a vector count that does not match the texts', async () => {
     const embedder = new LangChainEmbedder({ embeddings: new ScriptedEmbeddings([[[1, 0]]]) })
-    await expect(embedder.embed(['a', 'b'])).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE' })
+    await expect(embedder.embed(['a', 'b'], 'document')).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE' })
   })
 })

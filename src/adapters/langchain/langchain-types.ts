@@ -60,6 +60,7 @@ export interface LangChainChatModel {
 /** A LangChain `Embeddings` instance. */
 export interface LangChainEmbeddings {
   embedDocuments(documents: string[]): Promise<number[][]>
+  embedQuery(document: string): Promise<number[]>
   /** Set by most integrations. */
   model?: string
 }

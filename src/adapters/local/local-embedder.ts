@@ -1,16 +1,12 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
 import { EngramError } from '../../errors.js'
-import type { Embedder, Vector } from '../../ports.js'
+import type { Embedder, EmbeddingPurpose, Vector } from '../../ports.js'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS } from './embedding-models.js'
+import type { LocalEmbeddingModel, Pooling } from './embedding-models.js'
 import { locateModelFiles } from './model-files.js'
 import { WordPieceTokenizer } from './tokenizer.js'
 
-// The model has 512 position embeddings but was fine-tuned on sequences of at most 128 tokens;
-// sentence-transformers ships it with a 256-token limit, and so do we, so that our vectors match
-// the reference ones. Beyond that, attention cost grows quadratically for text the model was
-// never trained to summarise.
-const MAX_TOKENS = 256
-
-// One text per model run, never a padded batch: this quantized model quantizes activations with
+// One text per model run, never a padded batch: these quantized models quantizes activations with
 // one scale per tensor (DynamicQuantizeLinear), computed over the whole batch, padding and other
 // rows included. Batched, a text's vector would depend on its neighbours (cosine ≈ 0.99 to the
 // same text embedded alone), so search scores would shift with how memories happened to be
@@ -22,22 +18,29 @@ type OnnxRuntime = typeof import('onnxruntime-node')
 
 /** Options of {@link LocalEmbedder.open}. */
 export interface LocalEmbedderOptions {
-  /** The folder holding model.onnx and tokenizer.json, as written by `npx engram fetch-model`. */
+  /** Which model (see embedding-models.ts); default {@link DEFAULT_LOCAL_MODEL}. */
+  readonly model?: LocalEmbeddingModel
+  /** The folder holding its model.onnx and tokenizer.json, as written by `npx engram fetch-model`. */
   readonly modelDir: string
 }
 
 /**
- * The default embedder: all-MiniLM-L6-v2 (quantized ONNX, 384 dimensions) run in-process on the
- * CPU with onnxruntime-node, pooled and normalised as sentence-transformers does. No service or
- * API key is needed; the model files are fetched once by `npx engram fetch-model`.
+ * The default embedder: a small BERT model (quantized ONNX, 384 dimensions; all-MiniLM-L6-v2,
+ * bge-small-en-v1.5 or e5-small-v2) run in-process on the CPU with onnxruntime-node, with the
+ * model's query or document prefix, pooled and normalised as sentence-transformers does. No
+ * service or API key is needed; the model files are fetched once by `npx engram fetch-model`.
  */
 export class LocalEmbedder implements Embedder {
-  readonly model = 'all-MiniLM-L6-v2-q'
+  /** The model's tag, e.g. `all-MiniLM-L6-v2-q`. */
+  readonly model: string
+  readonly #spec: LocalEmbeddingModel
   readonly #runtime: OnnxRuntime
   readonly #tokenizer: WordPieceTokenizer
   #session: InferenceSession | undefined
 
-  private constructor(runtime: OnnxRuntime, session: InferenceSession, tokenizer: WordPieceTokenizer) {
+  private constructor(spec: LocalEmbeddingModel, runtime: OnnxRuntime, session: InferenceSession, tokenizer: WordPieceTokenizer) {
+    this.model = spec.tag
+    this.#spec = spec
     this.#runtime = runtime
     this.#session = session
     this.#tokenizer = tokenizer
@@ -49,28 +52,30 @@ export class LocalEmbedder implements Embedder {
    * @throws EngramError `EMBEDDER_UNAVAILABLE` when the files are missing (the message names the
    * command that fetches them) or cannot be loaded.
    */
-  static async open({ modelDir }: LocalEmbedderOptions): Promise<LocalEmbedder> {
-    const files = locateModelFiles(modelDir)
+  static async open({ model = LOCAL_EMBEDDING_MODELS[DEFAULT_LOCAL_MODEL], modelDir }: LocalEmbedderOptions): Promise<LocalEmbedder> {
+    const files = locateModelFiles(modelDir, model)
     const tokenizer = WordPieceTokenizer.fromFile(files.tokenizer)
     try {
       const runtime = await import('onnxruntime-node')
-      return new LocalEmbedder(runtime, await runtime.InferenceSession.create(files.model), tokenizer)
+      return new LocalEmbedder(model, runtime, await runtime.InferenceSession.create(files.model), tokenizer)
     } catch (error) {
       throw unavailable(`Cannot load the embedding model ${files.model}`, error)
     }
   }
 
   /**
-   * One L2-normalised 384-dimensional vector per text, in input order. A text's vector does not
-   * depend on the other texts of the call. Texts longer than 256 tokens are embedded from their
-   * beginning.
+   * One L2-normalised 384-dimensional vector per text, in input order, each text behind the
+   * model's prefix for `purpose`. A text's vector does not depend on the other texts of the call.
+   * Texts longer than the model's token limit (256 or 512, prefix included) are embedded from
+   * their beginning.
    *
    * @throws EngramError `EMBEDDER_UNAVAILABLE` when the embedder is closed or the model fails.
    */
-  async embed(texts: string[]): Promise<Vector[]> {
+  async embed(texts: string[], purpose: EmbeddingPurpose): Promise<Vector[]> {
     const session = this.#openSession()
+    const prefix = purpose === 'query' ? this.#spec.queryPrefix : this.#spec.documentPrefix
     const vectors: Vector[] = []
-    for (const text of texts) vectors.push(await this.#embedOne(session, this.#tokenizer.encode(text, MAX_TOKENS)))
+    for (const text of texts) vectors.push(await this.#embedOne(session, this.#tokenizer.encode(prefix + text, this.#spec.maxTokens)))
     return vectors
   }
 
@@ -89,7 +94,7 @@ export class LocalEmbedder implements Embedder {
       throw unavailable('The embedding model failed', error)
     }
     if (output === undefined) throw unavailable('The embedding model returned no last_hidden_state')
-    return meanPooled(output)
+    return pooled(output, this.#spec.pooling)
   }
 
   #openSession(): InferenceSession {
@@ -109,14 +114,16 @@ function toFeeds(OrtTensor: OnnxRuntime['Tensor'], ids: number[]): Record<string
 }
 
 /**
- * Mean of the token vectors (the attention mask is all ones), L2-normalised. The sum is
- * normalised directly: the mean's 1/n factor would cancel out.
+ * The text's vector, L2-normalised: the sum of the token vectors for mean pooling (the attention
+ * mask is all ones, and the mean's 1/n factor would cancel out in the normalisation), the first
+ * token's ([CLS]) for CLS pooling.
  */
-function meanPooled(hidden: Tensor): Vector {
+function pooled(hidden: Tensor, pooling: Pooling): Vector {
   const data = hidden.data as Float32Array
   const [, tokens = 0, dimensions = 0] = hidden.dims
   const sum = new Float64Array(dimensions)
-  for (let token = 0; token < tokens; token += 1) {
+  const pooledTokens = pooling === 'cls' ? Math.min(1, tokens) : tokens
+  for (let token = 0; token < pooledTokens; token += 1) {
     for (let d = 0; d < dimensions; d += 1) sum[d]! += data[token * dimensions + d]!
   }
   const norm = Math.hypot(...sum) || 1

@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver'
 import type { Scope } from '../../input.js'
 import type {
+  EmbeddingModelState,
   EntityMatch,
   GraphChanges,
   GraphEvent,
@@ -292,6 +293,20 @@ export class Neo4jGraphStore implements GraphStore {
     })
     this.#clearable.clear()
     this.#dimension.forget()
+  }
+
+  /** The embedding model tag (see {@link EmbeddingModelState}); `reset` keeps it. */
+  async embeddingModel(): Promise<EmbeddingModelState> {
+    const [[tag], [stored]] = await Promise.all([
+      this.#connection.readRows<{ model: string | null; reembed_to: string | null }>('read/embedding-model'),
+      this.#connection.readRows<{ dimensions: number }>('read/entity-embedding-dimension'),
+    ])
+    return { model: tag?.model ?? null, reembedTo: tag?.reembed_to ?? null, dimension: stored?.dimensions ?? null }
+  }
+
+  /** Records the embedding model tag, in one transaction. */
+  async tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void> {
+    await this.#connection.write((runner) => runner.rows('write/tag-embedding-model', { model: state.model, reembed_to: state.reembedTo }))
   }
 
   /**

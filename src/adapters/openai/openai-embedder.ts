@@ -1,7 +1,7 @@
 import type OpenAI from 'openai'
 import { EngramError } from '../../errors.js'
 import { retryPolicyOf, retrying, type RetryPolicy } from '../../llm/retry.js'
-import type { Embedder, Vector } from '../../ports.js'
+import type { Embedder, EmbeddingPurpose, Vector } from '../../ports.js'
 import { normalizeVector } from '../vector-math.js'
 import { translateOpenAIError } from './openai-errors.js'
 import { createOpenAIClient, type OpenAIConnectionOptions } from './openai-llm.js'
@@ -42,7 +42,8 @@ export class OpenAIEmbedder implements Embedder {
     this.#client = createOpenAIClient(options)
   }
 
-  async embed(texts: string[]): Promise<Vector[]> {
+  /** `purpose` makes no difference: OpenAI's embedding models take queries and documents alike. */
+  async embed(texts: string[], _purpose: EmbeddingPurpose): Promise<Vector[]> {
     const vectors: Vector[] = []
     // One batch at a time: batches share the account's rate limit, so sending them together
     // would mostly trade throughput for 429s.

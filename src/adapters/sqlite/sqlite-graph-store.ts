@@ -4,6 +4,7 @@ import type { Scope } from '../../input.js'
 import { scopeKey } from '../../memory-records.js'
 import { UNTYPED_ENTITY } from '../../normalize.js'
 import type {
+  EmbeddingModelState,
   EntityMatch,
   GraphChanges,
   GraphEvent,
@@ -24,6 +25,7 @@ import { type CachedEntity, EntityCache, type StoredBuckets, type WrittenEntity 
 import { isoTime, requireHops, requireRelationshipType } from '../graph-input.js'
 import { requireScopeForDelete, type ScopeColumns } from '../scope-columns.js'
 import { scopePredicates } from './scope-predicates.js'
+import { readEmbeddingModel, tagEmbeddingModel } from './embedding-model-meta.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import { entityMatchText, type EntityRecord, recordedEvents, type ScopeValues, scopeValues, toStoredEntity } from '../graph-records.js'
 import { entityValues, toStoredRelation } from './sqlite-graph-rows.js'
@@ -306,6 +308,16 @@ export class SqliteGraphStore implements GraphStore {
   /** Closes the database file. */
   async close(): Promise<void> {
     this.#db.close()
+  }
+
+  /** The embedding model tag (see {@link EmbeddingModelState}); `reset` keeps it. */
+  async embeddingModel(): Promise<EmbeddingModelState> {
+    return readEmbeddingModel(this.#db, 'graph')
+  }
+
+  /** Records the embedding model tag, in one transaction. */
+  async tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void> {
+    await tagEmbeddingModel(this.#db, 'graph', state)
   }
 
   #deleteVisible(statement: string, scopeFolder: string, scope: Scope): void {

@@ -1,6 +1,7 @@
 import { EngramError } from '../../errors.js'
 import type { Metadata, Scope } from '../../input.js'
 import type {
+  EmbeddingModelState,
   HybridHit,
   HybridQuery,
   MemoryType,
@@ -20,6 +21,7 @@ import { scopeClause } from './scope-clause.js'
 import { requireScopeForDelete } from '../scope-columns.js'
 import { fromScopeColumns, toScopeColumns } from '../scope-columns.js'
 import type { ScopeColumns } from '../scope-columns.js'
+import { readEmbeddingModel, tagEmbeddingModel } from './embedding-model-meta.js'
 import { SqliteConnection } from './sqlite-connection.js'
 import { decodeVector, encodeVector } from './vector-blob.js'
 import { VectorCache } from './vector-cache.js'
@@ -232,6 +234,16 @@ export class SqliteVectorStore implements VectorStore {
   /** Closes the database file. */
   async close(): Promise<void> {
     this.#db.close()
+  }
+
+  /** The embedding model tag (see {@link EmbeddingModelState}); `reset` keeps it. */
+  async embeddingModel(): Promise<EmbeddingModelState> {
+    return readEmbeddingModel(this.#db, 'vector')
+  }
+
+  /** Records the embedding model tag, in one transaction. */
+  async tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void> {
+    await tagEmbeddingModel(this.#db, 'vector', state)
   }
 
   /**

@@ -2,7 +2,7 @@ import weaviate, { generateUuid5 } from 'weaviate-client'
 import type { Collection, DataObject, WeaviateClient } from 'weaviate-client'
 import { EngramError } from '../../errors.js'
 import type { Metadata, Scope } from '../../input.js'
-import type { MemoryType, MemoryWrite, StoredMemory } from '../../ports.js'
+import type { EmbeddingModelState, MemoryType, MemoryWrite, StoredMemory } from '../../ports.js'
 import { keywordText } from './keyword-text.js'
 import { statusCode } from './weaviate-errors.js'
 import { epochMs, metadataEntries, SCOPE_PROPERTIES, scopeEntries } from './weaviate-filters.js'
@@ -111,11 +111,23 @@ const BACKFILL_PAGE = 500
 const BACKFILL_CONCURRENCY = 16
 
 /*
- * The vector dimension is fixed by the first insert (as in the embedded store) and kept in the
- * collection's description, so that it belongs to the collection: reset() drops both together,
- * and every connection to the collection reads the same value.
+ * The collection's description also carries its embedding model tag (see describeCollection), so
+ * that the tag belongs to the collection and every connection to it reads the same one.
  */
 const DESCRIPTION = 'Engram memories'
+const MODEL_PART = '; embedding model: '
+const REEMBED_PART = '; reembedding to: '
+
+/** The description of a collection with this embedding model tag. */
+export function describeCollection(tag: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): string {
+  return `${DESCRIPTION}${tag.model === null ? '' : MODEL_PART + tag.model}${tag.reembedTo === null ? '' : REEMBED_PART + tag.reembedTo}`
+}
+
+/** The embedding model tag in a collection's description (a collection from before tags has none). */
+export function collectionTag(description: string | undefined): Pick<EmbeddingModelState, 'model' | 'reembedTo'> {
+  const part = (label: string) => description?.split(label)[1]?.split('; ')[0] ?? null
+  return { model: part(MODEL_PART), reembedTo: part(REEMBED_PART) }
+}
 
 /**
  * Opens the memory collection `name`, creating it if it does not exist. Another process may
@@ -127,10 +139,10 @@ const DESCRIPTION = 'Engram memories'
  * @throws EngramError INVALID_CONFIG when a collection of that name exists without Engram's
  *   properties or with another distance metric than cosine.
  */
-export async function openMemoryCollection(client: WeaviateClient, name: string): Promise<Collection<MemoryProperties>> {
+export async function openMemoryCollection(client: WeaviateClient, name: string, description = DESCRIPTION): Promise<Collection<MemoryProperties>> {
   if (!(await client.collections.exists(name))) {
     try {
-      return await createMemoryCollection(client, name)
+      return await createMemoryCollection(client, name, description)
     } catch (error) {
       if (!(await client.collections.exists(name))) throw error
     }
@@ -188,11 +200,11 @@ async function backfillLifecycle(collection: Collection<MemoryProperties>): Prom
 }
 
 /** Creates the collection: explicit properties, vectors supplied by Engram, cosine HNSW, no stopwords. */
-async function createMemoryCollection(client: WeaviateClient, name: string): Promise<Collection<MemoryProperties>> {
+async function createMemoryCollection(client: WeaviateClient, name: string, description: string): Promise<Collection<MemoryProperties>> {
   // Created untyped: the client's typed form wants each property's data type spelled per name.
   await client.collections.create({
     name,
-    description: DESCRIPTION,
+    description,
     properties: [...PROPERTIES, ...LIFECYCLE_PROPERTIES],
     vectorizers: weaviate.configure.vectors.selfProvided({
       vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: 'cosine' }),

@@ -3,6 +3,7 @@ import type { Collection, DataObject, FilterValue, WeaviateClient } from 'weavia
 import { EngramError } from '../../errors.js'
 import type { Scope } from '../../input.js'
 import type {
+  EmbeddingModelState,
   HybridHit,
   HybridQuery,
   MemoryWrite,
@@ -24,6 +25,8 @@ import {
   openMemoryCollection,
   replacedProperties,
   RETURNED_PROPERTIES,
+  collectionTag,
+  describeCollection,
   storedDimension,
   toObject,
   toStoredMemory,
@@ -297,11 +300,30 @@ export class WeaviateVectorStore implements VectorStore {
    */
   async reset(): Promise<void> {
     await this.#run(async () => {
+      // The new collection keeps the embedding model tag: its next vectors come from the same model.
+      const { description } = await this.#collection.config.get()
       await this.#client.collections.delete(this.#context.collection)
       this.#dimension = undefined
       // Opening, not creating: another connection may be resetting the same collection.
-      await openMemoryCollection(this.#client, this.#context.collection)
+      await openMemoryCollection(this.#client, this.#context.collection, description)
     })
+  }
+
+  /** The embedding model tag, kept in the collection's description (see {@link EmbeddingModelState}); `reset` keeps it. */
+  async embeddingModel(): Promise<EmbeddingModelState> {
+    return this.#run(async () => {
+      const [{ description }, dimension] = await Promise.all([this.#collection.config.get(), storedDimension(this.#collection)])
+      return { ...collectionTag(description), dimension: dimension ?? null }
+    })
+  }
+
+  /**
+   * Records the embedding model tag in the collection's description. Weaviate makes the shards
+   * read-only for a moment while it updates a collection's config, so this runs when a store is
+   * first tagged and when a reembed starts and ends, never beside adds.
+   */
+  async tagEmbeddingModel(state: Pick<EmbeddingModelState, 'model' | 'reembedTo'>): Promise<void> {
+    await this.#run(() => this.#collection.config.update({ description: describeCollection(state) }))
   }
 
   /** Closes the client's connections. */

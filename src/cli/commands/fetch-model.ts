@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * `engram fetch-model [--dir DIR]`: runs the package's dependency-free fetch script, the same one
- * `npm run fetch-model` runs, so the model is fetched one way whichever way it is asked for.
+ * `engram fetch-model [--model NAME|all] [--dir DIR] [--llm]`: runs the package's dependency-free
+ * fetch script, the same one `npm run fetch-model` runs, so a model is fetched one way whichever
+ * way it is asked for. Without `--model` it fetches the configured one (`ENGRAM_EMBEDDER_MODEL`,
+ * else the default), into `ENGRAM_MODEL_DIR` when that is set.
  */
 export async function fetchModel(argv: string[]): Promise<number> {
   const script = join(packageRoot(), 'scripts', 'fetch-model.mjs')

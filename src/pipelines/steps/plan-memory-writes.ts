@@ -79,7 +79,7 @@ async function vectorsFor(
     ...new Set(changes.flatMap((change) => (change.event !== 'DELETE' && !known.has(change.text) ? [change.text] : []))),
   ]
   if (missing.length === 0) return known
-  const embedded = await ctx.embedder.embed(missing)
+  const embedded = await ctx.embedder.embed(missing, 'document')
   return new Map([...known, ...missing.map((text, index) => [text, embedded[index] as Vector] as const)])
 }
 

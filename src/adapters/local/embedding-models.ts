@@ -1,0 +1,77 @@
+/**
+ * The local embedding models Engram can run, and how each is used. scripts/fetch-model.mjs holds
+ * where each one's files come from (the jar and the SHA-256 of every file); it runs before any
+ * build, so it cannot import this module, and the names and folder names here must match its own.
+ */
+
+/** How a model turns its token vectors into one text vector. */
+export type Pooling = 'mean' | 'cls'
+
+/** One local embedding model. */
+export interface LocalEmbeddingModel {
+  /** The name `embedder.config.model` takes. */
+  readonly name: string
+  /**
+   * What stores record beside every vector (`Embedder.model`). The `-q` says quantized: its
+   * vectors differ from the full-precision model's, so the two must not share a store.
+   */
+  readonly tag: string
+  /** The folder under `~/.cache/engram/models/` that `fetch-model` fills. */
+  readonly folder: string
+  readonly pooling: Pooling
+  /** Longer texts are embedded from their beginning (the length the model was trained with). */
+  readonly maxTokens: number
+  /** Prepended to a search query: the instruction the model was trained with for retrieval. */
+  readonly queryPrefix: string
+  /** Prepended to a text stored to be found (a memory, an entity name). */
+  readonly documentPrefix: string
+}
+
+/** The names `embedder.config.model` accepts. */
+export const LOCAL_MODEL_NAMES = ['all-MiniLM-L6-v2', 'bge-small-en-v1.5', 'e5-small-v2'] as const
+export type LocalModelName = (typeof LOCAL_MODEL_NAMES)[number]
+
+/**
+ * The model used when `embedder.config.model` is not set. Changing it changes which model new
+ * stores are built with; stores built with another one are refused until `engram reembed`.
+ */
+export const DEFAULT_LOCAL_MODEL: LocalModelName = 'all-MiniLM-L6-v2'
+
+export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbeddingModel>> = {
+  // sentence-transformers ships it with a 256-token limit (it was fine-tuned on at most 128), and
+  // so do we, so that our vectors match the reference ones. It takes no prefixes.
+  'all-MiniLM-L6-v2': {
+    name: 'all-MiniLM-L6-v2',
+    tag: 'all-MiniLM-L6-v2-q',
+    folder: 'all-minilm-l6-v2-q',
+    pooling: 'mean',
+    maxTokens: 256,
+    queryPrefix: '',
+    documentPrefix: '',
+  },
+  // Trained with an instruction on the query side only; its sentence embedding is the [CLS] vector.
+  'bge-small-en-v1.5': {
+    name: 'bge-small-en-v1.5',
+    tag: 'bge-small-en-v1.5-q',
+    folder: 'bge-small-en-v1.5-q',
+    pooling: 'cls',
+    maxTokens: 512,
+    queryPrefix: 'Represent this sentence for searching relevant passages: ',
+    documentPrefix: '',
+  },
+  // Trained with "query: " and "passage: " on every input; without them its vectors degrade.
+  'e5-small-v2': {
+    name: 'e5-small-v2',
+    tag: 'e5-small-v2-q',
+    folder: 'e5-small-v2-q',
+    pooling: 'mean',
+    maxTokens: 512,
+    queryPrefix: 'query: ',
+    documentPrefix: 'passage: ',
+  },
+}
+
+/** The model whose stored-vector tag is `tag`, if it is one of the local models. */
+export function localModelByTag(tag: string): LocalEmbeddingModel | undefined {
+  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === tag)
+}
