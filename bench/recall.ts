@@ -4,9 +4,10 @@
  * each embedder, searched under each ranking, beside exact cosine similarity with the same embedder
  * (every stored turn scored against the query, no keyword list, no time: the baseline ranking must beat).
  *
- *   npx tsx bench/recall.ts [--file FILE] [--embedders all-MiniLM-L6-v2,...] [--rankings name,name]
+ *   npx tsx bench/recall.ts [--file FILE] [--embedders all-MiniLM-L6-v2,...] [--rankings name,name] [--budgets none] [--out FILE]
  *
- * Writes bench/results/recall.json and prints the tables.
+ * Writes bench/results/recall.json (or --out) and prints the tables; `--budgets none` skips the
+ * budgeted recall and its second search per question.
  */
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -30,17 +31,19 @@ export const RANKINGS: Record<string, NonNullable<EngramConfig['ranking']>> = {
   'blend 0.1': { keywordWeight: 0.1, recencyWeight: 0, reinforcementWeight: 0 },
   'blend 0.2': { keywordWeight: 0.2, recencyWeight: 0, reinforcementWeight: 0 },
   'blend 0.2 + time': { keywordWeight: 0.2, recencyWeight: 0.2, reinforcementWeight: 0.2 },
+  'blend 0.1 + time': { keywordWeight: 0.1, recencyWeight: 0.2, reinforcementWeight: 0.2 },
 }
 
 const file = argument('file') ?? fileURLToPath(new URL('./fixtures/recall-dev-set.json', import.meta.url))
 const embedders = (argument('embedders') ?? 'default').split(',')
 const chosen = argument('rankings')?.split(',')
+const budgets = argument('budgets') === 'none' ? [] : [1000, 2000, 4000]
 const rankings = chosen === undefined ? RANKINGS : Object.fromEntries(chosen.map((name) => [name, RANKINGS[name]!]))
 
 const embedderConfig = (name: string): EngramConfig => (name === 'default' ? {} : ({ embedder: { provider: 'local', config: { model: name } } } as EngramConfig))
 
 /** Exact cosine over every stored turn: the baseline. */
-async function exactCosine(dataset: EvalDataset, config: EngramConfig): Promise<{ overall: EvalFigures; categories: Record<string, EvalFigures> }> {
+async function exactCosine(dataset: EvalDataset, config: EngramConfig, budgets: number[]): Promise<{ overall: EvalFigures; categories: Record<string, EvalFigures> }> {
   const embedder = await createEmbedder(resolveConfig({ ...config, dataDir: '/nonexistent' }, readEnv()).embedder)
   try {
     const scored = []
@@ -56,9 +59,9 @@ async function exactCosine(dataset: EvalDataset, config: EngramConfig): Promise<
         const covered = order.map(({ turn }) => [turn.evidenceKey])
         const figures = questionFigures(
           { covered: covered.slice(0, 10), evidence: question.evidenceKeys },
-          { covered: covered.slice(0, 200), evidence: question.evidenceKeys },
-          order.slice(0, 200).map(({ turn }) => countTokens(turn.text)),
-          [1000, 2000, 4000],
+          { covered, evidence: question.evidenceKeys },
+          order.map(({ turn }) => countTokens(turn.text)),
+          budgets,
         )
         scored.push({ category: question.category, figures })
       }
@@ -79,7 +82,7 @@ function table(rows: Array<[string, { overall: EvalFigures; categories: Record<s
   ]
   for (const [name, figures] of rows) {
     lines.push(
-      `| ${name} | ${categories.map((category) => pct(figures.categories[category]!.recallAt10)).join(' | ')} | ${pct(figures.overall.recallAt1)} | ${pct(figures.overall.recallAt5)} | ${pct(figures.overall.recallAt10)} | ${pct(figures.overall.mrr)} | ${pct(figures.overall.budgetRecall['2000']!)} |`,
+      `| ${name} | ${categories.map((category) => pct(figures.categories[category]!.recallAt10)).join(' | ')} | ${pct(figures.overall.recallAt1)} | ${pct(figures.overall.recallAt5)} | ${pct(figures.overall.recallAt10)} | ${pct(figures.overall.mrr)} | ${figures.overall.budgetRecall['2000'] === undefined ? '–' : pct(figures.overall.budgetRecall['2000'])} |`,
     )
   }
   return lines.join('\n')
@@ -89,11 +92,11 @@ const dataset = await loadEvalFile(file)
 const results: Record<string, unknown> = {}
 for (const name of embedders) {
   const config = embedderConfig(name)
-  const cosine = await exactCosine(dataset, config)
-  const report = await runEval(dataset, { config, rankings, onProgress: ({ phase, done, total }) => done % 100 === 0 && console.error(`${name}: ${phase} ${done}/${total}`) })
+  const cosine = await exactCosine(dataset, config, budgets)
+  const report = await runEval(dataset, { config, rankings, budgets, onProgress: ({ phase, done, total }) => done % 100 === 0 && console.error(`${name}: ${phase} ${done}/${total}`) })
   const rows: Array<[string, { overall: EvalFigures; categories: Record<string, EvalFigures> }]> = [['exact cosine', cosine], ...Object.entries(report.rankings)]
   console.log(`\n### ${name} (${report.memories} memories, ${report.questions} questions)\n\n${table(rows)}\n`)
   for (const [ranking, figures] of Object.entries(report.rankings)) console.log(`${ranking}: search p50 ${figures.latencyMs.p50.toFixed(1)} ms, p95 ${figures.latencyMs.p95.toFixed(1)} ms`)
   results[name] = { memories: report.memories, questions: report.questions, exactCosine: cosine, rankings: Object.fromEntries(Object.entries(report.rankings).map(([key, { results: _, ...rest }]) => [key, rest])) }
 }
-writeFileSync(fileURLToPath(new URL('./results/recall.json', import.meta.url)), `${JSON.stringify({ file: 'bench/fixtures/recall-dev-set.json', results }, null, 2)}\n`)
+writeFileSync(argument('out') ?? fileURLToPath(new URL('./results/recall.json', import.meta.url)), `${JSON.stringify({ file: 'bench/fixtures/recall-dev-set.json', results }, null, 2)}\n`)

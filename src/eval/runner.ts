@@ -23,7 +23,7 @@ export interface EvalOptions {
   unit?: EvalUnit
   /** Store through the LLM pipelines (one add per turn) instead of verbatim (one add per session). */
   infer?: boolean
-  /** Context budgets, in tokens, for budgeted recall. Default 1000, 2000, 4000. */
+  /** Context budgets, in tokens, for budgeted recall. Default 1000, 2000, 4000; none: no budgeted recall (one search per question, not two). */
   budgets?: readonly number[]
   /**
    * Ranking settings to compare over the same stored data, by name: each searches every question
@@ -108,6 +108,7 @@ export async function runEval(dataset: EvalDataset, options: EvalOptions = {}): 
   const rankings = options.rankings ?? { config: options.config?.ranking ?? {} }
   const addTotal = dataset.conversations.reduce((sum, conversation) => sum + addsOf(conversation, unit, infer), 0)
   const progress = options.onProgress ?? (() => {})
+  const budgets = options.budgets ?? DEFAULT_BUDGETS
   try {
     const memory = await open()
     const keysByText = new Map<string, Map<string, Set<string>>>()
@@ -160,10 +161,11 @@ export async function runEval(dataset: EvalDataset, options: EvalOptions = {}): 
             const started = performance.now()
             const top = await searcher.search(question.question, { userId: conversation.id, limit: TOP })
             const latencyMs = performance.now() - started
-            const deep = await searcher.search(question.question, { userId: conversation.id, limit: DEEP })
+            // The deep list only fills the budgets: none asked, no second search.
+            const deep = budgets.length === 0 ? top : await searcher.search(question.question, { userId: conversation.id, limit: DEEP })
             const answer = { covered: top.results.map((result) => coveredBy(conversation.id, result)), evidence: question.evidenceKeys }
             const deepAnswer = { covered: deep.results.map((result) => coveredBy(conversation.id, result)), evidence: question.evidenceKeys }
-            const figures = questionFigures(answer, deepAnswer, deep.results.map((result) => countTokens(result.memory)), options.budgets ?? DEFAULT_BUDGETS)
+            const figures = questionFigures(answer, deepAnswer, deep.results.map((result) => countTokens(result.memory)), budgets)
             results.push({
               id: question.id,
               category: question.category,
