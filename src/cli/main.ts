@@ -2,6 +2,7 @@ import { EngramError, Memory } from '../index.js'
 import { configFrom, type ParsedArgs, parseCommandLine, UsageError } from './args.js'
 import { context } from './commands/context.js'
 import { demo } from './commands/demo.js'
+import { evaluate } from './commands/eval.js'
 import { exportScope } from './commands/export.js'
 import { importFile } from './commands/import.js'
 import { fetchModel } from './commands/fetch-model.js'
@@ -31,6 +32,9 @@ commands:
   import FILE        add conversations / restore exported records from JSONL, with progress; resumable
                      per target stores (--concurrency N, default 4; --no-infer stores conversations verbatim)
   export             a scope's memories, graph and history as JSONL on stdout, for import
+  eval FILE          retrieval benchmark of a LoCoMo- or LongMemEval-layout file in a temporary data dir:
+                     recall@1/5/10, MRR, recall within 1k/2k/4k tokens, search latency, per category
+                     (--observations, --infer, --config FILE, --rankings FILE, --out FILE)
   demo               the whole loop on the embedded defaults, in a temporary folder (uses OPENAI_BASE_URL /
                      OPENAI_API_KEY when set, else the small local chat model)
   mcp                an MCP server on stdio whose tools see only the scope given (--user/--agent/--run)
@@ -68,6 +72,7 @@ const MEMORY_COMMANDS: Record<string, MemoryCommand> = {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'fetch-model') return fetchModel(argv.slice(1))
+  if (argv[0] === 'eval') return evaluate(argv.slice(1))
   if (argv[0] === 'reembed') return reembedCommand(argv.slice(1))
   const args = parseCommandLine(argv)
   if (args.values.help || args.command === undefined) {

@@ -10,6 +10,8 @@ export interface ProgressState {
   done: number
   total: number
   elapsedMs: number
+  /** What is counted. Default "lines". */
+  unit?: string
 }
 
 const BAR_WIDTH = 24
@@ -40,7 +42,7 @@ export function duration(seconds: number): string {
   return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`
 }
 
-/** Counts finished lines and reports them to a stream, throttled; `finish` always reports the last state. */
+/** Counts finished units of work (lines by default) and reports them to a stream, throttled; `finish` always reports the last state. */
 export class Progress {
   readonly #stream: ProgressStream
   readonly #now: () => number

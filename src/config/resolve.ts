@@ -29,28 +29,28 @@ export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'confli
 export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
 
 /**
- * Default ranking (README "Ranking"): the best setting of the grid over the 48 labelled queries of
- * test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
+ * Default ranking (README "Ranking"). `keywordWeight` 0.1: on the retrieval dev set
+ * (bench/recall.ts, BENCHMARKS.md "Recall") a tenth of BM25 puts more answers first than cosine
+ * similarity alone (names and numbers), while ½ let a greeting that names the person outrank the
+ * memory that answers. The time weights are then the best setting of the grid over the 48 labelled
+ * queries of test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
  * test/unit/ranking-defaults.test.ts). MRR / hit@1 (old-answer MRR) by halfLifeDays, recencyWeight,
- * reinforcementWeight:
+ * reinforcementWeight, with keywordWeight 0.1:
  *
- *   relevance alone (weights 0)   0.775 / 0.625  (0.867)
- *   90, 0.2, 0.2 (chosen)         0.828 / 0.729  (0.800)
- *   180, 0.2, 0.2                 0.809 / 0.688  (0.800)
- *   90, 0.15, 0.2                 0.809 / 0.688  (0.806)
- *   90, 0, 0.2                    0.789 / 0.646  (0.867)
- *   90, 0.2, 0                    0.745 / 0.583  (0.806)
- *   90, 0.3, 0.2                  0.753 / 0.583  (0.656)
+ *   relevance alone (weights 0)   0.771 / 0.583  (0.867)
+ *   90, 0.1, 0.2 (chosen)         0.830 / 0.688  (0.822)
+ *   730, 0.2, 0.1                 0.823 / 0.688  (0.800)
+ *   730, 0.2, 0.2                 0.819 / 0.688  (0.789)
+ *   180, 0.1, 0.1                 0.809 / 0.646  (0.833)
+ *   90, 0.2, 0.2 (the defaults with keywordWeight ½)   0.773 / 0.604  (0.600)
  *
- * Relevance carries magnitude (½ similarity + ½ BM25 relative to the query's best), so a clear
- * winner is clearly ahead and time can only reorder close candidates: with these weights a memory
- * needs 0.6 of another's relevance to overtake it. Recency alone buries restated habits under
- * fresh one-offs and reinforcement alone gains little; together they put the newer statement first
- * in 10 of 16 "superseded" queries (5 by relevance) at the cost of a place or two in 3 of 15
- * "old-answer" queries. From a recency weight of 0.3, fresh off-topic memories overtake old exact
- * answers (a birthday, an allergy).
+ * Relevance carries magnitude, so a clear winner is clearly ahead and time can only reorder close
+ * candidates: with these weights a memory needs 0.7 of another's relevance to overtake it. Recency
+ * alone buries restated habits under fresh one-offs and reinforcement alone gains little; from a
+ * recency weight of 0.2 with similarity-dominated relevance, fresh off-topic memories overtake old
+ * exact answers (a birthday, an allergy).
  */
-export const DEFAULT_RANKING = { halfLifeDays: 90, recencyWeight: 0.2, reinforcementWeight: 0.2 } as const
+export const DEFAULT_RANKING = { halfLifeDays: 90, recencyWeight: 0.1, reinforcementWeight: 0.2, keywordWeight: 0.1 } as const
 
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {
@@ -70,7 +70,7 @@ export interface ResolvedConfig {
   readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
   readonly context: { enabled: boolean; messages: number; summaryEvery: number; path: string }
-  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number }
+  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number; keywordWeight: number }
   readonly retention: { maxAgeDays?: number; maxCount?: number }
   readonly audit: { enabled: boolean; path: string }
 }

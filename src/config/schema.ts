@@ -267,6 +267,8 @@ export const configSchema = z
         recencyWeight: z.number().min(0).max(1).optional(),
         /** Weight of reinforcement (mentions) against relevance, 0..1. */
         reinforcementWeight: z.number().min(0).max(1).optional(),
+        /** Share of relevance given by the keyword (BM25) score, 0..1; vector similarity gives the rest. */
+        keywordWeight: z.number().min(0).max(1).optional(),
       })
       .strict()
       .optional(),

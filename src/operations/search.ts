@@ -12,9 +12,6 @@ import { auditedSearch } from './audit.js'
 /** Results per list when the caller gives no `limit` (docs/contract.md). */
 export const DEFAULT_SEARCH_LIMIT = 10
 
-/** The most facts a search re-ranks by relevance and time (README "Ranking"), unless `limit` asks for more. */
-export const MAX_RANKING_POOL = 100
-
 /**
  * `Memory.search`, with no LLM call: one query embedding, then the hybrid fact search and the
  * graph walk in parallel, then each fact's relevance (similarity and keyword score, boosted when
@@ -46,7 +43,11 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
           limit,
         }),
   ])
-  const results = rankResults(await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }), ctx.config.ranking, now)
+  const results = rankResults(
+    await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }, ctx.config.ranking.keywordWeight),
+    ctx.config.ranking,
+    now,
+  )
   return auditedSearch(
     ctx,
     { scope, actor: opts.actor, query: text },
@@ -65,10 +66,14 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
 }
 
 /**
- * How many facts to fetch for the top `limit`: twice as many (at least 20, at most
- * {@link MAX_RANKING_POOL}). The store picks its hits by fused rank, relevance and time re-order
- * them, so a fact just below the store's cut, but closer in similarity or fresher, can still move up.
+ * How many facts to fetch for the top `limit`: `4 × limit + 120`. The store picks them by
+ * Reciprocal Rank Fusion (1 / (60 + rank) from each list), which puts a memory both lists hold
+ * before one only the vector list holds; relevance and time then re-order the pool. A memory at
+ * vector rank r ≤ limit scores at least 1 / (60 + r) by itself, and another beats it only with a
+ * rank below 60 + 2r in one of the lists: fewer than `4 × limit + 120` memories. So the pool always
+ * holds the `limit` closest by vector (and the `limit` best by keywords), whatever the other list
+ * says; a smaller pool lost close paraphrases that share no word with the query.
  */
 function rankingPool(limit: number): number {
-  return Math.max(limit, Math.min(Math.max(2 * limit, 20), MAX_RANKING_POOL))
+  return 4 * limit + 120
 }

@@ -13,7 +13,8 @@ import type { GraphHit } from './graph-search.js'
 export const GRAPH_BOOST = 0.3
 
 /**
- * Merges fact hits with graph hits into relevance: each fact's {@link textRelevance}, boosted when a
+ * Merges fact hits with graph hits into relevance: each fact's {@link textRelevance} (BM25 weighed
+ * by `keywordWeight`), boosted when a
  * found relation cites it as provenance by `GRAPH_BOOST × relation score` (the best such relation),
  * as `relevance + (1 − relevance) × boost`, so scores stay within 0..1. Cited facts the text search
  * missed are fetched and join with the boost alone, once checked against the scope, filters, type
@@ -24,6 +25,7 @@ export async function fuseResults(
   facts: readonly HybridHit[],
   relations: readonly GraphHit[],
   visibility: { scope: Scope; filters?: Metadata; memoryType?: MemoryType } & LiveFilter,
+  keywordWeight: number,
 ): Promise<ScoredMemory[]> {
   const boost = new Map<string, number>()
   for (const hit of relations) {
@@ -31,7 +33,7 @@ export async function fuseResults(
   }
   const bestKeywordScore = Math.max(0, ...facts.map((hit) => hit.explain.keywordScore ?? 0))
   const scored: ScoredMemory[] = facts.map((hit) => {
-    const text = textRelevance(hit.explain, bestKeywordScore)
+    const text = textRelevance(hit.explain, bestKeywordScore, keywordWeight)
     return withBoost(hit.memory, text.relevance, { ...hit.explain, vector: text.vector, keyword: text.keyword }, boost.get(hit.memory.id) ?? 0)
   })
   const found = new Set(facts.map((hit) => hit.memory.id))
@@ -45,21 +47,22 @@ export async function fuseResults(
   return scored
 }
 
-/** Share of relevance that vector similarity gives; BM25 gives the rest. */
-export const VECTOR_SHARE = 0.5
-
 /**
- * A fact's relevance to the query text, 0..1: `VECTOR_SHARE × cosine similarity` (below 0 counts
- * as 0) plus the rest × its BM25 score over the best BM25 score among the query's hits (0 when the
- * keyword list missed it). Magnitudes, not the ranks that fused the two lists: a clear winner stays
- * clearly ahead, so that recency (README "Ranking") can reorder only facts of similar relevance.
- * Dividing by the query's best keyword score puts BM25, unbounded and corpus-dependent, on the
- * similarity's scale for both backends.
+ * A fact's relevance to the query text, 0..1: `(1 − keywordWeight) × cosine similarity` (below 0
+ * counts as 0) plus `keywordWeight ×` its BM25 score over the best BM25 score among the query's
+ * hits (0 when the keyword list missed it). Magnitudes, not the ranks that fused the two lists: a
+ * clear winner stays clearly ahead, so that recency (README "Ranking") can reorder only facts of
+ * similar relevance. Dividing by the query's best keyword score puts BM25, unbounded and
+ * corpus-dependent, on the similarity's scale for both backends.
  */
-export function textRelevance(explain: Record<string, number>, bestKeywordScore: number): { vector: number; keyword: number; relevance: number } {
+export function textRelevance(
+  explain: Record<string, number>,
+  bestKeywordScore: number,
+  keywordWeight: number,
+): { vector: number; keyword: number; relevance: number } {
   const vector = Math.min(1, Math.max(0, explain.vectorSimilarity ?? 0))
   const keyword = bestKeywordScore > 0 ? Math.min(1, Math.max(0, (explain.keywordScore ?? 0) / bestKeywordScore)) : 0
-  return { vector, keyword, relevance: VECTOR_SHARE * vector + (1 - VECTOR_SHARE) * keyword }
+  return { vector, keyword, relevance: (1 - keywordWeight) * vector + keywordWeight * keyword }
 }
 
 function withBoost(memory: StoredMemory, relevance: number, explain: Record<string, number>, graph: number): ScoredMemory {

@@ -15,11 +15,13 @@ import { testModelDir } from '../helpers/model-dir.js'
 const OFF = { halfLifeDays: 30, recencyWeight: 0, reinforcementWeight: 0 }
 
 describe('textRelevance', () => {
-  it('is half the similarity plus half the keyword score relative to the best, 0 for a list that missed the fact', () => {
-    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2 }, 8)).toEqual({ vector: 0.6, keyword: 0.25, relevance: 0.425 })
-    expect(textRelevance({ vectorSimilarity: 0.6 }, 8)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
-    expect(textRelevance({ vectorSimilarity: 0.6 }, 0)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
-    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8 }, 8)).toEqual({ vector: 0, keyword: 1, relevance: 0.5 })
+  it('is (1 − keywordWeight) × the similarity plus keywordWeight × the keyword score relative to the best, 0 for a list that missed the fact', () => {
+    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2 }, 8, 0.5)).toEqual({ vector: 0.6, keyword: 0.25, relevance: 0.425 })
+    expect(textRelevance({ vectorSimilarity: 0.6 }, 8, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
+    expect(textRelevance({ vectorSimilarity: 0.6 }, 0, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
+    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8 }, 8, 0.5)).toEqual({ vector: 0, keyword: 1, relevance: 0.5 })
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8 }, 8, 0.1).relevance).toBeCloseTo(0.55, 12)
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8 }, 8, 0)).toEqual({ vector: 0.5, keyword: 1, relevance: 0.5 })
   })
 
   it('keeps relevance, and the ranked score on top of it, within 0..1', () => {
@@ -30,7 +32,7 @@ describe('textRelevance', () => {
         fc.double({ min: 0, max: 1e6, noNaN: true }),
         fc.integer({ min: 1, max: 1000 }),
         (vectorSimilarity, share, best, mentions) => {
-          const { relevance } = textRelevance({ vectorSimilarity, keywordScore: share * best }, best)
+          const { relevance } = textRelevance({ vectorSimilarity, keywordScore: share * best }, best, DEFAULT_RANKING.keywordWeight)
           expect(relevance).toBeGreaterThanOrEqual(0)
           expect(relevance).toBeLessThanOrEqual(1)
           const { score } = rankParts(relevance, { ageDays: 0, mentions }, DEFAULT_RANKING)
