@@ -40,13 +40,11 @@ export async function evaluate(argv: string[]): Promise<number> {
     infer: values.infer,
     ...(rankings !== undefined ? { rankings } : {}),
     onProgress: ({ phase, done, total }) => {
-      const bar = (progress[phase] ??= new Progress(
-        `eval ${phase === 'add' ? 'storing' : 'asking'}`,
-        total,
-        undefined,
-        undefined,
-        phase === 'add' ? 'adds' : 'questions',
-      ))
+      let bar = progress[phase]
+      if (bar === undefined) {
+        bar = new Progress(`eval ${phase === 'add' ? 'storing' : 'asking'}`, total, undefined, undefined, phase === 'add' ? 'adds' : 'questions')
+        progress[phase] = bar
+      }
       bar.advance()
       if (done === total) bar.finish()
     },
