@@ -67,10 +67,16 @@ describe('llamacpp provider: end to end with a real local model', () => {
     const scope = { userId: 'alice' }
     const messages = ['I work as a nurse at Santa Maria hospital.', 'Alice works at Santa Maria hospital.', 'My brother Tom lives in Porto.']
     let failedAdds = 0
+    const stageErrors: string[] = []
+    // Provenance: a relation learned in an add that also stored facts points at those facts.
+    const provenance: Array<{ factIds: string[]; memoryIds: string[][] }> = []
     for (const content of messages) {
       const before = exchanges.length
       try {
-        await memory.add([{ role: 'user', name: 'alice', content }], scope)
+        const added = await memory.add([{ role: 'user', name: 'alice', content }], scope)
+        stageErrors.push(...(added.errors ?? []).map((error) => error.message))
+        const factIds = added.results.filter((event) => event.event !== 'DELETE').map((event) => event.id)
+        if (factIds.length > 0) provenance.push({ factIds, memoryIds: added.relations.added.map((relation) => relation.memoryIds ?? []) })
       } catch (error) {
         // Greedy decoding is exact arithmetic on one CPU but not across CPUs (llama.cpp picks its
         // kernels by instruction set), so on some machines the tiny model loops on a message until
@@ -103,12 +109,12 @@ describe('llamacpp provider: end to end with a real local model', () => {
 
     const stored = await memory.getAll(scope)
     expect(stored.results.length).toBeGreaterThan(0)
-    const ids = new Set(stored.results.map((item) => item.id))
     for (const fact of stored.results) expect((await memory.history(fact.id))[0]).toMatchObject({ event: 'ADD', memoryId: fact.id })
     for (const relation of stored.relations) expect(relation.relationship).toMatch(/^[A-Z][A-Z0-9_]{0,63}$/)
-    // Provenance: a relation learned in an add that also stored facts points at those facts.
-    const traced = stored.relations.filter((relation) => relation.memoryIds?.some((id) => ids.has(id)))
-    expect(traced.length).toBeGreaterThan(0)
+    for (const { factIds, memoryIds } of provenance) for (const cited of memoryIds) expect(cited.some((id) => factIds.includes(id))).toBe(true)
+    // The tiny model often writes whole sentences as relationship types: those are refused, and the
+    // add says why rather than storing them.
+    for (const message of stageErrors) expect(message).toMatch(/relationship|extract_graph|update_graph/)
 
     const calls = exchanges.length
     const found = await memory.search('Where does Alice work and live?', scope)
