@@ -220,11 +220,14 @@ describe('memory.graph.cypher() confined to a scope (Neo4j)', () => {
       const server = { url: process.env.NEO4J_URI!, username: process.env.NEO4J_USERNAME, password: process.env.NEO4J_PASSWORD }
       const connection = await Neo4jConnection.open({ ...server, readTimeoutMs: 50 })
       try {
-        // A read transaction held open past its limit: Neo4j refuses its next statement.
+        // A read transaction held open past its limit: Neo4j checks its time limits periodically, so
+        // the transaction keeps asking until one of its statements is refused (at most 20 s).
         const held = connection.read(async (runner) => {
-          await runner.rows('read/entity-embedding-dimension')
-          await sleep(1500)
-          return runner.rows('read/entity-embedding-dimension')
+          for (let attempt = 0; attempt < 40; attempt++) {
+            await runner.rows('read/entity-embedding-dimension')
+            await sleep(500)
+          }
+          return 'never stopped'
         })
         await expect(held).rejects.toMatchObject({
           code: 'STORE_UNAVAILABLE',
