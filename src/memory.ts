@@ -123,6 +123,12 @@ export class Memory {
       const embedder = adapters.embedder ?? (await open(() => createEmbedder(resolved.embedder)))
       const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
       const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
+      // Another dimension first: that mismatch has its own way out (reembed cannot change a dimension).
+      const names = storeNames(resolved)
+      await checkEmbeddingDimensions(embedder, [
+        { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
+        { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
+      ])
       await requireEmbeddingModel(embedder.model, taggedStores(vectorStore, graph))
       const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
       // What the instance keeps beside its stores is bound to them, so no other instance sees it.
@@ -130,11 +136,6 @@ export class Memory {
       const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal, stores)))
       const context = await open(() => createContextStore(resolved.context, stores))
       const audit = await open(() => createReadAuditLog(resolved.audit, stores))
-      const names = storeNames(resolved)
-      await checkEmbeddingDimensions(embedder, [
-        { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
-        { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
-      ])
       const memory = new Memory({
         llm,
         embedder,
