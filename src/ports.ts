@@ -204,7 +204,9 @@ export interface HybridHit {
    * metadata filters and memory type admit (expired ones too until pruned) and nothing else, N of
    * them, n holding the term, lengths in folded terms. Positive and
    * unbounded, higher is better, equal on every backend for the same memories; it depends only on
-   * the query and those memories, never on another scope's.
+   * the query and those memories, never on another scope's. `keywordMatch`, 0..1, is that score
+   * over the sum of the query terms' idf (what a memory of average length holding each term once
+   * scores): how much of the query's keyword weight the memory holds.
    */
   explain: Record<string, number>
 }

@@ -51,7 +51,15 @@ export interface KeywordDocument<K> {
 /** A memory and its keyword score. */
 export interface KeywordScore<K> {
   key: K
+  /** BM25: positive and unbounded. */
   score: number
+  /**
+   * How much of the query's keyword weight the memory holds, 0..1: `score` over the score of a
+   * memory of average length that holds every query term once (the sum of their idf). A memory
+   * that shares only the query's common words scores near 0 however it ranks among the matches,
+   * and a term no memory holds still counts in the whole, as the part of the query nothing matched.
+   */
+  match: number
 }
 
 /**
@@ -78,6 +86,7 @@ export function scoreKeywords<K>(query: readonly string[], documents: ReadonlyAr
   const total = Math.max(corpus.documents, documents.length)
   const averageLength = corpus.averageLength > 0 ? corpus.averageLength : 1
   const idf = Array.from(holding, (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5)))
+  const wholeQuery = idf.reduce((sum, value) => sum + value, 0)
   const scored: Array<KeywordScore<K>> = []
   documents.forEach((document, row) => {
     const norm = K1 * (1 - B + (B * document.terms.length) / averageLength)
@@ -86,7 +95,7 @@ export function scoreKeywords<K>(query: readonly string[], documents: ReadonlyAr
       const frequency = counts[row * width + index]!
       if (frequency > 0) score += (idf[index]! * frequency * (K1 + 1)) / (frequency + norm)
     }
-    if (score > 0) scored.push({ key: document.key, score })
+    if (score > 0) scored.push({ key: document.key, score, match: Math.min(1, score / wholeQuery) })
   })
   // Stable: equal scores keep the documents' order.
   return scored.sort((a, b) => b.score - a.score)

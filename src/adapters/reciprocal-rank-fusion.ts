@@ -34,12 +34,14 @@ export interface VectorCandidate {
 export interface KeywordCandidate extends VectorCandidate {
   /** BM25 over the scope's memories (keyword-scoring.ts): positive, higher is better. */
   keywordScore: number
+  /** The share of the query's keyword weight the memory holds, 0..1 (keyword-scoring.ts). */
+  keywordMatch: number
 }
 
 /**
  * Fuses both lists (each best first) and returns the best `limit`. `explain` holds
  * `vectorSimilarity`, `vectorRank` and `keywordRank` (only where that list had the memory),
- * `keywordScore` (keyword hits only) and `fused` (the raw RRF sum, before normalising).
+ * `keywordScore` and `keywordMatch` (keyword hits only) and `fused` (the raw RRF sum, before normalising).
  */
 export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: KeywordCandidate[], limit: number): HybridHit[] {
   const fused = new Map<string, { memory: StoredMemory; similarity: number; explain: Record<string, number>; sum: number }>()
@@ -59,6 +61,7 @@ export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: Key
   byKeyword.forEach((candidate, index) => {
     const found = entry(candidate)
     found.explain.keywordScore = candidate.keywordScore
+    found.explain.keywordMatch = candidate.keywordMatch
     found.explain.keywordRank = index + 1
     found.sum += 1 / (K + index + 1)
   })

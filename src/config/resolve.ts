@@ -50,7 +50,7 @@ export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 }
  * recency weight of 0.2 with similarity-dominated relevance, fresh off-topic memories overtake old
  * exact answers (a birthday, an allergy).
  */
-export const DEFAULT_RANKING = { halfLifeDays: 365, recencyWeight: 0.05, reinforcementWeight: 0.2, keywordWeight: 0.1 } as const
+export const DEFAULT_RANKING = { halfLifeDays: 365, recencyWeight: 0, reinforcementWeight: 0.2, keywordWeight: 0.2 } as const
 
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {

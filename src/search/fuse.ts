@@ -13,9 +13,8 @@ import type { GraphHit } from './graph-search.js'
 export const GRAPH_BOOST = 0.3
 
 /**
- * Merges fact hits with graph hits into relevance: each fact's {@link textRelevance} (BM25 weighed
- * by `keywordWeight`), boosted when a
- * found relation cites it as provenance by `GRAPH_BOOST × relation score` (the best such relation),
+ * Merges fact hits with graph hits into relevance: each fact's {@link textRelevance} (its keyword
+ * match weighed by `keywordWeight`), boosted when a found relation cites it as provenance by `GRAPH_BOOST × relation score` (the best such relation),
  * as `relevance + (1 − relevance) × boost`, so scores stay within 0..1. Cited facts the text search
  * missed are fetched and join with the boost alone, once checked against the scope, filters, type
  * and expiry. Unordered (the store's hits, then the fetched ones): `rankResults` sorts once.
@@ -31,9 +30,8 @@ export async function fuseResults(
   for (const hit of relations) {
     for (const id of hit.relation.memoryIds) boost.set(id, Math.max(boost.get(id) ?? 0, GRAPH_BOOST * hit.score))
   }
-  const bestKeywordScore = Math.max(0, ...facts.map((hit) => hit.explain.keywordScore ?? 0))
   const scored: ScoredMemory[] = facts.map((hit) => {
-    const text = textRelevance(hit.explain, bestKeywordScore, keywordWeight)
+    const text = textRelevance(hit.explain, keywordWeight)
     return withBoost(hit.memory, text.relevance, { ...hit.explain, vector: text.vector, keyword: text.keyword }, boost.get(hit.memory.id) ?? 0)
   })
   const found = new Set(facts.map((hit) => hit.memory.id))
@@ -49,19 +47,16 @@ export async function fuseResults(
 
 /**
  * A fact's relevance to the query text, 0..1: `(1 − keywordWeight) × cosine similarity` (below 0
- * counts as 0) plus `keywordWeight ×` its BM25 score over the best BM25 score among the query's
- * hits (0 when the keyword list missed it). Magnitudes, not the ranks that fused the two lists: a
- * clear winner stays clearly ahead, so that recency (README "Ranking") can reorder only facts of
- * similar relevance. Dividing by the query's best keyword score puts BM25, unbounded and
- * corpus-dependent, on the similarity's scale for both backends.
+ * counts as 0) plus `keywordWeight ×` its keyword match, the share of the query's keyword weight
+ * (BM25 idf) the fact holds (0 when the keyword list missed it). Magnitudes, not the ranks that
+ * fused the two lists: a clear winner stays clearly ahead, so that recency can reorder only facts
+ * of similar relevance. The match is measured against the whole query, not against the query's
+ * best keyword hit: a fact that shares only a name or a common word with the question gains little
+ * even when no fact shares more, so a paraphrased answer that shares no word keeps its place.
  */
-export function textRelevance(
-  explain: Record<string, number>,
-  bestKeywordScore: number,
-  keywordWeight: number,
-): { vector: number; keyword: number; relevance: number } {
+export function textRelevance(explain: Record<string, number>, keywordWeight: number): { vector: number; keyword: number; relevance: number } {
   const vector = Math.min(1, Math.max(0, explain.vectorSimilarity ?? 0))
-  const keyword = bestKeywordScore > 0 ? Math.min(1, Math.max(0, (explain.keywordScore ?? 0) / bestKeywordScore)) : 0
+  const keyword = Math.min(1, Math.max(0, explain.keywordMatch ?? 0))
   return { vector, keyword, relevance: (1 - keywordWeight) * vector + keywordWeight * keyword }
 }
 

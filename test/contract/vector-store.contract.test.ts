@@ -419,6 +419,13 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(score('long')).toBeCloseTo(bm25(12), 9)
       expect(score('common2')).toBeCloseTo(bm25(4), 9)
       expect(ids(hits.filter((hit) => hit.explain.keywordRank !== undefined))).toEqual(['rare', 'common', 'common2', 'long'])
+      // The match is the score over the query's whole idf: here both terms, each held by two memories.
+      const match = (found: typeof hits, id: string) => found.find((hit) => hit.memory.id === id)!.explain.keywordMatch!
+      expect(match(hits, 'rare')).toBeCloseTo(bm25(3) / (2 * idf), 9)
+      // A query word no memory holds still weighs in the whole: the same memory matches less of that query.
+      const unmatched = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'kayak zebra', limit: 10 })
+      expect(match(unmatched, 'rare')).toBeCloseTo(bm25(3) / (idf + Math.log(1 + 4.5 / 0.5)), 9)
+      expect(match(unmatched, 'rare')).toBeLessThan(match(hits, 'rare'))
     })
 
     const hostileQueries = [

@@ -15,13 +15,18 @@ import { testModelDir } from '../helpers/model-dir.js'
 const OFF = { halfLifeDays: 30, recencyWeight: 0, reinforcementWeight: 0 }
 
 describe('textRelevance', () => {
-  it('is (1 − keywordWeight) × the similarity plus keywordWeight × the keyword score relative to the best, 0 for a list that missed the fact', () => {
-    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2 }, 8, 0.5)).toEqual({ vector: 0.6, keyword: 0.25, relevance: 0.425 })
-    expect(textRelevance({ vectorSimilarity: 0.6 }, 8, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
-    expect(textRelevance({ vectorSimilarity: 0.6 }, 0, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
-    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8 }, 8, 0.5)).toEqual({ vector: 0, keyword: 1, relevance: 0.5 })
-    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8 }, 8, 0.1).relevance).toBeCloseTo(0.55, 12)
-    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8 }, 8, 0)).toEqual({ vector: 0.5, keyword: 1, relevance: 0.5 })
+  it('is (1 − keywordWeight) × the similarity plus keywordWeight × the keyword match, 0 for a list that missed the fact', () => {
+    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2, keywordMatch: 0.25 }, 0.5)).toEqual({ vector: 0.6, keyword: 0.25, relevance: 0.425 })
+    expect(textRelevance({ vectorSimilarity: 0.6 }, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
+    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8, keywordMatch: 1 }, 0.5)).toEqual({ vector: 0, keyword: 1, relevance: 0.5 })
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, 0.1).relevance).toBeCloseTo(0.55, 12)
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, 0)).toEqual({ vector: 0.5, keyword: 1, relevance: 0.5 })
+  })
+
+  it('does not depend on the raw BM25 score: a weak match stays weak when nothing matches better', () => {
+    const weak = textRelevance({ vectorSimilarity: 0.5, keywordScore: 0.3, keywordMatch: 0.05 }, 0.2)
+    expect(weak.keyword).toBe(0.05)
+    expect(weak.relevance).toBeCloseTo(0.8 * 0.5 + 0.2 * 0.05, 12)
   })
 
   it('keeps relevance, and the ranked score on top of it, within 0..1', () => {
@@ -29,10 +34,9 @@ describe('textRelevance', () => {
       fc.property(
         fc.double({ min: -1, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 1e6, noNaN: true }),
         fc.integer({ min: 1, max: 1000 }),
-        (vectorSimilarity, share, best, mentions) => {
-          const { relevance } = textRelevance({ vectorSimilarity, keywordScore: share * best }, best, DEFAULT_RANKING.keywordWeight)
+        (vectorSimilarity, keywordMatch, mentions) => {
+          const { relevance } = textRelevance({ vectorSimilarity, keywordMatch }, DEFAULT_RANKING.keywordWeight)
           expect(relevance).toBeGreaterThanOrEqual(0)
           expect(relevance).toBeLessThanOrEqual(1)
           const { score } = rankParts(relevance, { ageDays: 0, mentions }, DEFAULT_RANKING)
@@ -209,6 +213,7 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
       vectorSimilarity: expect.any(Number),
       vectorRank: expect.any(Number),
       keywordScore: expect.any(Number),
+      keywordMatch: expect.any(Number),
       keywordRank: expect.any(Number),
       fused: expect.any(Number),
       vector: fresh!.explain!.vectorSimilarity,

@@ -369,9 +369,11 @@ export class SqliteVectorStore implements VectorStore {
         best.map(({ key }) => key),
       ).map((row) => [row.seq, row]),
     )
-    return best.flatMap(({ key, score }) => {
+    return best.flatMap(({ key, score, match }) => {
       const row = bySeq.get(key)
-      return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score }]
+      return row === undefined
+        ? []
+        : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score, keywordMatch: match }]
     })
   }
 

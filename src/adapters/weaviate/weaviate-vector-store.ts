@@ -489,7 +489,7 @@ export class WeaviateVectorStore implements VectorStore {
       includeVector: true,
     })
     const byId = new Map(result.objects.map((object) => [object.properties.memory_id, object]))
-    return best.flatMap(({ key, score }) => {
+    return best.flatMap(({ key, score, match }) => {
       const object = byId.get(key)
       if (object === undefined) return []
       return [
@@ -497,6 +497,7 @@ export class WeaviateVectorStore implements VectorStore {
           memory: toStoredMemory(object.properties),
           similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])),
           keywordScore: score,
+          keywordMatch: match,
         },
       ]
     })
