@@ -29,7 +29,7 @@ export class OpenedPorts {
   }
 }
 
-/** Stores to use instead of those the config names (as `Memory.create` takes them; `graphStore: null`, none). */
+/** Stores to use instead of those the config names, as `Memory.create` takes them (`graphStore: null`: no graph store). */
 export interface GivenStores {
   vectorStore?: VectorStore
   graphStore?: GraphStore | null
