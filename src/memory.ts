@@ -1,19 +1,11 @@
-import {
-  createContextStore,
-  createEmbedder,
-  createGraphStore,
-  createHistoryStore,
-  createJournal,
-  createLLM,
-  createReadAuditLog,
-  createVectorStore,
-} from './adapters/registry.js'
+import { createContextStore, createEmbedder, createLLM, createReadAuditLog } from './adapters/registry.js'
 import { BackgroundWork } from './background-work.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { requireEmbeddingModel, taggedStores } from './embedding-model.js'
 import { EngramError } from './errors.js'
+import { OpenedPorts, openStores } from './open-stores.js'
 import { storeLocations } from './store-binding.js'
 import type { AddOptions, AuditOptions, ContextOptions, GetAllOptions, Messages, ReadOptions, Scope, SearchOptions } from './input.js'
 import { add } from './operations/add.js'
@@ -112,36 +104,27 @@ export class Memory {
    */
   static async create(config?: EngramConfig, adapters: MemoryAdapters = {}): Promise<Memory> {
     const resolved = resolveConfig(config, readEnv())
-    const opened: Array<{ close(): Promise<void> }> = []
-    const open = async <T extends { close(): Promise<void> } | null>(make: () => Promise<T>): Promise<T> => {
-      const port = await make()
-      if (port !== null) opened.push(port)
-      return port
-    }
+    const opened = new OpenedPorts()
     try {
       const llm = adapters.llm ?? (resolved.llm === null ? null : await createLLM(resolved.llm))
-      const embedder = adapters.embedder ?? (await open(() => createEmbedder(resolved.embedder)))
-      const vectorStore = adapters.vectorStore ?? (await open(() => createVectorStore(resolved.vectorStore)))
-      const graph = adapters.graphStore ?? (await open(() => createGraphStore(resolved.graphStore)))
-      // Another dimension first: that mismatch has its own way out (reembed cannot change a dimension).
-      const names = storeNames(resolved)
-      await checkEmbeddingDimensions(embedder, [
-        { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
-        { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
-      ])
-      await requireEmbeddingModel(embedder.model, taggedStores(vectorStore, graph))
-      const historyStore = adapters.historyStore ?? (await open(() => createHistoryStore(resolved.history)))
-      // What the instance keeps beside its stores is bound to them, so no other instance sees it.
-      const stores = storeLocations({ vectorStore, graph, history: historyStore })
-      const journal = adapters.journal ?? (await open(() => createJournal(resolved.journal, stores)))
-      const context = await open(() => createContextStore(resolved.context, stores))
-      const audit = await open(() => createReadAuditLog(resolved.audit, stores))
+      const embedder = await opened.open(adapters.embedder, () => createEmbedder(resolved.embedder))
+      const { vectorStore, graph, history, journal, locations } = await openStores(resolved, adapters, opened, async (vectorStore, graph) => {
+        // Another dimension first: that mismatch has its own way out (reembed cannot change a dimension).
+        const names = storeNames(resolved)
+        await checkEmbeddingDimensions(embedder, [
+          { store: vectorStore, name: adapters.vectorStore === undefined ? names.vectorStore : 'the vector store' },
+          { store: graph, name: adapters.graphStore === undefined ? names.graphStore : 'the graph store' },
+        ])
+        await requireEmbeddingModel(embedder.model, taggedStores(vectorStore, graph))
+      })
+      const context = await opened.open(undefined, () => createContextStore(resolved.context, locations))
+      const audit = await opened.open(undefined, () => createReadAuditLog(resolved.audit, locations))
       const memory = new Memory({
         llm,
         embedder,
         vectorStore,
         graph,
-        history: historyStore,
+        history,
         journal,
         context,
         audit,
@@ -154,7 +137,7 @@ export class Memory {
       return memory
     } catch (error) {
       // Release whatever opened before the failure, so a bad config leaks no file handles.
-      await Promise.allSettled(opened.map((port) => port.close()))
+      await opened.closeAll()
       throw error
     }
   }

@@ -1,13 +1,13 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { createEmbedder, createGraphStore, createHistoryStore, createJournal, createVectorStore } from './adapters/registry.js'
+import { createEmbedder } from './adapters/registry.js'
 import { compareStrings } from './compare-strings.js'
 import { readEnv } from './config/env.js'
 import { resolveConfig } from './config/resolve.js'
 import type { EngramConfig } from './config/schema.js'
 import { storedModel, taggedStores, type TaggedStore } from './embedding-model.js'
 import { EngramError } from './errors.js'
-import { storeLocations } from './store-binding.js'
+import { OpenedPorts, openStores } from './open-stores.js'
 import type { Embedder, EmbeddingModelState, GraphStore, Journal, StoredEntity, StoredMemory, VectorStore } from './ports.js'
 
 // The most memories, and entities, one reembed reads at once (as an export does): Weaviate
@@ -68,19 +68,11 @@ export interface ReembedReport {
  */
 export async function reembed(config?: EngramConfig, options: ReembedOptions = {}, adapters: ReembedAdapters = {}): Promise<ReembedReport> {
   const resolved = resolveConfig(config, readEnv())
-  const opened: Array<{ close(): Promise<void> }> = []
-  const open = async <T extends { close(): Promise<void> } | null>(given: T | undefined, make: () => Promise<T>): Promise<T> => {
-    if (given !== undefined) return given
-    const port = await make()
-    if (port !== null) opened.push(port)
-    return port
-  }
+  const opened = new OpenedPorts()
   try {
-    const vectorStore = await open(adapters.vectorStore, () => createVectorStore(resolved.vectorStore))
-    const graph = await open(adapters.graphStore, () => createGraphStore(resolved.graphStore))
-    // The journal is bound to the stores (see store-binding.ts), history's location included.
-    const history = await open(undefined, () => createHistoryStore(resolved.history))
-    const journal = await open(adapters.journal, () => createJournal(resolved.journal, storeLocations({ vectorStore, graph, history })))
+    // History is always the config's: a reembed writes none, but the journal is bound to its location.
+    const given = { vectorStore: adapters.vectorStore, graphStore: adapters.graphStore, journal: adapters.journal }
+    const { vectorStore, graph, journal } = await openStores(resolved, given, opened)
     const waiting = (await journal.unfinished()).length
     if (waiting > 0) {
       throw new EngramError(
@@ -88,7 +80,7 @@ export async function reembed(config?: EngramConfig, options: ReembedOptions = {
         `${waiting} interrupted add(s) wait for recovery, with vectors of the stores' current model: open the stores once with that model (any engram command) so that they complete, then reembed`,
       )
     }
-    const embedder = await open(adapters.embedder, () => createEmbedder(resolved.embedder))
+    const embedder = await opened.open(adapters.embedder, () => createEmbedder(resolved.embedder))
     const stores = await Promise.all(taggedStores(vectorStore, graph).map(async (tagged) => ({ ...tagged, state: await tagged.store.embeddingModel() })))
     const moving = stores.filter(({ state }) => !holdsOnly(state, embedder.model))
     const log = new ProgressLog(join(resolved.dataDir, PROGRESS_FILE), embedder.model)
@@ -108,7 +100,7 @@ export async function reembed(config?: EngramConfig, options: ReembedOptions = {
       log.close()
     }
   } finally {
-    await Promise.allSettled(opened.map((port) => port.close()))
+    await opened.closeAll()
   }
 }
 

@@ -7,19 +7,13 @@
  * Environment: CRASH_CHILD = JSON of {@link ChildOrder}.
  */
 import { join } from 'node:path'
-import { Neo4jGraphStore } from '../../src/adapters/neo4j/neo4j-graph-store.js'
-import { SqliteGraphStore } from '../../src/adapters/sqlite/sqlite-graph-store.js'
 import { SqliteHistoryStore } from '../../src/adapters/sqlite/sqlite-history-store.js'
-import { SqliteVectorStore } from '../../src/adapters/sqlite/sqlite-vector-store.js'
-import { WeaviateVectorStore } from '../../src/adapters/weaviate/weaviate-vector-store.js'
 import { Memory } from '../../src/index.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
+import { openStoresAt, type StoreLocation } from '../helpers/store-location.js'
 import { conversationLLM, conversationOf } from './conversation-llm.js'
 
-export interface ChildOrder {
-  dataDir: string
-  backend: 'sqlite' | 'neo4j+weaviate'
-  collection?: string
+export interface ChildOrder extends StoreLocation {
   /** Adds number `from` … `from + count - 1`. */
   from: number
   count: number
@@ -53,30 +47,7 @@ function crashing<T extends object>(store: T, name: string): T {
   })
 }
 
-async function openStores() {
-  if (order.backend === 'sqlite') {
-    return {
-      vectorStore: await SqliteVectorStore.open({ path: join(order.dataDir, 'memories.db') }),
-      graphStore: await SqliteGraphStore.open({ path: join(order.dataDir, 'graph.db') }),
-      historyStore: await SqliteHistoryStore.open({ path: join(order.dataDir, 'history.db') }),
-    }
-  }
-  return {
-    vectorStore: await WeaviateVectorStore.open({
-      url: process.env.WEAVIATE_URL!,
-      grpcPort: Number(process.env.WEAVIATE_GRPC_PORT),
-      collection: order.collection,
-    }),
-    graphStore: await Neo4jGraphStore.open({
-      url: process.env.NEO4J_URI!,
-      username: process.env.NEO4J_USERNAME ?? 'neo4j',
-      password: process.env.NEO4J_PASSWORD ?? 'neo4j',
-    }),
-    historyStore: await SqliteHistoryStore.open({ path: join(order.dataDir, 'history.db') }),
-  }
-}
-
-const stores = await openStores()
+const stores = { ...(await openStoresAt(order)), historyStore: await SqliteHistoryStore.open({ path: join(order.dataDir, 'history.db') }) }
 const memory = await Memory.create(
   { dataDir: order.dataDir },
   {

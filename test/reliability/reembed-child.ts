@@ -8,7 +8,8 @@
  */
 import { reembed } from '../../src/index.js'
 import type { GraphStore, VectorStore } from '../../src/ports.js'
-import { reembedConfig, openTestStores, type StoreLocation } from './reembed-stores.js'
+import { openStoresAt, type StoreLocation } from '../helpers/store-location.js'
+import { reembedConfig } from './reembed-config.js'
 
 export interface ReembedChildOrder extends StoreLocation {
   model: 'all-MiniLM-L6-v2' | 'bge-small-en-v1.5'
@@ -35,7 +36,7 @@ function killingAfterWrite<T extends VectorStore | GraphStore>(store: T): T {
   })
 }
 
-const stores = await openTestStores(order)
+const stores = await openStoresAt(order)
 await reembed(
   reembedConfig(order, order.model),
   { batchSize: 16, onProgress: ({ store, done, total }) => process.stdout.write(`BATCH ${store} ${done}/${total}\n`) },

@@ -13,8 +13,9 @@ import { MEMORY_BACKENDS } from '../contract/backends.js'
 import { neo4jGraphStore } from '../contract/neo4j-backend.js'
 import { weaviateVectorStore } from '../contract/weaviate-backend.js'
 import { HashEmbedder } from '../doubles/hash-embedder.js'
+import { openStoresAt, type StoreLocation } from '../helpers/store-location.js'
 import type { ReembedChildOrder } from './reembed-child.js'
-import { openTestStores, reembedConfig, type StoreLocation } from './reembed-stores.js'
+import { reembedConfig } from './reembed-config.js'
 
 /*
  * A store built with one embedding model is refused with another until `reembed` moves it; a
@@ -73,7 +74,7 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
   })
 
   async function adaptersAt(location: StoreLocation): Promise<MemoryAdapters> {
-    return servers ? openTestStores(location) : {}
+    return servers ? openStoresAt(location) : {}
   }
 
   async function open(location: StoreLocation, model: typeof MINILM): Promise<Memory> {
@@ -108,7 +109,7 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
 
   /** Every memory and entity name holds exactly the vector `model` gives its text as a document. */
   async function expectVectorsOf(location: StoreLocation, model: typeof MINILM): Promise<void> {
-    const stores = await openTestStores(location)
+    const stores = await openStoresAt(location)
     try {
       const memories = await stores.vectorStore.list({ scope: SCOPE, limit: 100 })
       expect(memories).toHaveLength(TEXTS.length)
@@ -211,7 +212,7 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
     'counts a store from before model tags, with 384-dimensional vectors, as all-MiniLM-L6-v2',
     async () => {
       const location = await built()
-      const stores = await openTestStores(location)
+      const stores = await openStoresAt(location)
       for (const store of [stores.vectorStore, stores.graphStore]) {
         await store.tagEmbeddingModel({ model: null, reembedTo: null })
         await store.close()
@@ -243,7 +244,7 @@ describe.each(MEMORY_BACKENDS)('reembed on $name', (backend) => {
       await journal.close()
       const error = await reembed(reembedConfig(location, 'bge-small-en-v1.5')).catch((caught: unknown) => caught)
       expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('1 interrupted add(s) wait for recovery') })
-      const stores = await openTestStores(location)
+      const stores = await openStoresAt(location)
       expect(await stores.vectorStore.embeddingModel()).toMatchObject({ model: MINILM.tag, reembedTo: null })
       await Promise.all([stores.vectorStore.close(), stores.graphStore.close()])
     },
