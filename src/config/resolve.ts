@@ -22,7 +22,11 @@ export const DEFAULT_LIMITS = {
 /** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
 export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 
-/** Default graph settings (docs/contract.md). */
+/**
+ * Default graph settings (docs/contract.md). Each local embedding model brings its own
+ * `entityThreshold` (embedding-models.ts); this one serves every other embedder. It is
+ * all-MiniLM-L6-v2's, measured on that model only: other embedders' scales are unknown here.
+ */
 export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
 
 /** Default conversation context (README "Conversation context"). */
@@ -88,9 +92,10 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
   }
   const config = parsed.data
   const dataDir = config.dataDir ?? env.dataDir ?? join(homedir(), '.engram')
+  const embedder = resolveEmbedder(config.embedder, env)
   return deepFreeze({
     llm: resolveLLM(config.llm, env),
-    embedder: resolveEmbedder(config.embedder, env),
+    embedder,
     vectorStore: resolveVectorStore(config.vectorStore, env, dataDir),
     graphStore: resolveGraphStore(config.graphStore, env, dataDir),
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
@@ -98,6 +103,7 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     dataDir,
     graph: {
       ...DEFAULT_GRAPH,
+      entityThreshold: defaultEntityThreshold(embedder),
       extraction: defaultExtraction(config),
       ...config.graph,
     },
@@ -118,6 +124,12 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
 function defaultExtraction(config: Pick<z.output<typeof configSchema>, 'prompts' | 'llm'>): 'combined' | 'separate' {
   const customPrompts = config.prompts?.facts !== undefined || config.prompts?.extractGraph !== undefined
   return customPrompts || config.llm?.provider === 'llamacpp' ? 'separate' : 'combined'
+}
+
+/** The local model's own threshold, whose cosine scale it fits; the shared default for any other embedder. */
+function defaultEntityThreshold(embedder: EmbedderConfig): number {
+  const model = embedder.provider === 'local' ? embedder.config.model : undefined
+  return model !== undefined ? LOCAL_EMBEDDING_MODELS[model].entityThreshold : DEFAULT_GRAPH.entityThreshold
 }
 
 function resolveLLM(llm: LLMConfig | undefined, env: EnvSettings): LLMConfig | null {

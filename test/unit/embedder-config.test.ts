@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
 import { resolveConfig } from '../../src/config/resolve.js'
 
 describe('the local embedder config', () => {
@@ -29,5 +30,19 @@ describe('the local embedder config', () => {
     expect(() => resolveConfig({}, { embedderModel: 'bert-huge' })).toThrow(
       /ENGRAM_EMBEDDER_MODEL must be one of all-MiniLM-L6-v2, bge-small-en-v1\.5, e5-small-v2/,
     )
+  })
+})
+
+describe('the default graph.entityThreshold', () => {
+  it("is the local model's own, on that model's similarity scale", () => {
+    expect(resolveConfig({}, {}).graph.entityThreshold).toBe(LOCAL_EMBEDDING_MODELS['all-MiniLM-L6-v2'].entityThreshold)
+    expect(resolveConfig({ embedder: { provider: 'local', config: { model: 'e5-small-v2' } } }, {}).graph.entityThreshold).toBe(0.95)
+    expect(resolveConfig({}, { embedderModel: 'e5-small-v2' }).graph.entityThreshold).toBe(0.95)
+  })
+
+  it('is 0.85 for another embedder, and a configured threshold wins over either', () => {
+    expect(resolveConfig({ embedder: { provider: 'openai', config: { apiKey: 'key' } } }, {}).graph.entityThreshold).toBe(0.85)
+    const configured = { embedder: { provider: 'local', config: { model: 'e5-small-v2' } }, graph: { entityThreshold: 0.9 } }
+    expect(resolveConfig(configured, {}).graph).toMatchObject({ entityThreshold: 0.9, hops: 2 })
   })
 })
