@@ -22,12 +22,24 @@ export const DEFAULT_LIMITS = {
 /** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
 export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 
+/** Default graph settings (docs/contract.md); `entityThreshold` follows the embedder, see {@link defaultEntityThreshold}. */
+export const DEFAULT_GRAPH = { hops: 2, updateOn: 'conflict' } as const
+
 /**
- * Default graph settings (docs/contract.md). Each local embedding model brings its own
- * `entityThreshold` (embedding-models.ts); this one serves every other embedder. It is
- * all-MiniLM-L6-v2's, measured on that model only: other embedders' scales are unknown here.
+ * `graph.entityThreshold` for an embedder that is none of the local models: all-MiniLM-L6-v2's,
+ * as no other embedder's similarity scale has been measured on the labelled name pairs.
  */
-export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
+export const DEFAULT_ENTITY_THRESHOLD = 0.85
+
+/**
+ * The `graph.entityThreshold` used when none is configured, by the embedder's model tag
+ * (`Embedder.model`): a local model's own, chosen on its similarity scale (embedding-models.ts),
+ * else {@link DEFAULT_ENTITY_THRESHOLD}. By the embedder actually in use, so an embedder passed
+ * to `Memory.create` gets its own default rather than the configured one's.
+ */
+export function defaultEntityThreshold(embedderModel: string): number {
+  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === embedderModel)?.entityThreshold ?? DEFAULT_ENTITY_THRESHOLD
+}
 
 /** Default conversation context (README "Conversation context"). */
 export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
@@ -69,7 +81,8 @@ export interface ResolvedConfig {
   readonly history: { disabled: boolean; path: string }
   readonly journal: { path: string }
   readonly dataDir: string
-  readonly graph: { entityThreshold: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
+  /** `entityThreshold` only when configured: its default depends on the embedder ({@link defaultEntityThreshold}). */
+  readonly graph: { entityThreshold?: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
   /** Instruction overrides, as the schema lists them. */
   readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
@@ -92,10 +105,9 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
   }
   const config = parsed.data
   const dataDir = config.dataDir ?? env.dataDir ?? join(homedir(), '.engram')
-  const embedder = resolveEmbedder(config.embedder, env)
   return deepFreeze({
     llm: resolveLLM(config.llm, env),
-    embedder,
+    embedder: resolveEmbedder(config.embedder, env),
     vectorStore: resolveVectorStore(config.vectorStore, env, dataDir),
     graphStore: resolveGraphStore(config.graphStore, env, dataDir),
     history: { disabled: config.history?.disabled ?? false, path: config.history?.path ?? join(dataDir, 'history.db') },
@@ -103,7 +115,6 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
     dataDir,
     graph: {
       ...DEFAULT_GRAPH,
-      entityThreshold: defaultEntityThreshold(embedder),
       extraction: defaultExtraction(config),
       ...config.graph,
     },
@@ -124,12 +135,6 @@ export function resolveConfig(input: unknown, env: EnvSettings): ResolvedConfig 
 function defaultExtraction(config: Pick<z.output<typeof configSchema>, 'prompts' | 'llm'>): 'combined' | 'separate' {
   const customPrompts = config.prompts?.facts !== undefined || config.prompts?.extractGraph !== undefined
   return customPrompts || config.llm?.provider === 'llamacpp' ? 'separate' : 'combined'
-}
-
-/** The local model's own threshold, whose cosine scale it fits; the shared default for any other embedder. */
-function defaultEntityThreshold(embedder: EmbedderConfig): number {
-  const model = embedder.provider === 'local' ? embedder.config.model : undefined
-  return model !== undefined ? LOCAL_EMBEDDING_MODELS[model].entityThreshold : DEFAULT_GRAPH.entityThreshold
 }
 
 function resolveLLM(llm: LLMConfig | undefined, env: EnvSettings): LLMConfig | null {

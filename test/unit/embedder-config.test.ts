@@ -2,7 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
-import { resolveConfig } from '../../src/config/resolve.js'
+import { defaultEntityThreshold, resolveConfig } from '../../src/config/resolve.js'
 
 describe('the local embedder config', () => {
   it('defaults to all-MiniLM-L6-v2 in its own folder', () => {
@@ -34,15 +34,14 @@ describe('the local embedder config', () => {
 })
 
 describe('the default graph.entityThreshold', () => {
-  it("is the local model's own, on that model's similarity scale", () => {
-    expect(resolveConfig({}, {}).graph.entityThreshold).toBe(LOCAL_EMBEDDING_MODELS['all-MiniLM-L6-v2'].entityThreshold)
-    expect(resolveConfig({ embedder: { provider: 'local', config: { model: 'e5-small-v2' } } }, {}).graph.entityThreshold).toBe(0.95)
-    expect(resolveConfig({}, { embedderModel: 'e5-small-v2' }).graph.entityThreshold).toBe(0.95)
+  it("is the local model's own, found by the embedder's model tag", () => {
+    for (const model of Object.values(LOCAL_EMBEDDING_MODELS)) expect(defaultEntityThreshold(model.tag)).toBe(model.entityThreshold)
+    expect(defaultEntityThreshold('e5-small-v2-q')).toBe(0.95)
   })
 
-  it('is 0.85 for another embedder, and a configured threshold wins over either', () => {
-    expect(resolveConfig({ embedder: { provider: 'openai', config: { apiKey: 'key' } } }, {}).graph.entityThreshold).toBe(0.85)
-    const configured = { embedder: { provider: 'local', config: { model: 'e5-small-v2' } }, graph: { entityThreshold: 0.9 } }
-    expect(resolveConfig(configured, {}).graph).toMatchObject({ entityThreshold: 0.9, hops: 2 })
+  it('is 0.85 for any other embedder, and is left to the embedder unless configured', () => {
+    expect(defaultEntityThreshold('text-embedding-3-small')).toBe(0.85)
+    expect(resolveConfig({ embedder: { provider: 'local', config: { model: 'e5-small-v2' } } }, {}).graph.entityThreshold).toBeUndefined()
+    expect(resolveConfig({ graph: { entityThreshold: 0.9 } }, {}).graph).toMatchObject({ entityThreshold: 0.9, hops: 2 })
   })
 })
