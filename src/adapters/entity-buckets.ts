@@ -16,7 +16,7 @@ import { seededRandom } from '../seeded-random.js'
  *
  * Recall: an entity at similarity s is missed only if, in every table, more than one bit differs:
  * probability (1 − P(s))^TABLES with P(s) = p^BITS + BITS·p^(BITS−1)·(1 − p), p = 1 − acos(s)/π.
- * At s = 0.85 (the default graph.entityThreshold) that is 1.5e-4, at 0.9 about 4e-7, and the best
+ * At s = 0.85 (the lowest default graph.entityThreshold) that is 1.5e-4, at 0.9 about 4e-7, and the best
  * match is at least as similar as the threshold. A miss leaves a second node where a merge was due,
  * the benign error (a false merge cannot come from the index: candidates are scored exactly).
  * Thresholds at which the miss probability exceeds MAX_MISS_PROBABILITY (below about 0.83) scan the

@@ -22,8 +22,24 @@ export const DEFAULT_LIMITS = {
 /** Weaviate's default gRPC port, used when only `WEAVIATE_URL` is given. */
 export const DEFAULT_WEAVIATE_GRPC_PORT = 50051
 
-/** Default graph settings (docs/contract.md). */
-export const DEFAULT_GRAPH = { entityThreshold: 0.85, hops: 2, updateOn: 'conflict' } as const
+/** Default graph settings (docs/contract.md); `entityThreshold` follows the embedder, see {@link defaultEntityThreshold}. */
+export const DEFAULT_GRAPH = { hops: 2, updateOn: 'conflict' } as const
+
+/**
+ * `graph.entityThreshold` for an embedder that is none of the local models: all-MiniLM-L6-v2's,
+ * as no other embedder's similarity scale has been measured on the labelled name pairs.
+ */
+export const DEFAULT_ENTITY_THRESHOLD = 0.85
+
+/**
+ * The `graph.entityThreshold` used when none is configured, by the embedder's model tag
+ * (`Embedder.model`): a local model's own, chosen on its similarity scale (embedding-models.ts),
+ * else {@link DEFAULT_ENTITY_THRESHOLD}. By the embedder actually in use, so an embedder passed
+ * to `Memory.create` gets its own default rather than the configured one's.
+ */
+export function defaultEntityThreshold(embedderModel: string): number {
+  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === embedderModel)?.entityThreshold ?? DEFAULT_ENTITY_THRESHOLD
+}
 
 /** Default conversation context (README "Conversation context"). */
 export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
@@ -65,7 +81,8 @@ export interface ResolvedConfig {
   readonly history: { disabled: boolean; path: string }
   readonly journal: { path: string }
   readonly dataDir: string
-  readonly graph: { entityThreshold: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
+  /** `entityThreshold` only when configured: its default depends on the embedder ({@link defaultEntityThreshold}). */
+  readonly graph: { entityThreshold?: number; hops: number; extraction: 'combined' | 'separate'; updateOn: 'conflict' | 'touch' }
   /** Instruction overrides, as the schema lists them. */
   readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }

@@ -213,6 +213,11 @@ export const configSchema = z
     dataDir: z.string().min(1).optional(),
     graph: z
       .object({
+        /**
+         * Lowest name similarity (cosine) at which an extracted entity merges into an existing one of
+         * its scope. Default: chosen for each local embedding model on its own scale, 0.85 for other
+         * embedders (docs/configuration.md).
+         */
         entityThreshold: z.number().min(0).max(1).optional(),
         hops: z.number().int().min(0).max(4).optional(),
         /**

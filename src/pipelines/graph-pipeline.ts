@@ -1,3 +1,4 @@
+import { defaultEntityThreshold } from '../config/resolve.js'
 import type { GraphStore, LLM } from '../ports.js'
 import type { AddInput } from './add-input.js'
 import type { PipelineContext } from './context.js'
@@ -31,7 +32,7 @@ export async function planGraph(ctx: PipelineContext, llm: LLM, graph: GraphStor
     entities.map((entity) => entity.name),
     'document',
   ) // one batched call, reused below
-  const threshold = ctx.config.graph.entityThreshold
+  const threshold = ctx.config.graph.entityThreshold ?? defaultEntityThreshold(ctx.embedder.model)
   const resolved = await resolveEntities(graph, entities, vectors, input.scope, threshold) // key match, then similarity
   const known = [...new Set([...resolved.values()].flatMap((entity) => (entity.existing ? [entity.existing.id] : [])))]
   const existing = known.length > 0 ? await graph.validRelationsOf(input.scope, known) : [] // what the new ones touch

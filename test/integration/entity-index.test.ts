@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
 import { missProbability, usesBuckets } from '../../src/adapters/entity-buckets.js'
 import { SqliteGraphStore } from '../../src/adapters/sqlite/sqlite-graph-store.js'
-import { DEFAULT_GRAPH } from '../../src/config/resolve.js'
+import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
+import { DEFAULT_ENTITY_THRESHOLD } from '../../src/config/resolve.js'
 import type { Scope } from '../../src/input.js'
 import { entityKey, matchText, UNTYPED_ENTITY } from '../../src/normalize.js'
 import type { EntityMatch, EntityWrite, GraphStore, Vector } from '../../src/ports.js'
@@ -66,9 +67,11 @@ async function expectIndexMatchesScan(store: GraphStore, queries: Vector[], thre
 }
 
 describe('the recall guarantee', () => {
-  it('serves the default threshold from the index, with a miss probability below 2e-4 at the threshold', () => {
-    expect(usesBuckets(DEFAULT_GRAPH.entityThreshold)).toBe(true)
-    expect(missProbability(DEFAULT_GRAPH.entityThreshold)).toBeLessThan(2e-4)
+  it('serves every default threshold from the index, with a miss probability below 2e-4 at the threshold', () => {
+    for (const threshold of [DEFAULT_ENTITY_THRESHOLD, ...Object.values(LOCAL_EMBEDDING_MODELS).map((model) => model.entityThreshold)]) {
+      expect(usesBuckets(threshold)).toBe(true)
+      expect(missProbability(threshold)).toBeLessThan(2e-4)
+    }
     expect(missProbability(0.95)).toBeLessThan(missProbability(0.85))
   })
 
@@ -96,7 +99,7 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: entity index against a scan: synthet
 
   it('finds the best match of 600 near-duplicates between the default threshold and 0.99', async () => {
     const queries = Array.from({ length: 600 }, (_, i) => atSimilarity(stored[(i * 7) % stored.length]!, 0.85 + 0.14 * random(), random))
-    expect(await expectIndexMatchesScan(store, queries, DEFAULT_GRAPH.entityThreshold)).toBeGreaterThan(590)
+    expect(await expectIndexMatchesScan(store, queries, DEFAULT_ENTITY_THRESHOLD)).toBeGreaterThan(590)
   })
 
   it('finds them at the lowest threshold it serves and at a stricter one', async () => {
@@ -108,15 +111,15 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: entity index against a scan: synthet
 
   it('answers null for unrelated vectors, as the scan does', async () => {
     const unrelated = Array.from({ length: 50 }, () => randomUnit(random))
-    expect(await store.similarEntities(SCOPE, unrelated, DEFAULT_GRAPH.entityThreshold)).toEqual(unrelated.map(() => null))
+    expect(await store.similarEntities(SCOPE, unrelated, DEFAULT_ENTITY_THRESHOLD)).toEqual(unrelated.map(() => null))
   })
 
   it('keeps other scopes out of the candidates', async () => {
-    const [own] = await store.similarEntities(SCOPE, [stored[0]!], DEFAULT_GRAPH.entityThreshold)
+    const [own] = await store.similarEntities(SCOPE, [stored[0]!], DEFAULT_ENTITY_THRESHOLD)
     expect(own?.entity.scope).toEqual(SCOPE)
-    const [narrower] = await store.similarEntities(other, [stored[0]!], DEFAULT_GRAPH.entityThreshold)
+    const [narrower] = await store.similarEntities(other, [stored[0]!], DEFAULT_ENTITY_THRESHOLD)
     expect(narrower?.entity.scope).toEqual(other)
-    expect(await store.similarEntities(other, [stored[500]!], DEFAULT_GRAPH.entityThreshold)).toEqual([null])
+    expect(await store.similarEntities(other, [stored[500]!], DEFAULT_ENTITY_THRESHOLD)).toEqual([null])
   })
 
   // Last: it grows the scope. Past the first lookup the index is kept up to date, not rebuilt, and
@@ -125,7 +128,7 @@ describe.each(GRAPH_STORE_BACKENDS)('$name: entity index against a scan: synthet
     const added = Array.from({ length: 1000 }, () => randomUnit(random))
     await store.apply({ scope: SCOPE, now: new Date().toISOString(), entities: added.map((vector, i) => entity(`added ${i}`, vector)), relations: [] })
     const queries = Array.from({ length: 200 }, (_, i) => atSimilarity(added[(i * 11) % added.length]!, 0.86 + 0.13 * random(), random))
-    expect(await expectIndexMatchesScan(store, queries, DEFAULT_GRAPH.entityThreshold)).toBeGreaterThan(190)
+    expect(await expectIndexMatchesScan(store, queries, DEFAULT_ENTITY_THRESHOLD)).toBeGreaterThan(190)
   })
 })
 
@@ -162,7 +165,7 @@ describe('entity index against a scan: labelled entity pairs (real embedding mod
         pairs.map((pair) => pair[asked]),
         'document',
       )
-      expect(await expectIndexMatchesScan(store, queries, DEFAULT_GRAPH.entityThreshold)).toBeGreaterThan(0)
+      expect(await expectIndexMatchesScan(store, queries, DEFAULT_ENTITY_THRESHOLD)).toBeGreaterThan(0)
     }
   })
 })
@@ -178,18 +181,18 @@ describe('entity index in the file', () => {
     await writer.apply({ scope: SCOPE, now: new Date().toISOString(), entities: [entity('Reopened', vector)], relations: [] })
     await writer.close()
     const reader = await SqliteGraphStore.open({ path })
-    expect((await reader.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold))[0]?.entity.key).toBe('reopened')
+    expect((await reader.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD))[0]?.entity.key).toBe('reopened')
     await reader.close()
   })
 
   it("sees another connection's writes and deletes at once", async () => {
     const path = newPath()
     const [first, second] = await Promise.all([SqliteGraphStore.open({ path }), SqliteGraphStore.open({ path })])
-    expect(await second.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold)).toEqual([null])
+    expect(await second.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD)).toEqual([null])
     await first.apply({ scope: SCOPE, now: new Date().toISOString(), entities: [entity('Shared', vector)], relations: [] })
-    expect((await second.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold))[0]?.entity.key).toBe('shared')
+    expect((await second.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD))[0]?.entity.key).toBe('shared')
     await second.deleteScope(SCOPE)
-    expect(await first.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold)).toEqual([null])
+    expect(await first.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD)).toEqual([null])
     await Promise.all([first.close(), second.close()])
   })
 
@@ -202,12 +205,12 @@ describe('entity index in the file', () => {
     raw.prepare('UPDATE entities SET buckets = NULL').run()
     const unbucketed = () => raw.prepare('SELECT count(*) FROM entities WHERE buckets IS NULL').pluck().get()
     expect(unbucketed()).toBe(1)
-    expect((await store.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold))[0]?.entity.key).toBe('older')
+    expect((await store.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD))[0]?.entity.key).toBe('older')
     await store.close()
 
     const reopened = await SqliteGraphStore.open({ path })
     expect(unbucketed()).toBe(0)
-    expect((await reopened.similarEntities(SCOPE, [near], DEFAULT_GRAPH.entityThreshold))[0]?.entity.key).toBe('older')
+    expect((await reopened.similarEntities(SCOPE, [near], DEFAULT_ENTITY_THRESHOLD))[0]?.entity.key).toBe('older')
     raw.close()
     await reopened.close()
   })
