@@ -6,7 +6,7 @@ import { openTempMemory } from '../helpers/temp-memory.js'
 import { addNumberOf, conversationLLM, conversationOf } from './conversation-llm.js'
 
 /*
- * Issue 5.3: 50 concurrent adds to one scope and 50 to different scopes, mixed with searches and
+ * Fifty concurrent adds to one scope and 50 to different scopes, mixed with searches and
  * deletes, on every backend: no lost update, no duplicate entity for one key, no deadlock, and a
  * complete history. Each add n says where person n works (Company n%3) and lives (City n%4).
  */

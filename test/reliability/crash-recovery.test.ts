@@ -15,7 +15,7 @@ import { type AcknowledgedAdd, expectConsistent } from './consistency.js'
 import { conversationLLM, conversationOf } from './conversation-llm.js'
 
 /*
- * Issue 5.1: a child process runs adds and is killed with SIGKILL at chosen points of an add
+ * A child process runs adds and is killed with SIGKILL at chosen points of an add
  * (before and after the vector write, during and after the graph transaction, before and after the
  * history write) and at random moments. After a restart, the journal's recovery must leave facts,
  * graph and history in agreement, with every acknowledged add kept.

@@ -11,7 +11,7 @@ import { MAX_ANSWER_BYTES } from '../../src/llm/call-tool.js'
 import { MAX_MEMORY_TEXT_LENGTH, MAX_NAME_LENGTH } from '../../src/prompts/model-output-limits.js'
 
 /*
- * Issue 5.2, the LLM half, through the real `openai` client over HTTP: each fault of the model
+ * LLM faults, through the real `openai` client over HTTP: each fault of the model
  * gives its defined outcome (retry, an `errors` entry naming the stage, or the EngramError) and
  * leaves nothing half-written. The stores are the embedded ones: what is tested is the add's
  * behaviour, which is the same on every backend (the store faults are in store-faults.test.ts).

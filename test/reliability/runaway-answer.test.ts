@@ -5,7 +5,7 @@ import { ScriptedLLM, toolCall } from '../doubles/scripted-llm.js'
 import { openTempMemory } from '../helpers/temp-memory.js'
 
 /*
- * Issue 5.6: an LLM that answers with 10,000 facts, entities and relations does not make an add
+ * An LLM that answers with 10,000 facts, entities and relations does not make an add
  * embed or write 10,000 of anything: the answer is cut at fixed limits and the cut is reported.
  */
 

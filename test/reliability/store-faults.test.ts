@@ -17,7 +17,7 @@ import { type AcknowledgedAdd, expectConsistent } from './consistency.js'
 import { conversationLLM, conversationOf } from './conversation-llm.js'
 
 /*
- * Issue 5.2, the store half: Neo4j and Weaviate down at start, going down in the middle of an
+ * Store faults: Neo4j and Weaviate down at start, going down in the middle of an
  * add, and coming back. The real servers sit behind loopback proxies that refuse or drop
  * connections on cue; each fault must give a defined outcome and leave nothing half-written.
  */
