@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES } from '../../src/adapters/local/embedding-models.js'
-import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
-import { defaultModelDir } from '../../src/adapters/local/model-files.js'
-import { dot } from '../../src/adapters/vector-math.js'
 import { LINK_MIN_SIMILARITY, linkMinSimilarity } from '../../src/search/graph-search.js'
+import { pairSimilarities, THRESHOLD_CANDIDATES as CANDIDATES } from '../helpers/pair-similarity.js'
 
 interface Pair {
   query: string
@@ -13,9 +11,6 @@ interface Pair {
   linked: boolean
 }
 const { pairs } = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/query-entity-pairs.json'), 'utf8')) as { pairs: Pair[] }
-
-/** The thresholds a default is chosen from: multiples of 0.05, so that it is not fitted to these few pairs. */
-const CANDIDATES = Array.from({ length: 21 }, (_, step) => step / 20)
 
 /**
  * Why each local model's link threshold is what it is: on the labelled pairs, of the candidates
@@ -28,18 +23,10 @@ describe.each(LOCAL_MODEL_NAMES)('the graph link threshold of %s on labelled que
   let similarity: Array<{ pair: Pair; value: number }>
 
   beforeAll(async () => {
-    // Each model from its default dir (ENGRAM_MODEL_DIR holds one model only).
-    const embedder = await LocalEmbedder.open({ model, modelDir: defaultModelDir(model) })
-    try {
-      similarity = []
-      for (const pair of pairs) {
-        const [query] = await embedder.embed([pair.query], 'query')
-        const [entity] = await embedder.embed([pair.entity], 'document')
-        similarity.push({ pair, value: dot(query!, entity!) })
-      }
-    } finally {
-      await embedder.close()
-    }
+    similarity = await pairSimilarities(model, pairs, (pair) => [
+      [pair.query, 'query'],
+      [pair.entity, 'document'],
+    ])
   })
   const at = (threshold: number) => {
     const linked = similarity.filter((entry) => entry.value >= threshold)
