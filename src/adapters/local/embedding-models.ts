@@ -47,7 +47,7 @@ export type LocalModelName = (typeof LOCAL_MODEL_NAMES)[number]
  * The model used when `embedder.config.model` is not set. Changing it changes which model new
  * stores are built with; stores built with another one are refused until `engram reembed`.
  */
-export const DEFAULT_LOCAL_MODEL: LocalModelName = 'all-MiniLM-L6-v2'
+export const DEFAULT_LOCAL_MODEL: LocalModelName = 'bge-small-en-v1.5'
 
 export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbeddingModel>> = {
   // sentence-transformers ships it with a 256-token limit (it was fine-tuned on at most 128), and
