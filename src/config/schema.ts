@@ -86,7 +86,7 @@ const localEmbedder = z
     provider: z.literal('local'),
     config: z
       .object({
-        /** Which model (docs/embedders.md). Default: all-MiniLM-L6-v2, or `ENGRAM_EMBEDDER_MODEL`. */
+        /** Which model (docs/embedders.md). Default: bge-small-en-v1.5, or `ENGRAM_EMBEDDER_MODEL`. */
         model: z.enum(LOCAL_MODEL_NAMES).optional(),
         /** Folder holding the ONNX model and tokenizer.json. Default `~/.cache/engram/models/<model>-q` (lower-case). */
         modelDir: z.string().min(1).optional(),

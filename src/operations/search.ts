@@ -4,7 +4,7 @@ import type { PipelineContext } from '../pipelines/context.js'
 import { toRelation } from '../pipelines/steps/plan-relation-writes.js'
 import { liveAt } from '../retention.js'
 import { fuseResults } from '../search/fuse.js'
-import { searchGraph } from '../search/graph-search.js'
+import { linkMinSimilarity, searchGraph } from '../search/graph-search.js'
 import { rankResults } from '../search/rank.js'
 import type { SearchResult } from '../types.js'
 import { auditedSearch } from './audit.js'
@@ -37,6 +37,7 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
       : searchGraph(ctx.graph, {
           text,
           vector: vector!,
+          minSimilarity: linkMinSimilarity(ctx.embedder.model),
           scope,
           hops: opts.hops ?? ctx.config.graph.hops,
           ...(opts.asOf !== undefined ? { asOf: new Date(opts.asOf).toISOString() } : {}),

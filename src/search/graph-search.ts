@@ -1,13 +1,23 @@
+import { localModelByTag } from '../adapters/local/embedding-models.js'
 import type { Scope } from '../input.js'
 import { keywordTokens, matchText } from '../normalize.js'
 import type { GraphStore, StoredRelation, Vector } from '../ports.js'
 
 /**
- * Lowest name similarity at which the query links to an entity by embedding alone. With
- * all-MiniLM-L6-v2 a question and the name of the entity it is about score about 0.45–0.6, and
- * unrelated short names mostly below 0.35; names written in the query link by keyword anyway.
+ * Lowest name similarity at which the query links to an entity by embedding alone, for an
+ * embedder that is none of the local models: all-MiniLM-L6-v2's, as no other embedder's scale
+ * has been measured on the labelled pairs. Names written in the query link by keyword anyway.
  */
 export const LINK_MIN_SIMILARITY = 0.45
+
+/**
+ * The lowest similarity at which a query links to an entity by embedding, by the embedder's model
+ * tag (`Embedder.model`): a local model's own `linkThreshold`, chosen on its similarity scale
+ * (embedding-models.ts), else {@link LINK_MIN_SIMILARITY}.
+ */
+export function linkMinSimilarity(embedderModel: string): number {
+  return localModelByTag(embedderModel)?.linkThreshold ?? LINK_MIN_SIMILARITY
+}
 /** How many linked entities seed the walk. */
 export const MAX_SEEDS = 10
 /** Score kept per extra hop: a relation two steps away counts 70% of an adjacent one. */
@@ -30,6 +40,8 @@ const STOP_WORDS = new Set(
 export interface GraphQuery {
   text: string
   vector: Vector
+  /** The lowest similarity at which `vector` links to an entity: {@link linkMinSimilarity} of the embedder. */
+  minSimilarity: number
   scope: Scope
   hops: number
   asOf?: string
@@ -55,7 +67,7 @@ export async function searchGraph(graph: GraphStore, query: GraphQuery): Promise
     scope: query.scope,
     vector: query.vector,
     text: matchText(query.text),
-    minSimilarity: LINK_MIN_SIMILARITY,
+    minSimilarity: query.minSimilarity,
     limit: MAX_SEEDS,
   })
   if (linked.length === 0) return []

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
 import { testModelDir } from '../helpers/model-dir.js'
+
+const DEFAULT_TAG = LOCAL_EMBEDDING_MODELS[DEFAULT_LOCAL_MODEL].tag
 
 const run = promisify(execFile)
 const BIN = join(import.meta.dirname, '../../dist/cli/main.js')
@@ -32,7 +35,7 @@ describe('engram reembed (built bin, real local models)', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
   it('refuses a store of another model, moves it with progress, then serves it with the new one only', async () => {
-    const minilm = { ENGRAM_MODEL_DIR: testModelDir() }
+    const minilm = { ENGRAM_EMBEDDER_MODEL: 'all-MiniLM-L6-v2' }
     expect((await engram(withData(['add', 'Ana started at the clinic in May', '--user', 'ana', '--no-infer']), minilm)).code).toBe(0)
     expect((await engram(withData(['add', 'Bo paints on Sundays', '--user', 'ana', '--no-infer']), minilm)).code).toBe(0)
 
@@ -40,6 +43,15 @@ describe('engram reembed (built bin, real local models)', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(
       /INVALID_CONFIG: the vector store holds embeddings of all-MiniLM-L6-v2-q, but the configured embedding model is bge-small-en-v1\.5-q.*engram reembed/,
+    )
+    // all-MiniLM-L6-v2 was the default before bge-small-en-v1.5: a store built then is refused
+    // when no model is configured, with the same message, rather than searched with mixed vectors.
+    const refusedByDefault = await engram(withData(['search', 'Where does Ana work?', '--user', 'ana']), { ENGRAM_MODEL_DIR: testModelDir() })
+    expect(refusedByDefault.code).toBe(1)
+    expect(refusedByDefault.stderr).toMatch(
+      new RegExp(
+        `INVALID_CONFIG: the vector store holds embeddings of all-MiniLM-L6-v2-q, but the configured embedding model is ${DEFAULT_TAG.replaceAll('.', '\\.')}.*engram reembed`,
+      ),
     )
 
     const moved = await engram(withData(['reembed', '--model', 'bge-small-en-v1.5']))

@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES, type LocalModelName } from '../../src/adapters/local/embedding-models.js'
-import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
-import { defaultModelDir } from '../../src/adapters/local/model-files.js'
-import { dot } from '../../src/adapters/vector-math.js'
+import { pairSimilarities, THRESHOLD_CANDIDATES as CANDIDATES } from '../helpers/pair-similarity.js'
 
 interface Pair {
   a: string
@@ -12,9 +10,6 @@ interface Pair {
   same: boolean
 }
 const { pairs } = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/entity-pairs.json'), 'utf8')) as { pairs: Pair[] }
-
-/** The thresholds a default is chosen from: multiples of 0.05, so that it is not fitted to these few pairs. */
-const CANDIDATES = Array.from({ length: 21 }, (_, step) => step / 20)
 
 /**
  * Whether the next candidate above a model's default merges fewer same-entity pairs. With
@@ -38,17 +33,10 @@ describe.each(LOCAL_MODEL_NAMES)('graph.entityThreshold of %s on labelled entity
   let similarity: Array<{ pair: Pair; value: number }>
 
   beforeAll(async () => {
-    // Each model from its default dir (ENGRAM_MODEL_DIR holds one model only).
-    const embedder = await LocalEmbedder.open({ model, modelDir: defaultModelDir(model) })
-    try {
-      similarity = []
-      for (const pair of pairs) {
-        const [a, b] = await embedder.embed([pair.a, pair.b], 'document')
-        similarity.push({ pair, value: dot(a!, b!) })
-      }
-    } finally {
-      await embedder.close()
-    }
+    similarity = await pairSimilarities(model, pairs, (pair) => [
+      [pair.a, 'document'],
+      [pair.b, 'document'],
+    ])
   })
   const at = (threshold: number) => {
     const merged = similarity.filter((entry) => entry.value >= threshold)

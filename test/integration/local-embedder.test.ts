@@ -2,13 +2,20 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
 import { LocalEmbedder } from '../../src/adapters/local/local-embedder.js'
-import { locateModelFiles, MODEL_FILE, TOKENIZER_FILE } from '../../src/adapters/local/model-files.js'
+import { defaultModelDir, locateModelFiles, MODEL_FILE, MODEL_NAME_FILE, TOKENIZER_FILE } from '../../src/adapters/local/model-files.js'
 import { EngramError } from '../../src/errors.js'
 import type { Vector } from '../../src/ports.js'
-import { testModelDir } from '../helpers/model-dir.js'
 
-/** Vectors from Python onnxruntime: see test/fixtures/generate-embedding-reference.py. */
+/**
+ * The model these tests run, named rather than the default: the reference vectors are its own.
+ * test/integration/local-models.test.ts runs every model.
+ */
+const MINILM = LOCAL_EMBEDDING_MODELS['all-MiniLM-L6-v2']
+const MINILM_DIR = defaultModelDir(MINILM)
+
+/** all-MiniLM-L6-v2's vectors from Python onnxruntime: see test/fixtures/generate-embedding-reference.py. */
 const references: Array<{ text: string; vector: number[] }> = JSON.parse(readFileSync(new URL('../fixtures/embedding-reference.json', import.meta.url), 'utf8'))
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -30,7 +37,7 @@ function norm(vector: Vector): number {
 // Opened inside each test, so a missing model fails every test with the fetch-model message.
 let opened: Promise<LocalEmbedder> | undefined
 function embedder(): Promise<LocalEmbedder> {
-  opened ??= LocalEmbedder.open({ modelDir: testModelDir() })
+  opened ??= LocalEmbedder.open({ model: MINILM, modelDir: MINILM_DIR })
   return opened
 }
 
@@ -96,7 +103,7 @@ describe('LocalEmbedder', () => {
   })
 
   it('fails with EMBEDDER_UNAVAILABLE and the fetch command when the model is missing', async () => {
-    const error = await LocalEmbedder.open({ modelDir: join(tmpdir(), 'engram-no-model-here') }).catch((e: unknown) => e)
+    const error = await LocalEmbedder.open({ model: MINILM, modelDir: join(tmpdir(), 'engram-no-model-here') }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EngramError)
     expect((error as EngramError).code).toBe('EMBEDDER_UNAVAILABLE')
     expect((error as EngramError).message).toContain('npx engram fetch-model')
@@ -105,9 +112,10 @@ describe('LocalEmbedder', () => {
   it('fails with EMBEDDER_UNAVAILABLE, keeping the cause, when the model file is broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'engram-broken-model-'))
     try {
-      copyFileSync(locateModelFiles(testModelDir()).tokenizer, join(dir, TOKENIZER_FILE))
+      copyFileSync(locateModelFiles(MINILM_DIR, MINILM).tokenizer, join(dir, TOKENIZER_FILE))
       writeFileSync(join(dir, MODEL_FILE), 'not an onnx model')
-      const error = await LocalEmbedder.open({ modelDir: dir }).catch((e: unknown) => e)
+      writeFileSync(join(dir, MODEL_NAME_FILE), MINILM.name)
+      const error = await LocalEmbedder.open({ model: MINILM, modelDir: dir }).catch((e: unknown) => e)
       expect(error).toMatchObject({ code: 'EMBEDDER_UNAVAILABLE', cause: expect.any(Error) })
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -115,7 +123,7 @@ describe('LocalEmbedder', () => {
   })
 
   it('refuses to embed once closed', async () => {
-    const model = await LocalEmbedder.open({ modelDir: testModelDir() })
+    const model = await LocalEmbedder.open({ model: MINILM, modelDir: MINILM_DIR })
     await model.close()
     await model.close()
     await expect(model.embed(['text'], 'document')).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE' })

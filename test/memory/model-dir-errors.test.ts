@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { DEFAULT_LOCAL_MODEL } from '../../src/adapters/local/embedding-models.js'
+import { MODEL_NAME_FILE } from '../../src/adapters/local/model-files.js'
 import { Memory } from '../../src/index.js'
 import { EMBEDDED_STORES } from '../contract/backends.js'
 import { rejection } from '../helpers/rejection.js'
@@ -24,6 +26,8 @@ describe('an unusable local model dir', () => {
     const dir = mkdtempSync(join(folder, 'corrupt-'))
     writeFileSync(join(dir, 'model.onnx'), 'not a model')
     writeFileSync(join(dir, 'tokenizer.json'), '{ not json')
+    // Named as the configured (default) model's, so that it is its files that are tried.
+    writeFileSync(join(dir, MODEL_NAME_FILE), DEFAULT_LOCAL_MODEL)
     const error = await rejection(open(dir))
     expect(error.code).toBe('EMBEDDER_UNAVAILABLE')
     expect(error.message).toContain(`Cannot load the embedding model from ${dir}`)

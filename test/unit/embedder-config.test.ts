@@ -1,25 +1,25 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS, LOCAL_MODEL_NAMES } from '../../src/adapters/local/embedding-models.js'
 import { defaultEntityThreshold, resolveConfig } from '../../src/config/resolve.js'
 
 describe('the local embedder config', () => {
-  it('defaults to all-MiniLM-L6-v2 in its own folder', () => {
+  it('defaults to DEFAULT_LOCAL_MODEL in its own folder', () => {
     expect(resolveConfig({}, {}).embedder).toEqual({
       provider: 'local',
-      config: { model: 'all-MiniLM-L6-v2', modelDir: join(homedir(), '.cache', 'engram', 'models', 'all-minilm-l6-v2-q') },
+      config: { model: DEFAULT_LOCAL_MODEL, modelDir: join(homedir(), '.cache', 'engram', 'models', LOCAL_EMBEDDING_MODELS[DEFAULT_LOCAL_MODEL].folder) },
     })
   })
 
   it('takes the model from the config, else from ENGRAM_EMBEDDER_MODEL, each in its own folder unless modelDir is given', () => {
-    expect(resolveConfig({ embedder: { provider: 'local', config: { model: 'e5-small-v2' } } }, { embedderModel: 'bge-small-en-v1.5' }).embedder).toMatchObject(
-      {
-        config: { model: 'e5-small-v2', modelDir: join(homedir(), '.cache', 'engram', 'models', 'e5-small-v2-q') },
-      },
-    )
-    expect(resolveConfig({}, { embedderModel: 'bge-small-en-v1.5', modelDir: '/models/bge' }).embedder).toMatchObject({
-      config: { model: 'bge-small-en-v1.5', modelDir: '/models/bge' },
+    // The environment names neither the configured model nor the default, so that taking it shows.
+    const fromEnv = LOCAL_MODEL_NAMES.find((name) => name !== 'e5-small-v2' && name !== DEFAULT_LOCAL_MODEL)!
+    expect(resolveConfig({ embedder: { provider: 'local', config: { model: 'e5-small-v2' } } }, { embedderModel: fromEnv }).embedder).toMatchObject({
+      config: { model: 'e5-small-v2', modelDir: join(homedir(), '.cache', 'engram', 'models', 'e5-small-v2-q') },
+    })
+    expect(resolveConfig({}, { embedderModel: fromEnv, modelDir: '/models/chosen' }).embedder).toMatchObject({
+      config: { model: fromEnv, modelDir: '/models/chosen' },
     })
   })
 

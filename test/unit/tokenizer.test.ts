@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { EngramError } from '../../src/errors.js'
-import { locateModelFiles } from '../../src/adapters/local/model-files.js'
+import { LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
+import { defaultModelDir, locateModelFiles } from '../../src/adapters/local/model-files.js'
 import { WordPieceTokenizer } from '../../src/adapters/local/tokenizer.js'
-import { testModelDir } from '../helpers/model-dir.js'
 
-/** Ids from Hugging Face `tokenizers`: see test/fixtures/generate-tokenizer-cases.py. */
+/** Ids from Hugging Face `tokenizers` with all-MiniLM-L6-v2's tokenizer.json: see test/fixtures/generate-tokenizer-cases.py. */
 interface TokenizerCases {
   cases: Array<{ text: string; ids: number[] }>
   truncated: Array<{ text: string; maxLength: number; ids: number[] }>
@@ -16,11 +16,17 @@ const labelled = fixture.cases.map((c) => ({ ...c, label: JSON.stringify(c.text)
 const CLS = 101
 const SEP = 102
 
+/** The tokenizer.json the ids were taken with, named rather than the default's. */
+function tokenizerFile(): string {
+  const minilm = LOCAL_EMBEDDING_MODELS['all-MiniLM-L6-v2']
+  return locateModelFiles(defaultModelDir(minilm), minilm).tokenizer
+}
+
 // Loaded inside each test, so a missing model fails every test with the fetch-model message
 // (a failing beforeAll would report them as skipped).
 let loaded: WordPieceTokenizer | undefined
 function tokenizer(): WordPieceTokenizer {
-  loaded ??= WordPieceTokenizer.fromFile(locateModelFiles(testModelDir()).tokenizer)
+  loaded ??= WordPieceTokenizer.fromFile(tokenizerFile())
   return loaded
 }
 
@@ -52,7 +58,7 @@ describe('WordPieceTokenizer', () => {
   })
 
   it('refuses a tokenizer.json it does not implement', () => {
-    const json = JSON.parse(readFileSync(locateModelFiles(testModelDir()).tokenizer, 'utf8'))
+    const json = JSON.parse(readFileSync(tokenizerFile(), 'utf8'))
     const unigram = { ...json, model: { ...json.model, type: 'Unigram' } }
     expect(() => new WordPieceTokenizer(unigram)).toThrow(EngramError)
     expect(() => new WordPieceTokenizer(unigram)).toThrow(/not a BERT WordPiece tokenizer/)

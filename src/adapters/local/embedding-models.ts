@@ -31,6 +31,12 @@ export interface LocalEmbeddingModel {
    * Each model has its own cosine scale, so one number cannot serve all three.
    */
   readonly entityThreshold: number
+  /**
+   * The lowest similarity at which a search query links to a graph entity by embedding (a query
+   * vector against a name's): of the multiples of 0.05, the one that links the most related pairs
+   * of test/fixtures/query-entity-pairs.json while linking no unrelated one; of equals, the highest.
+   */
+  readonly linkThreshold: number
 }
 
 /** The names `embedder.config.model` accepts. */
@@ -41,7 +47,7 @@ export type LocalModelName = (typeof LOCAL_MODEL_NAMES)[number]
  * The model used when `embedder.config.model` is not set. Changing it changes which model new
  * stores are built with; stores built with another one are refused until `engram reembed`.
  */
-export const DEFAULT_LOCAL_MODEL: LocalModelName = 'all-MiniLM-L6-v2'
+export const DEFAULT_LOCAL_MODEL: LocalModelName = 'bge-small-en-v1.5'
 
 export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbeddingModel>> = {
   // sentence-transformers ships it with a 256-token limit (it was fine-tuned on at most 128), and
@@ -56,6 +62,9 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     documentPrefix: '',
     // Different entities reach 0.80 ("Tesla" / "Nikola Tesla"); 9 of 17 same-entity pairs merge.
     entityThreshold: 0.85,
+    // Unrelated names score at most 0.35 ("When did I visit Paris?" / "London"); 17 of 22
+    // related pairs link, as at 0.40.
+    linkThreshold: 0.45,
   },
   // Trained with an instruction on the query side only; its sentence embedding is the [CLS] vector.
   'bge-small-en-v1.5': {
@@ -68,6 +77,9 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     documentPrefix: '',
     // Different entities reach 0.84 ("Tesla" / "Nikola Tesla"); 10 of 17 same-entity pairs merge.
     entityThreshold: 0.85,
+    // Its scale is higher: unrelated names score 0.33-0.58 (the top: "When did I visit Paris?" /
+    // "London"); 19 of 22 related pairs link, the others at 0.51-0.58.
+    linkThreshold: 0.6,
   },
   // Trained with "query: " and "passage: " on every input; without them its vectors degrade.
   'e5-small-v2': {
@@ -81,5 +93,12 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     // A compressed scale: every labelled pair of different entities scores 0.845-0.942, the highest
     // "Tesla" / "Nikola Tesla"; 11 of 17 same-entity pairs merge.
     entityThreshold: 0.95,
+    // Unrelated names score 0.68-0.77; 20 of 22 related pairs link.
+    linkThreshold: 0.8,
   },
+}
+
+/** The local model whose vectors carry this tag (`Embedder.model`), if any. */
+export function localModelByTag(tag: string): LocalEmbeddingModel | undefined {
+  return Object.values(LOCAL_EMBEDDING_MODELS).find((model) => model.tag === tag)
 }

@@ -31,7 +31,7 @@ export interface LocalEmbedderOptions {
  * service or API key is needed; the model files are fetched once by `npx engram fetch-model`.
  */
 export class LocalEmbedder implements Embedder {
-  /** The model's tag, e.g. `all-MiniLM-L6-v2-q`. */
+  /** The model's tag, e.g. `bge-small-en-v1.5-q`. */
   readonly model: string
   readonly #spec: LocalEmbeddingModel
   readonly #runtime: OnnxRuntime
