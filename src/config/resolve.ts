@@ -45,28 +45,28 @@ export function defaultEntityThreshold(embedderModel: string): number {
 export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
 
 /**
- * Default ranking (README "Ranking"). `keywordWeight` 0.1: on the retrieval dev set
- * (bench/recall.ts, BENCHMARKS.md "Recall") a tenth of BM25 puts more answers first than cosine
- * similarity alone (names and numbers), while ½ let a greeting that names the person outrank the
- * memory that answers. The time weights are then the best setting of the grid over the 48 labelled
- * queries of test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
- * test/unit/ranking-defaults.test.ts). MRR / hit@1 (old-answer MRR) by halfLifeDays, recencyWeight,
- * reinforcementWeight, with keywordWeight 0.1:
+ * Default ranking (docs/ranking.md). `keywordWeight` 0.2, with relevance taking the squared keyword
+ * match (src/search/fuse.ts): on the retrieval dev set (BENCHMARKS.md "Recall", `engram eval`) it
+ * beats cosine similarity alone with the default embedder on recall@10 and MRR overall and finds no
+ * fewer answers in any category, where a keyword score relative to the query's best hit cost
+ * paraphrased questions. No recency: every recency weight tried there ranked late sessions over the
+ * early ones a question asks about and lost answers cosine alone finds. The reinforcement weight is
+ * then the best of the grid without recency over the 48 labelled queries of
+ * test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
+ * test/unit/ranking-defaults.test.ts). MRR / hit@1 (old-answer MRR) by halfLifeDays,
+ * recencyWeight, reinforcementWeight, bge-small-en-v1.5:
  *
- *   relevance alone (weights 0)   0.771 / 0.583  (0.867)
- *   90, 0.1, 0.2 (chosen)         0.830 / 0.688  (0.822)
- *   730, 0.2, 0.1                 0.823 / 0.688  (0.800)
- *   730, 0.2, 0.2                 0.819 / 0.688  (0.789)
- *   180, 0.1, 0.1                 0.809 / 0.646  (0.833)
- *   90, 0.2, 0.2 (the defaults with keywordWeight ½)   0.773 / 0.604  (0.600)
+ *   relevance alone (weights 0)   0.783 / 0.604  (0.933)
+ *   any, 0, 0.05 (chosen)         0.807 / 0.646  (0.933)
+ *   any, 0, 0.2                   0.797 / 0.625  (0.933)
+ *   180, 0.05, 0.05               0.819 / 0.667  (0.933)
+ *   90, 0.1, 0.1 (grid's best)    0.842 / 0.708  (0.883)
  *
- * Relevance carries magnitude, so a clear winner is clearly ahead and time can only reorder close
- * candidates: with these weights a memory needs 0.7 of another's relevance to overtake it. Recency
- * alone buries restated habits under fresh one-offs and reinforcement alone gains little; from a
- * recency weight of 0.2 with similarity-dominated relevance, fresh off-topic memories overtake old
- * exact answers (a birthday, an allergy).
+ * `halfLifeDays` applies once an application raises `recencyWeight` (to prefer fresher statements).
+ * Relevance carries magnitude, so time only reorders close candidates: with these weights a memory
+ * needs 0.95 of another's relevance to overtake it.
  */
-export const DEFAULT_RANKING = { halfLifeDays: 365, recencyWeight: 0, reinforcementWeight: 0.2, keywordWeight: 0.2 } as const
+export const DEFAULT_RANKING = { halfLifeDays: 180, recencyWeight: 0, reinforcementWeight: 0.05, keywordWeight: 0.2 } as const
 
 /** Configuration after validation, defaults and environment fallbacks; frozen. */
 export interface ResolvedConfig {

@@ -47,16 +47,18 @@ export async function fuseResults(
 
 /**
  * A fact's relevance to the query text, 0..1: `(1 − keywordWeight) × cosine similarity` (below 0
- * counts as 0) plus `keywordWeight ×` its keyword match, the share of the query's keyword weight
- * (BM25 idf) the fact holds (0 when the keyword list missed it). Magnitudes, not the ranks that
- * fused the two lists: a clear winner stays clearly ahead, so that recency can reorder only facts
- * of similar relevance. The match is measured against the whole query, not against the query's
- * best keyword hit: a fact that shares only a name or a common word with the question gains little
- * even when no fact shares more, so a paraphrased answer that shares no word keeps its place.
+ * counts as 0) plus `keywordWeight × keywordMatch²`, where the keyword match is the share of the
+ * query's keyword weight (BM25 idf) the fact holds (0 when the keyword list missed it).
+ * Magnitudes, not the ranks that fused the two lists: a clear winner stays clearly ahead, so that
+ * time can reorder only facts of similar relevance. The match is measured against the whole query,
+ * not against the query's best keyword hit, and squared: a fact holding half of the query's keyword
+ * weight (a name and a common word) gains a quarter of what one holding all of it gains, so a
+ * paraphrased answer that shares no word with the question keeps its place above turns that merely
+ * repeat some of the question's words.
  */
 export function textRelevance(explain: Record<string, number>, keywordWeight: number): { vector: number; keyword: number; relevance: number } {
   const vector = Math.min(1, Math.max(0, explain.vectorSimilarity ?? 0))
-  const keyword = Math.min(1, Math.max(0, explain.keywordMatch ?? 0))
+  const keyword = Math.min(1, Math.max(0, explain.keywordMatch ?? 0)) ** 2
   return { vector, keyword, relevance: (1 - keywordWeight) * vector + keywordWeight * keyword }
 }
 

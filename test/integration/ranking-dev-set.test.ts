@@ -14,7 +14,7 @@ const CONVERSATIONS = 5
  * closest memories by vector (src/operations/search.ts), so the "cosine" ranking is exact cosine.
  */
 describe('the default ranking on the retrieval dev set (real embedding model, SQLite)', () => {
-  it('puts answers higher than cosine similarity alone (MRR, recall@1) and finds far more in the top 10 than a ½ BM25 blend', {
+  it('finds more answers and puts them higher than cosine similarity alone, and in every category finds as many within one question', {
     timeout: 600_000,
   }, async () => {
     const dataset = await loadEvalFile(DEV_SET)
@@ -29,15 +29,16 @@ describe('the default ranking on the retrieval dev set (real embedding model, SQ
       {
         config,
         budgets: [],
-        rankings: { cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0 }, halfBm25: { keywordWeight: 0.5 }, defaults: {} },
+        rankings: { cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0 }, defaults: {} },
       },
     )
-    const { cosine, halfBm25, defaults } = report.rankings
+    const { cosine, defaults } = report.rankings
     expect(report.questions).toBe(conversations.reduce((sum, conversation) => sum + conversation.questions.length, 0))
     expect(defaults!.overall.mrr).toBeGreaterThan(cosine!.overall.mrr)
-    expect(defaults!.overall.recallAt1).toBeGreaterThan(cosine!.overall.recallAt1)
-    expect(defaults!.overall.recallAt10 - halfBm25!.overall.recallAt10).toBeGreaterThanOrEqual(0.05)
-    // Still weak: BM25 pulls greetings that name the person above paraphrases (BENCHMARKS.md "Recall").
-    expect(cosine!.categories.paraphrase!.recallAt10 - defaults!.categories.paraphrase!.recallAt10).toBeLessThanOrEqual(0.2)
+    expect(defaults!.overall.recallAt10).toBeGreaterThan(cosine!.overall.recallAt10)
+    // On this part of the set a category has some 20-40 questions: one question either way is noise.
+    for (const [category, figures] of Object.entries(cosine!.categories)) {
+      expect(defaults!.categories[category]!.recallAt10, category).toBeGreaterThanOrEqual(figures.recallAt10 - 1 / figures.questions - 1e-9)
+    }
   })
 })
