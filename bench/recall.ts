@@ -9,7 +9,7 @@
  * Writes bench/results/recall.json (or --out) and prints the tables; `--budgets none` skips the
  * budgeted recall and its second search per question.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createEmbedder } from '../src/adapters/registry.js'
 import { readEnv } from '../src/config/env.js'
@@ -24,15 +24,11 @@ const argument = (name: string) => {
   return at < 0 ? undefined : process.argv[at + 1]
 }
 
-/** The rankings compared; the first is the default before this benchmark existed. */
-export const RANKINGS: Record<string, NonNullable<EngramConfig['ranking']>> = {
-  'blend 0.5 + time': { keywordWeight: 0.5, recencyWeight: 0.2, reinforcementWeight: 0.2 },
-  'cosine in pool': { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0 },
-  'blend 0.1': { keywordWeight: 0.1, recencyWeight: 0, reinforcementWeight: 0 },
-  'blend 0.2': { keywordWeight: 0.2, recencyWeight: 0, reinforcementWeight: 0 },
-  'blend 0.2 + time': { keywordWeight: 0.2, recencyWeight: 0.2, reinforcementWeight: 0.2 },
-  'blend 0.1 + time': { keywordWeight: 0.1, recencyWeight: 0.2, reinforcementWeight: 0.2 },
-}
+/** The rankings compared (BENCHMARKS.md "Recall"); `engram eval --rankings` takes the same file. */
+export const RANKINGS = JSON.parse(readFileSync(new URL('./fixtures/recall-rankings.json', import.meta.url), 'utf8')) as Record<
+  string,
+  NonNullable<EngramConfig['ranking']>
+>
 
 const file = argument('file') ?? fileURLToPath(new URL('./fixtures/recall-dev-set.json', import.meta.url))
 const embedders = (argument('embedders') ?? 'default').split(',')

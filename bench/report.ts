@@ -283,6 +283,14 @@ function targetsSection(): string {
   const overhead = Object.fromEntries(BACKENDS.map(([slug]) => [slug, latest<OverheadResult>(`add-overhead-${slug}`)?.data]))
   const search = Object.fromEntries(BACKENDS.map(([slug]) => [slug, latest<ScaleResult>(`search-scaling-${slug}`)?.data]))
   const at = (slug: string, size: number) => search[slug]?.points.find((point) => point.memories === size)
+  // Search figures leave out the query's embedding (the model's own time, its own section): shown beside them.
+  const embedder = latest<EmbedderResult>('embedder')?.data
+  const searchP95 = (slug: string, size: number) => {
+    const point = at(slug, size)
+    if (point === undefined) return '—'
+    const embedding = embedder === undefined ? '' : ` (+ ${ms(embedder.oneQueryMs.p95)} p95 to embed the query with ${embedder.model})`
+    return `${ms(point.searchMs.p95)}${embedding}`
+  }
   const targets: Target[] = [
     {
       claim: 'LLM calls per add ≤ 2.5 (mean, graph on)',
@@ -307,12 +315,12 @@ function targetsSection(): string {
     },
     {
       claim: 'search p95 at 10k memories, embedded, ≤ 50 ms',
-      measured: at('embedded', 10_000) ? ms(at('embedded', 10_000)!.searchMs.p95) : '—',
+      measured: searchP95('embedded', 10_000),
       met: at('embedded', 10_000) && at('embedded', 10_000)!.searchMs.p95 <= 50,
     },
     {
       claim: 'search p95 at 100k memories, Neo4j + Weaviate, ≤ 100 ms',
-      measured: at('neo4j-weaviate', 100_000) ? ms(at('neo4j-weaviate', 100_000)!.searchMs.p95) : '—',
+      measured: searchP95('neo4j-weaviate', 100_000),
       met: at('neo4j-weaviate', 100_000) && at('neo4j-weaviate', 100_000)!.searchMs.p95 <= 100,
     },
     ...BACKENDS.map(([slug, label]): Target => {

@@ -13,12 +13,13 @@ import type { HybridHit, StoredMemory } from '../ports.js'
 const K = 60
 
 /**
- * How many candidates each list of a hybrid search fetches: more than `limit`, so that a memory
- * ranked modestly in both lists can still fuse into the top; at least 50 so that small limits do
- * not starve the fusion.
+ * How many candidates each list of a hybrid search fetches: `limit + 40`, at least 50, so that
+ * memories ranked modestly in both lists can still fuse into the top `limit`. Not a multiple of
+ * `limit`: search already asks for a pool far wider than what it returns
+ * (src/operations/search.ts), and every candidate costs a row read.
  */
 export function candidatePoolSize(limit: number): number {
-  return Math.max(limit * 4, 50)
+  return Math.max(limit + 40, 50)
 }
 
 /** The best possible fused score (first in both lists); dividing by it maps scores into 0..1. */
