@@ -175,7 +175,7 @@ export class SqliteVectorStore implements VectorStore {
 
   /**
    * Hybrid search: the vector list and the BM25 keyword list (each the best
-   * max(limit × 4, 50) of the scope) fused by Reciprocal Rank Fusion, best first. BM25 is
+   * `candidatePoolSize(limit)` of the scope) fused by Reciprocal Rank Fusion, best first. BM25 is
    * computed over the memories the read may return alone (keyword-scoring.ts), FTS5 only finding
    * those that hold a query term. Both lists are read in one transaction, so they see the same
    * data. A query text without letters or digits searches by vector only.

@@ -243,7 +243,7 @@ export class WeaviateVectorStore implements VectorStore {
   }
 
   /**
-   * Hybrid search: the vector list and the BM25 list (each the best max(limit × 4, 50) the scope
+   * Hybrid search: the vector list and the BM25 list (each the best `candidatePoolSize(limit)` the scope
    * and filters admit; BM25 over those memories alone, see #keyword) fused by Reciprocal Rank
    * Fusion, best first, with the embedded store's scores and `explain`. Weaviate's own hybrid query (`rankedFusion`) uses the same formula but
    * reports neither the ranks nor the similarity of keyword-only hits, hence two queries, sent
