@@ -184,7 +184,13 @@ export interface NearestQuery extends ScopeFilter {
 export interface HybridQuery extends ScopeFilter {
   vector: Vector
   text: string
+  /** How many fused hits to return at most. */
   limit: number
+  /**
+   * How many memories each list (vector, keyword) fetches before fusing; default
+   * `candidatePoolSize(limit)`. With `limit` at least twice this, every memory either list found is returned.
+   */
+  candidates?: number
 }
 
 export interface NearestHit {
@@ -195,6 +201,8 @@ export interface NearestHit {
 
 export interface HybridHit {
   memory: StoredMemory
+  /** The memory's stored vector (L2-normalised), for measures between hits (src/search/crowding.ts). */
+  vector: Vector
   /** Fused score in 0..1, higher is better. */
   score: number
   /**

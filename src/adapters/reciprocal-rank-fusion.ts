@@ -1,4 +1,4 @@
-import type { HybridHit, StoredMemory } from '../ports.js'
+import type { HybridHit, StoredMemory, Vector } from '../ports.js'
 
 /*
  * Hybrid search fuses two ranked lists by Reciprocal Rank Fusion: each list adds 1 / (k + rank).
@@ -14,9 +14,11 @@ const K = 60
 
 /**
  * How many candidates each list of a hybrid search fetches: `limit + 40`, at least 50, so that
- * memories ranked modestly in both lists can still fuse into the top `limit`. Not a multiple of
- * `limit`: search already asks for a pool far wider than what it returns
- * (src/operations/search.ts), and every candidate costs a row read.
+ * memories ranked modestly in both lists can still rank into the top `limit`, and the vector list
+ * holds the whole neighbourhood that crowding is measured in (src/search/crowding.ts). Not a
+ * multiple of `limit`: every candidate costs a row read (on Weaviate, an object sent whole). Search
+ * takes every memory of both lists (src/operations/search.ts): on the retrieval dev set, fusing
+ * lists four times longer found the same answers.
  */
 export function candidatePoolSize(limit: number): number {
   return Math.max(limit + 40, 50)
@@ -28,6 +30,8 @@ const BEST = 2 / (K + 1)
 /** A candidate from the vector list. */
 export interface VectorCandidate {
   memory: StoredMemory
+  /** The memory's stored vector. */
+  vector: Vector
   similarity: number
 }
 
@@ -45,11 +49,17 @@ export interface KeywordCandidate extends VectorCandidate {
  * `keywordScore` and `keywordMatch` (keyword hits only) and `fused` (the raw RRF sum, before normalising).
  */
 export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: KeywordCandidate[], limit: number): HybridHit[] {
-  const fused = new Map<string, { memory: StoredMemory; similarity: number; explain: Record<string, number>; sum: number }>()
+  const fused = new Map<string, { memory: StoredMemory; vector: Vector; similarity: number; explain: Record<string, number>; sum: number }>()
   const entry = (candidate: VectorCandidate) => {
     let found = fused.get(candidate.memory.id)
     if (found === undefined) {
-      found = { memory: candidate.memory, similarity: candidate.similarity, explain: { vectorSimilarity: candidate.similarity }, sum: 0 }
+      found = {
+        memory: candidate.memory,
+        vector: candidate.vector,
+        similarity: candidate.similarity,
+        explain: { vectorSimilarity: candidate.similarity },
+        sum: 0,
+      }
       fused.set(candidate.memory.id, found)
     }
     return found
@@ -71,6 +81,6 @@ export function fuseByReciprocalRank(byVector: VectorCandidate[], byKeyword: Key
       // Equal fused scores (say, first in one list each) go to the closer vector.
       .sort((a, b) => b.sum - a.sum || b.similarity - a.similarity)
       .slice(0, limit)
-      .map(({ memory, explain, sum }) => ({ memory, score: sum / BEST, explain: { ...explain, fused: sum } }))
+      .map(({ memory, vector, explain, sum }) => ({ memory, vector, score: sum / BEST, explain: { ...explain, fused: sum } }))
   )
 }

@@ -41,26 +41,33 @@ export function defaultEntityThreshold(embedderModel: string): number {
   return localModelByTag(embedderModel)?.entityThreshold ?? DEFAULT_ENTITY_THRESHOLD
 }
 
+/**
+ * The `ranking.crowdingWeight` used when none is configured: the local model's own (chosen on the
+ * retrieval dev set, see LocalEmbeddingModel.crowdingWeight), 0 for any other embedder, whose
+ * similarity scale has not been measured here.
+ */
+export function defaultCrowdingWeight(embedderModel: string): number {
+  return localModelByTag(embedderModel)?.crowdingWeight ?? 0
+}
+
 /** Default conversation context (README "Conversation context"). */
 export const DEFAULT_CONTEXT = { enabled: true, messages: 10, summaryEvery: 10 } as const
 
 /**
  * Default ranking (docs/ranking.md). `keywordWeight` 0.2, with relevance taking the squared keyword
- * match (src/search/fuse.ts): on the retrieval dev set (BENCHMARKS.md "Recall", `engram eval`) it
- * beats cosine similarity alone with the default embedder on recall@10 and MRR overall and finds no
- * fewer answers in any category, where a keyword score relative to the query's best hit cost
- * paraphrased questions. No recency: every recency weight tried there ranked late sessions over the
- * early ones a question asks about and lost answers cosine alone finds. The reinforcement weight is
- * then the best of the grid without recency over the 48 labelled queries of
+ * match and the similarity less crowding (src/search/fuse.ts, {@link defaultCrowdingWeight}): on
+ * the retrieval dev set (BENCHMARKS.md "Recall", `engram eval`) it beats cosine similarity alone
+ * with the default embedder on recall@10 and MRR, overall and in every category. No recency: every
+ * recency weight tried there ranked late sessions over the early ones a question asks about and
+ * lost answers cosine alone finds. Reinforcement is small, on the 48 labelled queries of
  * test/fixtures/ranking-set.json (`npx tsx test/fixtures/choose-ranking.ts`; held by
- * test/unit/ranking-defaults.test.ts). MRR / hit@1 (old-answer MRR) by halfLifeDays,
+ * test/unit/ranking-defaults.test.ts). MRR / hit@1 (superseded, old-answer MRR) by halfLifeDays,
  * recencyWeight, reinforcementWeight, bge-small-en-v1.5:
  *
- *   relevance alone (weights 0)   0.783 / 0.604  (0.933)
- *   any, 0, 0.05 (chosen)         0.807 / 0.646  (0.933)
- *   any, 0, 0.2                   0.797 / 0.625  (0.933)
- *   180, 0.05, 0.05               0.819 / 0.667  (0.933)
- *   90, 0.1, 0.1 (grid's best)    0.842 / 0.708  (0.883)
+ *   relevance alone (weights 0)   0.783 / 0.604  (0.526, 0.933)
+ *   any, 0, 0.05 (chosen)         0.786 / 0.604  (0.516, 0.933)
+ *   any, 0, 0.2                   0.797 / 0.625  (0.453, 0.933)
+ *   90, 0.1, 0.1 (grid's best)    0.828 / 0.688  (0.698, 0.883)
  *
  * `halfLifeDays` applies once an application raises `recencyWeight` (to prefer fresher statements).
  * Relevance carries magnitude, so time only reorders close candidates: with these weights a memory
@@ -87,7 +94,8 @@ export interface ResolvedConfig {
   readonly prompts: NonNullable<z.output<typeof configSchema>['prompts']>
   readonly limits: InputLimits & { maxInputBytes: number; chunkTokens: number }
   readonly context: { enabled: boolean; messages: number; summaryEvery: number; path: string }
-  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number; keywordWeight: number }
+  /** `crowdingWeight` only when configured: its default depends on the embedder ({@link defaultCrowdingWeight}). */
+  readonly ranking: { halfLifeDays: number; recencyWeight: number; reinforcementWeight: number; keywordWeight: number; crowdingWeight?: number }
   readonly retention: { maxAgeDays?: number; maxCount?: number }
   readonly audit: { enabled: boolean; path: string }
 }

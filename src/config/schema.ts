@@ -274,6 +274,13 @@ export const configSchema = z
         reinforcementWeight: z.number().min(0).max(1).optional(),
         /** Share of relevance given by the keyword (BM25) score, 0..1; vector similarity gives the rest. */
         keywordWeight: z.number().min(0).max(1).optional(),
+        /**
+         * Share of a fact's crowding (its mean similarity to its closest memories among those nearest
+         * the query, docs/ranking.md) taken off its similarity, 0..1; 0 turns it off. Default: the
+         * local model's own (bge-small-en-v1.5 0.25, e5-small-v2 0.2, all-MiniLM-L6-v2 0.05), 0 with
+         * any other embedder.
+         */
+        crowdingWeight: z.number().min(0).max(1).optional(),
       })
       .strict()
       .optional(),

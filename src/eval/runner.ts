@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks'
 import { getEncoding } from 'js-tiktoken'
 import { createLLM } from '../adapters/registry.js'
 import { readEnv } from '../config/env.js'
-import { resolveConfig } from '../config/resolve.js'
+import { LOCAL_EMBEDDING_MODELS } from '../adapters/local/embedding-models.js'
+import { defaultCrowdingWeight, type ResolvedConfig, resolveConfig } from '../config/resolve.js'
 import type { EngramConfig } from '../config/schema.js'
 import { EngramError } from '../errors.js'
 import { Memory } from '../memory.js'
@@ -200,7 +201,7 @@ export async function runEval(dataset: EvalDataset, options: EvalOptions = {}): 
           }
         }
         reports[name] = {
-          ranking: resolveConfig({ ...options.config, dataDir, ...(ranking !== undefined ? { ranking } : {}) }, readEnv()).ranking,
+          ranking: effectiveRanking(resolveConfig({ ...options.config, dataDir, ...(ranking !== undefined ? { ranking } : {}) }, readEnv())),
           ...summarize(results),
           latencyMs: {
             p50: percentile(
@@ -295,6 +296,14 @@ function askedAt(conversation: EvalConversation, question: EvalQuestion): Date {
 }
 
 /** "local", "local bge-small-en-v1.5", "openai text-embedding-3-small": the provider and its model when named. */
+/** The ranking a search runs with, the embedder's default crowding weight filled in when none is configured. */
+function effectiveRanking(resolved: ResolvedConfig): Required<ResolvedConfig['ranking']> {
+  const { embedder, ranking } = resolved
+  // Only local models have a default weight of their own; any other embedder's is 0.
+  const tag = embedder.provider === 'local' ? LOCAL_EMBEDDING_MODELS[embedder.config.model!].tag : ''
+  return { ...ranking, crowdingWeight: ranking.crowdingWeight ?? defaultCrowdingWeight(tag) }
+}
+
 function describeEmbedder(embedder: { provider: string; config?: unknown }): string {
   const model = (embedder.config as { model?: unknown } | undefined)?.model
   return typeof model === 'string' ? `${embedder.provider} ${model}` : embedder.provider

@@ -1,3 +1,5 @@
+import { candidatePoolSize } from '../adapters/reciprocal-rank-fusion.js'
+import { defaultCrowdingWeight } from '../config/resolve.js'
 import { inputSchemas, parseInput } from '../input.js'
 import { definedScope } from '../memory-records.js'
 import type { PipelineContext } from '../pipelines/context.js'
@@ -14,8 +16,11 @@ export const DEFAULT_SEARCH_LIMIT = 10
 
 /**
  * `Memory.search`, with no LLM call: one query embedding, then the hybrid fact search and the
- * graph walk in parallel, then each fact's relevance (similarity and keyword score, boosted when
- * a relation found cites it), then ranked with recency and reinforcement and cut to `limit`.
+ * graph walk in parallel, then each fact's relevance (similarity less crowding, and keyword score,
+ * boosted when a relation found cites it), then ranked with recency and reinforcement and cut to
+ * `limit`. The fact search returns every memory either of its lists found (`candidatePoolSize(limit)`
+ * each): relevance, not the lists' fused ranks, decides which of them are returned, and the
+ * vector list's top is the neighbourhood crowding is measured in.
  */
 export async function search(ctx: PipelineContext, query: unknown, options: unknown): Promise<SearchResult> {
   const schemas = inputSchemas(ctx.config.limits)
@@ -31,7 +36,7 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
   }
   const [vector] = await ctx.embedder.embed([text], 'query')
   const [facts, relations] = await Promise.all([
-    ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit: rankingPool(limit) }),
+    ctx.vectorStore.search({ vector: vector!, text, scope, ...filters, limit: 2 * candidatePoolSize(limit), candidates: candidatePoolSize(limit) }),
     ctx.graph === null
       ? []
       : searchGraph(ctx.graph, {
@@ -45,7 +50,16 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
         }),
   ])
   const results = rankResults(
-    await fuseResults(ctx.vectorStore, facts, relations, { scope, ...filters }, ctx.config.ranking.keywordWeight),
+    await fuseResults(
+      ctx.vectorStore,
+      facts,
+      relations,
+      { scope, ...filters },
+      {
+        keywordWeight: ctx.config.ranking.keywordWeight,
+        crowdingWeight: ctx.config.ranking.crowdingWeight ?? defaultCrowdingWeight(ctx.embedder.model),
+      },
+    ),
     ctx.config.ranking,
     now,
   )
@@ -64,17 +78,4 @@ export async function search(ctx: PipelineContext, query: unknown, options: unkn
       })),
     },
   )
-}
-
-/**
- * How many facts to fetch for the top `limit`: `4 × limit + 120`. The store picks them by
- * Reciprocal Rank Fusion (1 / (60 + rank) from each list), which puts a memory both lists hold
- * before one only the vector list holds; relevance and time then re-order the pool. A memory at
- * vector rank r ≤ limit scores at least 1 / (60 + r) by itself, and another beats it only with a
- * rank below 60 + 2r in one of the lists: fewer than `4 × limit + 120` memories. So the pool always
- * holds the `limit` closest by vector (and the `limit` best by keywords), whatever the other list
- * says; a smaller pool lost close paraphrases that share no word with the query.
- */
-function rankingPool(limit: number): number {
-  return 4 * limit + 120
 }

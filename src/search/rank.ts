@@ -2,8 +2,8 @@ import type { ResolvedConfig } from '../config/resolve.js'
 import { DAY_MS } from '../retention.js'
 import type { ScoredMemory } from '../types.js'
 
-/** How search weighs time against relevance (config `ranking` but for `keywordWeight`, which makes relevance). */
-export type RankingSettings = Omit<ResolvedConfig['ranking'], 'keywordWeight'>
+/** How search weighs time against relevance (config `ranking` but for the weights that make relevance). */
+export type RankingSettings = Omit<ResolvedConfig['ranking'], 'keywordWeight' | 'crowdingWeight'>
 
 /** The parts of a ranked score, as `explain` shows them. */
 export interface RankParts {

@@ -62,7 +62,7 @@ describe('the eval harness on small files of both layouts (real embedding model,
     const report = await runEval(dataset, {
       config: CONFIG,
       rankings: {
-        cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0 },
+        cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0, crowdingWeight: 0 },
         keywords: { keywordWeight: 1, recencyWeight: 0, reinforcementWeight: 0 },
       },
     })

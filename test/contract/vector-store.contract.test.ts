@@ -428,6 +428,21 @@ describe.each(VECTOR_STORE_BACKENDS)('$name: vector store contract', (backend) =
       expect(match(unmatched, 'rare')).toBeLessThan(match(hits, 'rare'))
     })
 
+    it('returns each hit with its stored vector; `candidates` sets each list, and a limit of twice that returns both lists whole', async () => {
+      const near = Array.from({ length: 4 }, (_, index) => memory(`near${index}`, `plain words ${index}`, { vector: atAngle(0.1 * (index + 1)) }))
+      const keywordOnly = Array.from({ length: 4 }, (_, index) => memory(`kw${index}`, `zeppelin ${'x '.repeat(index)}`, { vector: unit(0, 1) }))
+      await store.insert([...near, ...keywordOnly])
+      const hits = await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'zeppelin', limit: 4, candidates: 2 })
+      // Two from each list: the two nearest by vector, the two best by keywords.
+      expect([...ids(hits)].sort()).toEqual(['kw0', 'kw1', 'near0', 'near1'])
+      for (const hit of hits) {
+        const stored = [...near, ...keywordOnly].find((written) => written.id === hit.memory.id)!.vector
+        expect(Array.from(hit.vector)).toEqual(Array.from(stored).map((value) => expect.closeTo(value, 6)))
+      }
+      // The default: each list holds candidatePoolSize(limit), at least 50, here every memory.
+      expect(await store.search({ scope: { userId: 'alice' }, vector: unit(1), text: 'zeppelin', limit: 100 })).toHaveLength(8)
+    })
+
     const hostileQueries = [
       '"',
       '""',

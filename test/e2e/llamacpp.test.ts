@@ -67,14 +67,15 @@ describe('llamacpp provider: end to end with a real local model', () => {
     const scope = { userId: 'alice' }
     const messages = ['I work as a nurse at Santa Maria hospital.', 'Alice works at Santa Maria hospital.', 'My brother Tom lives in Porto.']
     let failedAdds = 0
-    const stageErrors: string[] = []
+    const stageErrors: Array<{ message: string; truncated: boolean }> = []
     // Provenance: a relation learned in an add that also stored facts points at those facts.
     const provenance: Array<{ factIds: string[]; memoryIds: string[][] }> = []
     for (const content of messages) {
       const before = exchanges.length
       try {
         const added = await memory.add([{ role: 'user', name: 'alice', content }], scope)
-        stageErrors.push(...(added.errors ?? []).map((error) => error.message))
+        const truncated = exchanges.slice(before).some(({ response }) => response.truncated === true)
+        stageErrors.push(...(added.errors ?? []).map((error) => ({ message: error.message, truncated })))
         const factIds = added.results.filter((event) => event.event !== 'DELETE').map((event) => event.id)
         if (factIds.length > 0) provenance.push({ factIds, memoryIds: added.relations.added.map((relation) => relation.memoryIds ?? []) })
       } catch (error) {
@@ -113,8 +114,14 @@ describe('llamacpp provider: end to end with a real local model', () => {
     for (const relation of stored.relations) expect(relation.relationship).toMatch(/^[A-Z][A-Z0-9_]{0,63}$/)
     for (const { factIds, memoryIds } of provenance) for (const cited of memoryIds) expect(cited.some((id) => factIds.includes(id))).toBe(true)
     // The tiny model often writes whole sentences as relationship types: those are refused, and the
-    // add says why rather than storing them.
-    for (const message of stageErrors) expect(message).toMatch(/relationship|extract_graph|update_graph/)
+    // add says why rather than storing them. Any other stage error comes from a reply the token
+    // budget cut short (the loop above), reported by the stage instead of failing the whole add.
+    for (const { message, truncated } of stageErrors) {
+      if (!/relationship|extract_graph|update_graph/.test(message)) {
+        expect(truncated, message).toBe(true)
+        expect(message).toMatch(/did not call the `\w+` tool correctly/)
+      }
+    }
 
     const calls = exchanges.length
     const found = await memory.search('Where does Alice work and live?', scope)

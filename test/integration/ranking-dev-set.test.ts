@@ -14,7 +14,7 @@ const CONVERSATIONS = 5
  * closest memories by vector (src/operations/search.ts), so the "cosine" ranking is exact cosine.
  */
 describe('the default ranking on the retrieval dev set (real embedding model, SQLite)', () => {
-  it('finds more answers and puts them higher than cosine similarity alone, and in every category finds as many within one question', {
+  it('finds at least 2 points more answers in the top 10 than cosine similarity alone, puts them higher, and finds as many in every category', {
     timeout: 600_000,
   }, async () => {
     const dataset = await loadEvalFile(DEV_SET)
@@ -29,16 +29,16 @@ describe('the default ranking on the retrieval dev set (real embedding model, SQ
       {
         config,
         budgets: [],
-        rankings: { cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0 }, defaults: {} },
+        rankings: { cosine: { keywordWeight: 0, recencyWeight: 0, reinforcementWeight: 0, crowdingWeight: 0 }, defaults: {} },
       },
     )
     const { cosine, defaults } = report.rankings
     expect(report.questions).toBe(conversations.reduce((sum, conversation) => sum + conversation.questions.length, 0))
+    // Measured with bge-small-en-v1.5 on these 302 questions: recall@10 0.811 against 0.770.
     expect(defaults!.overall.mrr).toBeGreaterThan(cosine!.overall.mrr)
-    expect(defaults!.overall.recallAt10).toBeGreaterThan(cosine!.overall.recallAt10)
-    // On this part of the set a category has some 20-40 questions: one question either way is noise.
+    expect(defaults!.overall.recallAt10).toBeGreaterThanOrEqual(cosine!.overall.recallAt10 + 0.02)
     for (const [category, figures] of Object.entries(cosine!.categories)) {
-      expect(defaults!.categories[category]!.recallAt10, category).toBeGreaterThanOrEqual(figures.recallAt10 - 1 / figures.questions - 1e-9)
+      expect(defaults!.categories[category]!.recallAt10, category).toBeGreaterThanOrEqual(figures.recallAt10 - 1e-9)
     }
   })
 })

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_RANKING } from '../../src/config/resolve.js'
+import { DEFAULT_LOCAL_MODEL, LOCAL_EMBEDDING_MODELS } from '../../src/adapters/local/embedding-models.js'
+import { DEFAULT_RANKING, defaultCrowdingWeight } from '../../src/config/resolve.js'
 import { type EngramConfig, Memory } from '../../src/index.js'
 import { hashText } from '../../src/memory-records.js'
 import { DAY_MS } from '../../src/retention.js'
@@ -16,20 +17,50 @@ const OFF = { halfLifeDays: 30, recencyWeight: 0, reinforcementWeight: 0 }
 
 describe('textRelevance', () => {
   it('is (1 − keywordWeight) × the similarity plus keywordWeight × the keyword match squared, 0 for a list that missed the fact', () => {
-    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2, keywordMatch: 0.5 }, 0.5)).toEqual({ vector: 0.6, keyword: 0.25, relevance: 0.425 })
-    expect(textRelevance({ vectorSimilarity: 0.6 }, 0.5)).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
-    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8, keywordMatch: 1 }, 0.5)).toEqual({ vector: 0, keyword: 1, relevance: 0.5 })
-    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, 0.1).relevance).toBeCloseTo(0.55, 12)
-    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, 0)).toEqual({ vector: 0.5, keyword: 1, relevance: 0.5 })
+    expect(textRelevance({ vectorSimilarity: 0.6, keywordScore: 2, keywordMatch: 0.5 }, { keywordWeight: 0.5, crowdingWeight: 0 })).toEqual({
+      vector: 0.6,
+      keyword: 0.25,
+      relevance: 0.425,
+    })
+    expect(textRelevance({ vectorSimilarity: 0.6 }, { keywordWeight: 0.5, crowdingWeight: 0 })).toEqual({ vector: 0.6, keyword: 0, relevance: 0.3 })
+    expect(textRelevance({ vectorSimilarity: -0.2, keywordScore: 8, keywordMatch: 1 }, { keywordWeight: 0.5, crowdingWeight: 0 })).toEqual({
+      vector: 0,
+      keyword: 1,
+      relevance: 0.5,
+    })
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, { keywordWeight: 0.1, crowdingWeight: 0 }).relevance).toBeCloseTo(
+      0.55,
+      12,
+    )
+    expect(textRelevance({ vectorSimilarity: 0.5, keywordScore: 8, keywordMatch: 1 }, { keywordWeight: 0, crowdingWeight: 0 })).toEqual({
+      vector: 0.5,
+      keyword: 1,
+      relevance: 0.5,
+    })
+  })
+
+  it('takes crowdingWeight × the crowding off the similarity, never below 0', () => {
+    expect(textRelevance({ vectorSimilarity: 0.75, crowding: 0.5 }, { keywordWeight: 0.5, crowdingWeight: 0.25 })).toEqual({
+      vector: 0.625,
+      keyword: 0,
+      relevance: 0.3125,
+    })
+    expect(textRelevance({ vectorSimilarity: 0.1, crowding: 0.9, keywordMatch: 1 }, { keywordWeight: 0.2, crowdingWeight: 0.5 })).toEqual({
+      vector: 0,
+      keyword: 1,
+      relevance: 0.2,
+    })
+    // No crowding measured (a fact only the graph found): the similarity is whole.
+    expect(textRelevance({ vectorSimilarity: 0.6 }, { keywordWeight: 0, crowdingWeight: 0.25 }).vector).toBe(0.6)
   })
 
   it('does not depend on the raw BM25 score: a weak match stays weak when nothing matches better', () => {
-    const weak = textRelevance({ vectorSimilarity: 0.5, keywordScore: 0.3, keywordMatch: 0.2 }, 0.2)
+    const weak = textRelevance({ vectorSimilarity: 0.5, keywordScore: 0.3, keywordMatch: 0.2 }, { keywordWeight: 0.2, crowdingWeight: 0 })
     expect(weak.keyword).toBeCloseTo(0.04, 12)
     expect(weak.relevance).toBeCloseTo(0.8 * 0.5 + 0.2 * 0.04, 12)
     // Half the query's keyword weight earns a quarter of a full match's share.
-    const half = textRelevance({ vectorSimilarity: 0, keywordMatch: 0.5 }, 1).relevance
-    expect(half).toBe(textRelevance({ vectorSimilarity: 0, keywordMatch: 1 }, 1).relevance / 4)
+    const half = textRelevance({ vectorSimilarity: 0, keywordMatch: 0.5 }, { keywordWeight: 1, crowdingWeight: 0 }).relevance
+    expect(half).toBe(textRelevance({ vectorSimilarity: 0, keywordMatch: 1 }, { keywordWeight: 1, crowdingWeight: 0 }).relevance / 4)
   })
 
   it('keeps relevance, and the ranked score on top of it, within 0..1', () => {
@@ -38,8 +69,10 @@ describe('textRelevance', () => {
         fc.double({ min: -1, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 1, max: 1000 }),
-        (vectorSimilarity, keywordMatch, mentions) => {
-          const { relevance } = textRelevance({ vectorSimilarity, keywordMatch }, DEFAULT_RANKING.keywordWeight)
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (vectorSimilarity, keywordMatch, mentions, crowding, crowdingWeight) => {
+          const { relevance } = textRelevance({ vectorSimilarity, keywordMatch, crowding }, { keywordWeight: DEFAULT_RANKING.keywordWeight, crowdingWeight })
           expect(relevance).toBeGreaterThanOrEqual(0)
           expect(relevance).toBeLessThanOrEqual(1)
           const { score } = rankParts(relevance, { ageDays: 0, mentions }, DEFAULT_RANKING)
@@ -126,8 +159,8 @@ describe('rankParts', () => {
  * "Recall") the recency weights tried ranked late sessions over the early ones a question asks
  * about and lost answers that cosine alone finds; then, on the labelled set
  * (test/fixtures/ranking-set.json, 48 queries) searched with the default embedding model and
- * SQLite, the reinforcement weight is the grid's best without recency: the defaults beat relevance
- * alone and leave the old exact answers (a birthday, an allergy) where relevance alone puts them.
+ * SQLite, a small reinforcement weight: the defaults beat relevance alone and leave the old exact
+ * answers (a birthday, an allergy) where relevance alone puts them.
  */
 describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQLite)', () => {
   let dataDir: string
@@ -169,21 +202,26 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
     expect(quality(rerank(withDefaults, OFF))).toEqual(quality(relevanceOnly))
   })
 
-  it('the defaults beat relevance alone by at least 0.02 MRR and two more first places', () => {
-    // Measured with bge-small-en-v1.5: 0.807 / 0.646 against 0.783 / 0.604. Each query's candidates
-    // are a scope of their own, and keyword statistics are per scope, so BM25 knows only those few.
+  const ofKind = (ranked: RankedQuery[], kind: string) => ranked.filter((query) => query.labelled.kind === kind)
+  const oldAnswers = (ranked: RankedQuery[]) => ofKind(ranked, 'old-answer')
+
+  it('the defaults rank restated facts higher than relevance alone does, and lose no first place', () => {
+    // Measured with bge-small-en-v1.5: MRR 0.786 / hit@1 0.604 against 0.783 / 0.604; restated
+    // facts 0.864 against 0.833. Each query's candidates are a scope of their own, and keyword
+    // statistics are per scope, so BM25 knows only those few.
     const defaults = quality(withDefaults)
     const alone = quality(relevanceOnly)
-    expect(defaults.mrr - alone.mrr).toBeGreaterThanOrEqual(0.02)
-    expect(defaults.hitAt1 - alone.hitAt1).toBeGreaterThanOrEqual(2 / withDefaults.length - 1e-9)
+    expect(defaults.mrr).toBeGreaterThan(alone.mrr)
+    expect(defaults.hitAt1).toBeGreaterThanOrEqual(alone.hitAt1)
+    expect(quality(ofKind(withDefaults, 'reinforced')).mrr).toBeGreaterThan(quality(ofKind(relevanceOnly, 'reinforced')).mrr)
   })
 
-  const oldAnswers = (ranked: RankedQuery[]) => ranked.filter((query) => query.labelled.kind === 'old-answer')
-
-  it('the defaults are the best setting of the grid without recency; the best with recency costs old answers', () => {
+  it("a heavier reinforcement weight wins restated facts but loses superseded ones; the best setting uses recency, at the old answers' expense", () => {
     expect(DEFAULT_RANKING.recencyWeight).toBe(0)
-    const [best] = gridSearch(withDefaults).filter((settings) => settings.recencyWeight === 0)
-    expect(quality(withDefaults).mrr).toBeGreaterThanOrEqual(best!.mrr - 1e-9)
+    // Measured: 0.2 gives MRR 0.797 as a whole, superseded statements 0.453 against the defaults' 0.516.
+    const heavier = rerank(withDefaults, { ...DEFAULT_RANKING, reinforcementWeight: 0.2 })
+    expect(quality(heavier).mrr).toBeGreaterThan(quality(withDefaults).mrr)
+    expect(quality(ofKind(heavier, 'superseded')).mrr).toBeLessThan(quality(ofKind(withDefaults, 'superseded')).mrr)
     // Recency does better on this set as a whole (superseded statements), at the old answers' expense.
     const [bestOverall] = gridSearch(withDefaults)
     expect(bestOverall!.recencyWeight).toBeGreaterThan(0)
@@ -224,7 +262,11 @@ describe('DEFAULT_RANKING on the labelled ranking set (real embedding model, SQL
       keywordMatch: expect.any(Number),
       keywordRank: expect.any(Number),
       fused: expect.any(Number),
-      vector: fresh!.explain!.vectorSimilarity,
+      crowding: expect.any(Number),
+      vector: expect.closeTo(
+        fresh!.explain!.vectorSimilarity! - defaultCrowdingWeight(LOCAL_EMBEDDING_MODELS[DEFAULT_LOCAL_MODEL].tag) * fresh!.explain!.crowding!,
+        12,
+      ),
       keyword: expect.any(Number),
       relevance: expect.any(Number),
       ageDays: 2,

@@ -170,12 +170,12 @@ export class SqliteVectorStore implements VectorStore {
    * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
    */
   async nearest(query: NearestQuery): Promise<NearestHit[]> {
-    return this.#withQuery(query.vector, () => this.#nearest(query, query.vector, query.limit))
+    return this.#withQuery(query.vector, () => this.#nearest(query, query.vector, query.limit).map(({ memory, similarity }) => ({ memory, similarity })))
   }
 
   /**
-   * Hybrid search: the vector list and the BM25 keyword list (each the best
-   * `candidatePoolSize(limit)` of the scope) fused by Reciprocal Rank Fusion, best first. BM25 is
+   * Hybrid search: the vector list and the BM25 keyword list (each the best `candidates`, default
+   * `candidatePoolSize(limit)`, of the scope) fused by Reciprocal Rank Fusion, best first. BM25 is
    * computed over the memories the read may return alone (keyword-scoring.ts), FTS5 only finding
    * those that hold a query term. Both lists are read in one transaction, so they see the same
    * data. A query text without letters or digits searches by vector only.
@@ -183,7 +183,7 @@ export class SqliteVectorStore implements VectorStore {
    * @throws EngramError INVALID_CONFIG when the query vector's dimension differs from the store's.
    */
   async search(query: HybridQuery): Promise<HybridHit[]> {
-    const candidates = candidatePoolSize(query.limit)
+    const candidates = query.candidates ?? candidatePoolSize(query.limit)
     const terms = queryTerms(query.text)
     return this.#withQuery(query.vector, (handle) => {
       const byVector = this.#nearest(query, query.vector, candidates)
@@ -330,7 +330,7 @@ export class SqliteVectorStore implements VectorStore {
       const bySeq = new Map(rows.map((row) => [row.seq, row]))
       const found = ranked.flatMap(({ key, similarity }) => {
         const row = bySeq.get(key)
-        return row === undefined ? [] : [{ memory: toStoredMemory(row), similarity }]
+        return row === undefined ? [] : [{ memory: toStoredMemory(row), vector: this.#cache.vectorOf(key), similarity }]
       })
       if (found.length >= limit || ranked.length < batch) return found.slice(0, limit)
     }
@@ -373,7 +373,15 @@ export class SqliteVectorStore implements VectorStore {
       const row = bySeq.get(key)
       return row === undefined
         ? []
-        : [{ memory: toStoredMemory(row), similarity: this.#cache.similarity(key, query), keywordScore: score, keywordMatch: match }]
+        : [
+            {
+              memory: toStoredMemory(row),
+              vector: this.#cache.vectorOf(key),
+              similarity: this.#cache.similarity(key, query),
+              keywordScore: score,
+              keywordMatch: match,
+            },
+          ]
     })
   }
 

@@ -140,6 +140,13 @@ export class VectorCache {
     if (this.#lifecycles.has(seq)) this.#terms.set(seq, terms)
   }
 
+  /** A copy of a memory's vector (the cache's own views move with later writes). */
+  vectorOf(seq: number): Vector {
+    const vector = this.#vectors.get(seq)
+    if (vector === undefined) throw new Error(`no vector for memory seq ${seq}; the vector cache is out of step`)
+    return vector.slice()
+  }
+
   /** Runs `work` with `vector` registered under a fresh handle, the `:query` of `vector_similarity`. */
   withQuery<T>(vector: Vector, work: (handle: number) => T): T {
     const handle = this.#nextQuery++

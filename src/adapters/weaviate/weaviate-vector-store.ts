@@ -238,13 +238,13 @@ export class WeaviateVectorStore implements VectorStore {
   async nearest(query: NearestQuery): Promise<NearestHit[]> {
     return this.#run(async () => {
       await this.#requireDimension([query.vector])
-      return this.#nearest(query, query.limit)
+      return (await this.#nearest(query, query.limit, false)).map(({ memory, similarity }) => ({ memory, similarity }))
     })
   }
 
   /**
-   * Hybrid search: the vector list and the BM25 list (each the best `candidatePoolSize(limit)` the scope
-   * and filters admit; BM25 over those memories alone, see #keyword) fused by Reciprocal Rank
+   * Hybrid search: the vector list and the BM25 list (each the best `candidates`, default
+   * `candidatePoolSize(limit)`, the scope and filters admit; BM25 over those memories alone, see #keyword) fused by Reciprocal Rank
    * Fusion, best first, with the embedded store's scores and `explain`. Weaviate's own hybrid query (`rankedFusion`) uses the same formula but
    * reports neither the ranks nor the similarity of keyword-only hits, hence two queries, sent
    * together. A query text without letters or digits searches by vector only.
@@ -254,9 +254,12 @@ export class WeaviateVectorStore implements VectorStore {
   async search(query: HybridQuery): Promise<HybridHit[]> {
     return this.#run(async () => {
       await this.#requireDimension([query.vector])
-      const candidates = candidatePoolSize(query.limit)
+      const candidates = query.candidates ?? candidatePoolSize(query.limit)
       const terms = queryTerms(query.text)
-      const [byVector, byKeyword] = await Promise.all([this.#nearest(query, candidates), terms.length === 0 ? [] : this.#keyword(query, terms, candidates)])
+      const [byVector, byKeyword] = await Promise.all([
+        this.#nearest(query, candidates, true),
+        terms.length === 0 ? [] : this.#keyword(query, terms, candidates),
+      ])
       return fuseByReciprocalRank(byVector, byKeyword, query.limit)
     })
   }
@@ -446,15 +449,21 @@ export class WeaviateVectorStore implements VectorStore {
     }
   }
 
-  async #nearest(query: NearestQuery, limit: number): Promise<VectorCandidate[]> {
+  /** The `limit` nearest, best first; their vectors are read only `withVectors` (an empty vector otherwise). */
+  async #nearest(query: NearestQuery, limit: number, withVectors: boolean): Promise<VectorCandidate[]> {
     const result = await this.#collection.query.nearVector(Array.from(query.vector), {
       filters: this.#where(query),
       limit,
       returnMetadata: ['distance'],
       returnProperties: [...RETURNED_PROPERTIES],
+      includeVector: withVectors,
     })
     // The cosine metric's distance is 1 - cosine similarity.
-    const candidates = result.objects.map((object) => ({ memory: toStoredMemory(object.properties), similarity: 1 - object.metadata!.distance! }))
+    const candidates = result.objects.map((object) => ({
+      memory: toStoredMemory(object.properties),
+      vector: withVectors ? Float32Array.from(object.vectors.default as number[]) : new Float32Array(0),
+      similarity: 1 - object.metadata!.distance!,
+    }))
     return breakTies(candidates, (candidate) => candidate.similarity)
   }
 
@@ -492,10 +501,12 @@ export class WeaviateVectorStore implements VectorStore {
     return best.flatMap(({ key, score, match }) => {
       const object = byId.get(key)
       if (object === undefined) return []
+      const vector = Float32Array.from(object.vectors.default as number[])
       return [
         {
           memory: toStoredMemory(object.properties),
-          similarity: dot(query.vector, Float32Array.from(object.vectors.default as number[])),
+          vector,
+          similarity: dot(query.vector, vector),
           keywordScore: score,
           keywordMatch: match,
         },
