@@ -72,7 +72,7 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     // Unrelated names score at most 0.35 ("When did I visit Paris?" / "London"); 17 of 22
     // related pairs link, as at 0.40.
     linkThreshold: 0.45,
-    // Recall@10 71.8 without, 72.8 at 0.05, 72.4 at 0.1, 71.7 at 0.25.
+    // Recall@10 (BENCHMARKS.md "Recall") 71.8 without, 72.7 at 0.05, 72.4 at 0.1, 71.7 at 0.2.
     crowdingWeight: 0.05,
   },
   // Trained with an instruction on the query side only; its sentence embedding is the [CLS] vector.
@@ -90,7 +90,7 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     // "London"); 19 of 22 related pairs link, the others at 0.51-0.58.
     linkThreshold: 0.6,
     // Its vectors sit close together, and generic turns crowd every query: recall@10 78.5 without,
-    // 80.5 at 0.1, 81.7 at 0.2, 81.9 at 0.25, 81.2 at 0.3.
+    // 80.3 at 0.1, 81.7 at 0.2, 82.0 at 0.25, 81.1 at 0.3.
     crowdingWeight: 0.25,
   },
   // Trained with "query: " and "passage: " on every input; without them its vectors degrade.
@@ -107,8 +107,8 @@ export const LOCAL_EMBEDDING_MODELS: Readonly<Record<LocalModelName, LocalEmbedd
     entityThreshold: 0.95,
     // Unrelated names score 0.68-0.77; 20 of 22 related pairs link.
     linkThreshold: 0.8,
-    // Its compressed scale packs unrelated texts closest of the three: recall@10 76.0 without,
-    // 82.1 at 0.1, 83.3 at 0.15, 83.9 at 0.2, 83.6 at 0.25.
+    // Its compressed scale packs unrelated texts closest of the three: recall@10 75.9 without,
+    // 82.2 at 0.1, 83.8 at 0.2, 83.4 at 0.3.
     crowdingWeight: 0.2,
   },
 }
